@@ -1,0 +1,2 @@
+package io.github.msrsafe;
+final class Placeholder {}
