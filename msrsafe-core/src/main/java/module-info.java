@@ -1,6 +1,9 @@
 /**
- * Java access to the msr-safe kernel module through java.lang.foreign.
+ * Java access to the msr-safe kernel module through java.lang.foreign:
+ * per-CPU and batch MSR access, allowlists, and a simulated device.
+ * Needs {@code --enable-native-access=io.github.msrsafe} for the native device.
  */
 module io.github.msrsafe {
     exports io.github.msrsafe;
+    exports io.github.msrsafe.allowlist;
 }

@@ -1,0 +1,109 @@
+package io.github.msrsafe;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A system call on an msr_safe device failed, or the device is not usable.
+ * Carries the errno, the call, the device path and, where they apply, the CPU
+ * and MSR, and its message says in plain words what causes the error and what
+ * to do. Subclasses name the errors callers commonly handle:
+ * {@link MsrNotAllowedException}, {@link CpuUnavailableException},
+ * {@link MsrFaultException}, {@link DevicePermissionException} and
+ * {@link DeviceNotFoundException}.
+ *
+ * <p>A message looks like:
+ * {@snippet lang=text :
+ * pread /dev/cpu/3/msr_safe (CPU 3, MSR 0x199) failed: EACCES: MSR 0x199 is not in
+ * the allowlist; an administrator must add it to /dev/cpu/msr_allowlist
+ * }
+ */
+public class MsrSafeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+    private final String operation;
+    private final String device;
+    private final int cpu;
+    private final long msr;
+    private final String reason;
+
+    /**
+     * @param errno     the positive errno, or 0 when the failure has none
+     * @param operation the call, e.g. "pread" or "ioctl(X86_IOC_MSR_BATCH)"
+     * @param device    the device path, e.g. "/dev/cpu/3/msr_safe"
+     * @param cpu       the CPU, or -1
+     * @param msr       the MSR address, or -1
+     * @param reason    what causes this and what to do, in plain words
+     */
+    public MsrSafeException(int errno, String operation, String device, int cpu, long msr, String reason) {
+        super(compose(errno, operation, device, cpu, msr, reason));
+        this.errno = errno;
+        this.operation = operation;
+        this.device = device;
+        this.cpu = cpu;
+        this.msr = msr;
+        this.reason = reason;
+    }
+
+    /** The positive errno number, or 0 if this failure did not come with one. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The errno as a constant, if there is one this library names. */
+    public Optional<Errno> error() {
+        return Errno.of(errno);
+    }
+
+    /** The call that failed, e.g. "pread". */
+    public String operation() {
+        return operation;
+    }
+
+    /** The device file, e.g. "/dev/cpu/3/msr_safe". */
+    public String device() {
+        return device;
+    }
+
+    /** The CPU the call addressed, if one. */
+    public OptionalInt cpu() {
+        return cpu < 0 ? OptionalInt.empty() : OptionalInt.of(cpu);
+    }
+
+    /** The MSR the call addressed, if one. */
+    public OptionalLong msr() {
+        return msr < 0 ? OptionalLong.empty() : OptionalLong.of(msr);
+    }
+
+    /** The plain-words explanation, without the call and device. */
+    public String reason() {
+        return reason;
+    }
+
+    /** An MSR address as messages print it: 0x199, 0x610, 0xC0010299. */
+    static String hex(long msr) {
+        return "0x" + Long.toHexString(msr).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String compose(int errno, String operation, String device, int cpu, long msr, String reason) {
+        StringBuilder text = new StringBuilder(operation).append(' ').append(device);
+        if (cpu >= 0 || msr >= 0) {
+            text.append(" (");
+            if (cpu >= 0) {
+                text.append("CPU ").append(cpu);
+            }
+            if (msr >= 0) {
+                text.append(cpu >= 0 ? ", " : "").append("MSR ").append(hex(msr));
+            }
+            text.append(')');
+        }
+        text.append(" failed: ");
+        if (errno > 0) {
+            text.append(Errno.name(errno)).append(": ");
+        }
+        return text.append(reason).toString();
+    }
+}

@@ -1,2 +1,0 @@
-package io.github.msrsafe;
-final class Placeholder {}

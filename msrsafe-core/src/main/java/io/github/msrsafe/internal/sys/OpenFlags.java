@@ -1,0 +1,17 @@
+package io.github.msrsafe.internal.sys;
+
+/** open(2) flags as Linux x86-64 defines them. */
+public final class OpenFlags {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_ACCMODE = 3;
+    public static final int O_CLOEXEC = 0x80000;
+
+    /** lseek(2) whence values. */
+    public static final int SEEK_SET = 0;
+    public static final int SEEK_CUR = 1;
+    public static final int SEEK_END = 2;
+
+    private OpenFlags() {}
+}
