@@ -1,0 +1,65 @@
+package io.github.msrsafe;
+
+/**
+ * The version of the loaded msr_safe module, as /dev/cpu/msr_safe_version
+ * reports it (e.g. {@code 1.8.0}).
+ *
+ * @param major major version, 0..65535
+ * @param minor minor version, 0..255
+ * @param patch patch level, 0..255
+ */
+public record ModuleVersion(int major, int minor, int patch) implements Comparable<ModuleVersion> {
+
+    /** The module version this library was written against and tested to the contract of. */
+    public static final ModuleVersion SUPPORTED = new ModuleVersion(1, 8, 0);
+
+    public ModuleVersion {
+        if (major < 0 || major > 0xFFFF || minor < 0 || minor > 0xFF || patch < 0 || patch > 0xFF) {
+            throw new IllegalArgumentException("version " + major + "." + minor + "." + patch
+                    + " does not fit the module's u32 encoding (major <= 65535, minor and patch <= 255)");
+        }
+    }
+
+    /**
+     * Parses the text of /dev/cpu/msr_safe_version: {@code MAJOR.MINOR.PATCH}, optionally
+     * followed by a NUL byte or whitespace.
+     *
+     * @throws IllegalArgumentException if the text is not such a version
+     */
+    public static ModuleVersion parse(String text) {
+        int end = text.indexOf('\0');
+        String trimmed = (end >= 0 ? text.substring(0, end) : text).strip();
+        String[] parts = trimmed.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a MAJOR.MINOR.PATCH version: '" + trimmed + "'");
+        }
+        try {
+            return new ModuleVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a MAJOR.MINOR.PATCH version: '" + trimmed + "'", e);
+        }
+    }
+
+    /** The u32 the batch ioctl's version field carries: {@code (major << 16) | (minor << 8) | patch}. */
+    public int u32() {
+        return (major << 16) | (minor << 8) | patch;
+    }
+
+    /**
+     * Whether this library can talk to the module: the batch ABI is unchanged through
+     * the 1.x series; 2.0 announces a version check and may change more.
+     */
+    public boolean isCompatible() {
+        return major == SUPPORTED.major && compareTo(new ModuleVersion(1, 6, 0)) >= 0;
+    }
+
+    @Override
+    public int compareTo(ModuleVersion other) {
+        return Integer.compareUnsigned(u32(), other.u32());
+    }
+
+    @Override
+    public String toString() {
+        return major + "." + minor + "." + patch;
+    }
+}
