@@ -85,6 +85,14 @@ final class Cli {
         return run(all.toArray(String[]::new));
     }
 
+    /** Runs {@code msrsafe ARGS...} as users get it: a fresh standard simulated device for each {@code --device sim}. */
+    static Result tool(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = new MsrSafeTool(new ByteArrayInputStream(new byte[0])).run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
     /** Runs {@code msrsafe ARGS...} exactly as given. */
     Result run(String... args) {
         StringWriter out = new StringWriter();
