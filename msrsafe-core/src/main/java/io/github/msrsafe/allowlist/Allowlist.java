@@ -173,6 +173,7 @@ public final class Allowlist {
         int count = 0;
         long address = 0;
         int addressOffset = 0;
+        int addressEnd = 0;
         for (AllowlistScanner.Item item = scanner.next(); item != AllowlistScanner.Item.END; item = scanner.next()) {
             switch (item) {
                 case COMMENT -> {
@@ -180,6 +181,7 @@ public final class Allowlist {
                 case ADDRESS -> {
                     address = convert(written, source, scanner, false, value);
                     addressOffset = scanner.start();
+                    addressEnd = scanner.end();
                 }
                 case MASK -> {
                     long mask = convert(written, source, scanner, true, value);
@@ -193,7 +195,7 @@ public final class Allowlist {
                     offsets[count] = addressOffset;
                     count++;
                 }
-                case TRUNCATED -> throw truncated(written, source, scanner, addressOffset);
+                case TRUNCATED -> throw truncated(written, source, scanner, addressOffset, addressEnd);
                 case END -> throw new AssertionError("END ends the loop");
             }
         }
@@ -237,13 +239,15 @@ public final class Allowlist {
     }
 
     private static AllowlistException truncated(byte[] text, String source, AllowlistScanner scanner,
-            int addressOffset) {
+            int addressStart, int addressEnd) {
         LineMap lines = new LineMap(text);
         int start = scanner.start();
         int end = scanner.end();
-        String description = Verdicts.truncated(text, start, end, scanner.expectingMask(), lines);
+        String description = Verdicts.truncated(text, start, end, scanner.expectingMask(), lines, addressStart,
+                addressEnd);
         return start == end
-                ? located(Errno.EILSEQ, source, lines, addressOffset, null, description, true)
+                ? located(Errno.EILSEQ, source, lines, addressStart, Tokens.text(text, addressStart, addressEnd),
+                        description, true)
                 : located(Errno.EILSEQ, source, lines, start, Tokens.text(text, start, end), description, true);
     }
 

@@ -195,7 +195,7 @@ public final class AllowlistLinter {
                     }
                     case TRUNCATED -> {
                         truncated = true;
-                        truncated(scanner, addressStart);
+                        truncated(scanner, addressStart, addressEnd);
                         break scan;
                     }
                     case END -> {
@@ -238,15 +238,17 @@ public final class AllowlistLinter {
             return false;
         }
 
-        private void truncated(AllowlistScanner scanner, int addressStart) {
+        private void truncated(AllowlistScanner scanner, int addressStart, int addressEnd) {
             int start = scanner.start();
             int end = scanner.end();
-            String message = Verdicts.truncated(text, start, end, scanner.expectingMask(), lines);
-            if (start == end || !scanner.expectingMask() && end == text.length) {
-                // An address with nothing after it: it has no mask, whatever else is missing.
-                report(Rule.EILSEQ_MISSING_WRITE_MASK, start == end ? addressStart : start,
-                        start == end ? message : "address " + Tokens.printable(text, start, end)
-                                + " is the last thing in the file: it has no write mask and no newline (EILSEQ)");
+            String message = Verdicts.truncated(text, start, end, scanner.expectingMask(), lines, addressStart,
+                    addressEnd);
+            if (start == end) {
+                report(Rule.EILSEQ_MISSING_WRITE_MASK, addressStart, message);
+            } else if (!scanner.expectingMask() && end == text.length) {
+                // An address at the very end: it has no mask, whatever else is missing.
+                report(Rule.EILSEQ_MISSING_WRITE_MASK, start, "address " + Tokens.printable(text, start, end)
+                        + " is the last thing in the file: it has no write mask and no newline (EILSEQ)");
             } else if (end < text.length) {
                 report(Rule.EILSEQ_NUL_IN_TOKEN, start, message);
             } else {

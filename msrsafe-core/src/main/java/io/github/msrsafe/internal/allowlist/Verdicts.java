@@ -34,16 +34,18 @@ public final class Verdicts {
     }
 
     /**
-     * A token that runs into the end of input (EILSEQ); {@code start == end}
-     * is an address with nothing but whitespace after it.
+     * A token that runs into the end of input (EILSEQ). {@code start == end}
+     * means an address with nothing but whitespace after it; the address is
+     * {@code text[addressStart, addressEnd)}.
      */
-    public static String truncated(byte[] text, int start, int end, boolean mask, LineMap lines) {
+    public static String truncated(byte[] text, int start, int end, boolean mask, LineMap lines, int addressStart,
+            int addressEnd) {
         String cause = end < text.length
                 ? "the NUL byte at line " + lines.line(end) + ", column " + lines.column(end) + " ends the input"
                 : "the input ends";
         if (start == end) {
-            return "this address has no write mask: " + cause + " first (EILSEQ); every entry needs an address"
-                    + " and a write mask";
+            return "address " + Tokens.printable(text, addressStart, addressEnd) + " has no write mask: " + cause
+                    + " first (EILSEQ); every entry needs an address and a write mask (0 for read-only)";
         }
         String what = mask ? "write mask " : "address ";
         return what + Tokens.printable(text, start, end) + " runs into the end of input (EILSEQ): " + cause
