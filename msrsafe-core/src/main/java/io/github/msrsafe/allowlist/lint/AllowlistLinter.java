@@ -47,6 +47,17 @@ public final class AllowlistLinter {
         this(RegisterLookup.NONE);
     }
 
+    /**
+     * A linter that checks write masks against this library's built-in register catalog
+     * ({@link io.github.msrsafe.registers.RegisterCatalog#builtIn()}): what the CLI's
+     * {@code allowlist lint} uses.
+     */
+    public static AllowlistLinter withBuiltInCatalog() {
+        io.github.msrsafe.registers.RegisterCatalog catalog = io.github.msrsafe.registers.RegisterCatalog.builtIn();
+        return new AllowlistLinter(address -> catalog.byAddress(address)
+                .map(register -> new KnownRegister(register.name(), register.readOnlyBits())));
+    }
+
     /** A linter that checks write masks against {@code registers}. */
     public AllowlistLinter(RegisterLookup registers) {
         this.registers = Objects.requireNonNull(registers, "registers");
