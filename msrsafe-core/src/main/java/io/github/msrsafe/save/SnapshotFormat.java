@@ -1,0 +1,57 @@
+package io.github.msrsafe.save;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The file formats of saved MSR state. */
+public enum SnapshotFormat {
+    /**
+     * msrsave's raw file: little-endian u64 slots, CPU-major, nothing else. Interchangeable
+     * with the msrsave tool that ships with msr-safe, in both directions.
+     */
+    RAW,
+    /**
+     * A self-describing text file (CPU, address, mask, value per line, with the time and the
+     * allowlist's fingerprint) that restore refuses to apply under a different allowlist.
+     */
+    TEXT,
+    /** For reading only: {@link #TEXT} if the file starts with the text format's header, else {@link #RAW}. */
+    AUTO;
+
+    /**
+     * The format named {@code name}: "raw" (or "msrsave"), "text" or "auto", in any case.
+     *
+     * @throws IllegalArgumentException naming the value for anything else
+     */
+    public static SnapshotFormat parse(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "raw", "msrsave" -> RAW;
+            case "text" -> TEXT;
+            case "auto" -> AUTO;
+            default -> throw new IllegalArgumentException("unknown snapshot format '" + name
+                    + "': use raw (msrsave's), text or auto");
+        };
+    }
+
+    /**
+     * The format of an existing file: TEXT if its first line is a comment or the text
+     * format's first line, else RAW. A raw file starts with a register value, so it could be
+     * mistaken for text only if its first bytes happened to be these ASCII characters;
+     * pass the format explicitly to rule that out.
+     */
+    public static SnapshotFormat detect(Path file) throws IOException {
+        byte[] start = new byte[64];
+        int length;
+        try (InputStream in = Files.newInputStream(file)) {
+            length = in.readNBytes(start, 0, start.length);
+        }
+        String head = new String(Arrays.copyOf(start, length), StandardCharsets.ISO_8859_1);
+        return head.startsWith(TextSnapshot.FIRST_LINE) || head.startsWith(TextSnapshot.MAGIC + "\n")
+                ? TEXT : RAW;
+    }
+}
