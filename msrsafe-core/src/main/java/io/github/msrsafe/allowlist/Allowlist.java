@@ -1,56 +1,395 @@
 package io.github.msrsafe.allowlist;
 
+import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.allowlist.AllowlistScanner;
+import io.github.msrsafe.internal.allowlist.Kstrtoull;
+import io.github.msrsafe.internal.allowlist.LineMap;
+import io.github.msrsafe.internal.allowlist.Tokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongFunction;
 
 /**
  * An allowlist as the msr_safe module holds it: entries in install order,
  * each address once. Immutable.
  *
- * <p>STUB: the parser and formatter are being written (issue 3); the
- * signatures below are the contract other code builds on.
+ * <h2>What the module accepts</h2>
+ * {@link #parse(byte[], String)} accepts exactly the bytes a {@code write(2)}
+ * to /dev/cpu/msr_allowlist accepts (msr-safe 1.8) and rejects every other
+ * input with the errno the module returns:
+ * <ul>
+ * <li>A write of at most 2 bytes, whatever they are, empties the allowlist
+ *     ({@link #EMPTY}); this is how {@code echo > /dev/cpu/msr_allowlist} clears it.</li>
+ * <li>More than 131072 bytes (128 KiB): E2BIG.</li>
+ * <li>The first NUL byte ends the input; the rest is ignored.</li>
+ * <li>Whitespace is the kernel's {@code isspace}: space, \t, \n, \v, \f, \r
+ *     and the byte 0xA0. Lines mean nothing of their own.</li>
+ * <li>Where an entry can start (at the beginning, or after a complete
+ *     entry), whitespace is skipped, and while the next byte is {@code '#'}
+ *     everything up to the next \n is skipped, then whitespace again. A
+ *     {@code '#'} anywhere else is part of a token.</li>
+ * <li>An entry is an address token and a write mask token, each a maximal
+ *     run of non-whitespace bytes. A token that runs into the end of input
+ *     (no final newline, or a NUL right after it) is EILSEQ, as is an address
+ *     with no mask after it.</li>
+ * <li>Each token is converted as the kernel's {@code kstrtoull(token, 0)}: one
+ *     optional '+'; 0x/0X followed by a hex digit means hex, another leading 0
+ *     means octal ({@code "010"} is 8, {@code "08"} and {@code "0x"} are
+ *     invalid), else decimal; above 2^64-1: ERANGE; anything else that is not
+ *     a whole number of that radix (a '-', a '#' glued to it, a stray letter):
+ *     EINVAL. The first bad token in the text decides.</li>
+ * <li>No entry at all: ENOMSG. All of the above is the first pass: the
+ *     module returns the error and keeps the previous allowlist.</li>
+ * <li>The second pass installs the entries in order; an address seen before
+ *     is ENOTUNIQ and leaves the module's allowlist EMPTY
+ *     ({@link AllowlistException#keepsPreviousAllowlist()} is false).</li>
+ * <li>Addresses are 64-bit: an address of 2^32 or more is accepted although
+ *     no access can reach it.</li>
+ * </ul>
+ *
+ * <h2>Where the man page and the module differ</h2>
+ * <ul>
+ * <li>The man page says E2BIG when the count "exceeds MAX_WLIST_BSIZE
+ *     (defined as (128 * 1024) + 1)", which reads as 131074 bytes and more;
+ *     the module compares {@code count + 1} with that bound, so 131073 bytes
+ *     already fail. This class follows the module.</li>
+ * <li>The man page calls EILSEQ "Unexpected EOF" and does not say that a
+ *     missing final newline is one: the last mask of a file without a final
+ *     newline runs into the end of input and the whole write fails.</li>
+ * <li>The man page does not mention the at-most-2-bytes clear, that a NUL
+ *     byte ends the input, that 0xA0 counts as whitespace, or that a
+ *     comment can only start where an entry can: {@code 0x10 # note} makes
+ *     {@code #} the write mask (EINVAL), and {@code 0x0#note} is EINVAL.</li>
+ * <li>The man page's example read-back header {@code # MSR      Write mask} is
+ *     not what the module prints; {@link #KERNEL_HEADER} is.</li>
+ * </ul>
+ *
+ * {@snippet :
+ * Allowlist list = Allowlist.parse(Files.readAllBytes(file), file.toString());
+ * OptionalLong mask = list.writeMask(0x199);
+ * }
  */
 public final class Allowlist {
 
     /** The header the module prints before the first entry: {@code printf("%-10s %-18s\n", "#MSR", "Write mask")}. */
     public static final String KERNEL_HEADER = String.format("%-10s %-18s", "#MSR", "Write mask") + "\n";
 
+    /** The largest write the module accepts, in bytes; one more is E2BIG. */
+    public static final int MAX_WRITE_BYTES = 128 * 1024;
+
+    /** Writes of at most this many bytes clear the allowlist instead of being parsed. */
+    public static final int CLEARING_WRITE_BYTES = 2;
+
     /** The empty allowlist (what a write of at most 2 bytes leaves). */
     public static final Allowlist EMPTY = new Allowlist(List.of());
 
+    /** The source name used by {@link #parse(byte[])}. */
+    private static final String UNNAMED_SOURCE = "<allowlist>";
+
     private final List<AllowlistEntry> entries;
+    /** Addresses in ascending signed order, for binary search; masks at the same index. */
+    private final long[] sortedAddresses;
+    private final long[] sortedMasks;
 
     private Allowlist(List<AllowlistEntry> entries) {
         this.entries = List.copyOf(entries);
+        AllowlistEntry[] byAddress = this.entries.toArray(AllowlistEntry[]::new);
+        Arrays.sort(byAddress, Comparator.comparingLong(AllowlistEntry::address));
+        this.sortedAddresses = new long[byAddress.length];
+        this.sortedMasks = new long[byAddress.length];
+        for (int i = 0; i < byAddress.length; i++) {
+            sortedAddresses[i] = byAddress[i].address();
+            sortedMasks[i] = byAddress[i].writeMask();
+        }
     }
 
     /** An allowlist of these entries in this order; IllegalArgumentException if an address repeats. */
     public static Allowlist of(List<AllowlistEntry> entries) {
-        throw new UnsupportedOperationException("issue 3");
+        Objects.requireNonNull(entries, "entries");
+        if (entries.isEmpty()) {
+            return EMPTY;
+        }
+        Allowlist list = new Allowlist(entries);
+        int duplicate = list.firstRepeatedSortedIndex();
+        if (duplicate >= 0) {
+            long address = list.sortedAddresses[duplicate];
+            throw new IllegalArgumentException("address " + hex(address) + " is listed more than once in " + entries);
+        }
+        return list;
+    }
+
+    /** An allowlist of these entries in this order; IllegalArgumentException if an address repeats. */
+    public static Allowlist of(AllowlistEntry... entries) {
+        return of(List.of(entries));
     }
 
     /**
      * The allowlist the module would hold after {@code write(2)} of these bytes
      * to /dev/cpu/msr_allowlist: {@link #EMPTY} for a write of at most 2 bytes,
-     * else the parsed entries.
+     * else the parsed entries. Same as {@link #parse(byte[], String)} with the
+     * source named {@code <allowlist>}.
      *
      * @throws AllowlistException with the errno the module returns and where it failed
      */
     public static Allowlist parse(byte[] written) throws AllowlistException {
-        throw new UnsupportedOperationException("issue 3");
+        return parse(written, UNNAMED_SOURCE);
     }
 
+    /**
+     * The allowlist the module would hold after {@code write(2)} of these bytes
+     * (see the class description for the exact grammar).
+     *
+     * @param written the whole text, as one write would pass it
+     * @param source  the file name messages give, e.g. {@code "allowlists/al_06_55"}
+     * @throws AllowlistException with the errno the module returns, the line,
+     *         column and token, and whether the previous allowlist survives
+     */
+    public static Allowlist parse(byte[] written, String source) throws AllowlistException {
+        Objects.requireNonNull(written, "written");
+        Objects.requireNonNull(source, "source");
+        if (written.length <= CLEARING_WRITE_BYTES) {
+            return EMPTY;
+        }
+        if (written.length > MAX_WRITE_BYTES) {
+            LineMap lines = new LineMap(written);
+            throw located(Errno.E2BIG, source, lines, MAX_WRITE_BYTES, null,
+                    "the text is " + written.length + " bytes, more than the " + MAX_WRITE_BYTES
+                            + " bytes (128 KiB) the module accepts in one write (E2BIG); the first byte"
+                            + " beyond the limit is here", true);
+        }
+        AllowlistScanner scanner = new AllowlistScanner(written);
+        long[] value = new long[1];
+        long[] addresses = new long[64];
+        long[] masks = new long[64];
+        int[] offsets = new int[64];
+        int count = 0;
+        long address = 0;
+        int addressOffset = 0;
+        for (AllowlistScanner.Item item = scanner.next(); item != AllowlistScanner.Item.END; item = scanner.next()) {
+            switch (item) {
+                case COMMENT -> {
+                }
+                case ADDRESS -> {
+                    address = convert(written, source, scanner, "address", value);
+                    addressOffset = scanner.start();
+                }
+                case MASK -> {
+                    long mask = convert(written, source, scanner, "write mask", value);
+                    if (count == addresses.length) {
+                        addresses = Arrays.copyOf(addresses, count * 2);
+                        masks = Arrays.copyOf(masks, count * 2);
+                        offsets = Arrays.copyOf(offsets, count * 2);
+                    }
+                    addresses[count] = address;
+                    masks[count] = mask;
+                    offsets[count] = addressOffset;
+                    count++;
+                }
+                case TRUNCATED -> throw truncated(written, source, scanner, addressOffset);
+                case END -> throw new AssertionError("END ends the loop");
+            }
+        }
+        if (count == 0) {
+            throw located(Errno.ENOMSG, source, new LineMap(written), scanner.limit(), null,
+                    "no entries (ENOMSG): the text holds only whitespace and comments"
+                            + (scanner.limit() < written.length ? " before the NUL byte that ends it" : ""),
+                    true);
+        }
+        List<AllowlistEntry> parsed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            parsed.add(new AllowlistEntry(addresses[i], masks[i]));
+        }
+        Allowlist list = new Allowlist(parsed);
+        if (list.firstRepeatedSortedIndex() >= 0) {
+            throw duplicate(written, source, addresses, offsets, count);
+        }
+        return list;
+    }
+
+    /**
+     * Reads and {@linkplain #parse(byte[], String) parses} a file, named in
+     * messages as given.
+     *
+     * @throws AllowlistException if the module would reject the text
+     * @throws IOException if the file cannot be read
+     */
+    public static Allowlist load(Path file) throws IOException {
+        return parse(Files.readAllBytes(file), file.toString());
+    }
+
+    private static long convert(byte[] text, String source, AllowlistScanner scanner, String what, long[] value)
+            throws AllowlistException {
+        int start = scanner.start();
+        int end = scanner.end();
+        int errno = Kstrtoull.convert(text, start, end, value);
+        if (errno == 0) {
+            return value[0];
+        }
+        LineMap lines = new LineMap(text);
+        String token = Tokens.printable(text, start, end);
+        String why = Kstrtoull.explain(text, start, end, lines::column);
+        Errno error = Errno.of(errno).orElseThrow();
+        String problem = error == Errno.ERANGE
+                ? what + " " + token + " is too large (ERANGE): "
+                : what + " " + token + " is not a number (EINVAL): ";
+        throw located(error, source, lines, start, Tokens.text(text, start, end), problem + why, true);
+    }
+
+    private static AllowlistException truncated(byte[] text, String source, AllowlistScanner scanner,
+            int addressOffset) {
+        LineMap lines = new LineMap(text);
+        int start = scanner.start();
+        int end = scanner.end();
+        String cause = end < text.length
+                ? "the NUL byte at line " + lines.line(end) + ", column " + lines.column(end) + " ends the input"
+                : "the input ends";
+        if (start == end) {
+            return located(Errno.EILSEQ, source, lines, addressOffset, null,
+                    "the entry has an address but " + cause + " before its write mask (EILSEQ):"
+                            + " every entry needs an address and a write mask", true);
+        }
+        String what = scanner.expectingMask() ? "write mask " : "address ";
+        return located(Errno.EILSEQ, source, lines, start, Tokens.text(text, start, end),
+                what + Tokens.printable(text, start, end) + " runs into the end of input (EILSEQ): " + cause
+                        + " right after it, and the module needs whitespace after every token;"
+                        + " end the text with a newline", true);
+    }
+
+    private static AllowlistException duplicate(byte[] text, String source, long[] addresses, int[] offsets,
+            int count) {
+        Map<Long, Integer> firstSeen = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Integer earlier = firstSeen.putIfAbsent(addresses[i], i);
+            if (earlier != null) {
+                LineMap lines = new LineMap(text);
+                int at = offsets[i];
+                int end = at;
+                while (end < text.length && text[end] != 0 && !Tokens.isSpace(text[end])) {
+                    end++;
+                }
+                return located(Errno.ENOTUNIQ, source, lines, at, Tokens.text(text, at, end),
+                        "address " + Tokens.printable(text, at, end) + " (" + hex(addresses[i])
+                                + ") is already listed at line " + lines.line(offsets[earlier]) + ", column "
+                                + lines.column(offsets[earlier]) + " (ENOTUNIQ): each address may appear once;"
+                                + " the module finds this in its second pass, after discarding the previous list",
+                        false);
+            }
+        }
+        throw new AssertionError("no repeated address among " + count + " entries");
+    }
+
+    private static AllowlistException located(Errno errno, String source, LineMap lines, int offset, String token,
+            String description, boolean keepsPrevious) {
+        return new AllowlistException(errno, source, lines.line(offset), lines.column(offset), token, description,
+                keepsPrevious);
+    }
+
+    /** Index into the sorted arrays of an address equal to its predecessor, or -1. */
+    private int firstRepeatedSortedIndex() {
+        for (int i = 1; i < sortedAddresses.length; i++) {
+            if (sortedAddresses[i] == sortedAddresses[i - 1]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The entries in install order (the order the module reads them back). */
     public List<AllowlistEntry> entries() {
         return entries;
     }
 
-    /** The write mask of {@code address}, or empty if the address is not listed. */
-    public OptionalLong writeMask(long address) {
-        throw new UnsupportedOperationException("issue 3");
+    /** How many entries. */
+    public int size() {
+        return entries.size();
     }
 
-    /** The whole text reading /dev/cpu/msr_allowlist returns for this list ("" if empty). */
+    /** True for {@link #EMPTY} and any other list without entries. */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** True if {@code address} is listed (readable). */
+    public boolean contains(long address) {
+        return Arrays.binarySearch(sortedAddresses, address) >= 0;
+    }
+
+    /** The write mask of {@code address}, or empty if the address is not listed. O(log n). */
+    public OptionalLong writeMask(long address) {
+        int index = Arrays.binarySearch(sortedAddresses, address);
+        return index >= 0 ? OptionalLong.of(sortedMasks[index]) : OptionalLong.empty();
+    }
+
+    /**
+     * The whole text reading /dev/cpu/msr_allowlist returns for this list ("" if empty):
+     * {@link #KERNEL_HEADER}, then one {@link AllowlistEntry#kernelLine()} per entry.
+     * Parsing it gives an equal allowlist (the header is a comment).
+     */
     public String toKernelFormat() {
-        throw new UnsupportedOperationException("issue 3");
+        if (entries.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(KERNEL_HEADER.length() + 30 * entries.size()).append(KERNEL_HEADER);
+        for (AllowlistEntry entry : entries) {
+            entry.appendKernelLine(text);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Canonical source text: one {@link AllowlistEntry#canonicalLine(String) line}
+     * per entry, in order, each with the comment {@code commentFor} gives for its
+     * address (typically the register name), e.g.
+     * {@code 0x00000010 0x0000000000000000 # IA32_TIME_STAMP_COUNTER}.
+     * "" if the list is empty (a write of 0 bytes clears the module's list).
+     */
+    public String toCanonicalText(LongFunction<Optional<String>> commentFor) {
+        Objects.requireNonNull(commentFor, "commentFor");
+        StringBuilder text = new StringBuilder(48 * entries.size());
+        for (AllowlistEntry entry : entries) {
+            text.append(entry.canonicalLine(commentFor.apply(entry.address()).orElse(null)));
+        }
+        return text.toString();
+    }
+
+    /** Canonical source text without comments: the kernel format without its header. */
+    public String toCanonicalText() {
+        return toCanonicalText(address -> Optional.empty());
+    }
+
+    /** Equal if the same entries are in the same order (order is what the module reads back). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Allowlist that && entries.equals(that.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    /** {@code Allowlist[3 entries: 0x10/0x0, 0x199/0xFFFF, ...]}, at most 8 entries shown. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Allowlist[").append(entries.size()).append(" entries");
+        for (int i = 0; i < entries.size() && i < 8; i++) {
+            AllowlistEntry entry = entries.get(i);
+            text.append(i == 0 ? ": " : ", ").append(hex(entry.address())).append('/').append(hex(entry.writeMask()));
+        }
+        return text.append(entries.size() > 8 ? ", ...]" : "]").toString();
+    }
+
+    static String hex(long value) {
+        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
     }
 }
