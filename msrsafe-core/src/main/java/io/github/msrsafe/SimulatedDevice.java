@@ -1,0 +1,377 @@
+package io.github.msrsafe;
+
+import static io.github.msrsafe.SimulatedRegister.Scope.CORE;
+import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
+import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+
+import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.sim.SimKernel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * An msr_safe device in memory, for demos, jshell and tests of code that uses
+ * {@link MsrSafe}: no kernel module, no root, the same API and the same errors
+ * as msr-safe 1.8. It follows the module's documented behaviour to the letter:
+ * the allowlist decides what may be read and which bits written, batches are
+ * validated as a whole before any op runs, offline CPUs answer ENXIO, and an
+ * address the simulated processor does not implement faults with EIO.
+ *
+ * {@snippet lang=java :
+ * SimulatedDevice device = SimulatedDevice.standard();      // 4 CPUs, common Intel registers, allowlist installed
+ * try (MsrSafe msr = device.open()) {
+ *     long tsc = msr.read(0, 0x10);                          // IA32_TIME_STAMP_COUNTER
+ *     msr.write(0, 0x199, 0x1A00);                           // IA32_PERF_CTL: low 16 bits writable
+ * }
+ * }
+ *
+ * A test builds exactly the device it needs and drives time itself:
+ * {@snippet lang=java :
+ * AtomicLong nanos = new AtomicLong();
+ * SimulatedDevice device = SimulatedDevice.builder()
+ *         .cpus(8).offline(3)
+ *         .register(SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE, 1_000_000, 32))
+ *         .allowlist("0x611 0x0\n")
+ *         .clock(nanos::get)
+ *         .build();
+ * nanos.addAndGet(1_000_000_000L);                          // one second: the counter reads 1,000,000
+ * }
+ *
+ * <p>Thread-safe. Each {@link #open()} returns a new handle; closing a handle
+ * leaves the device and its other handles as they are.
+ */
+public final class SimulatedDevice {
+
+    /** Nominal (TSC and MPERF) frequency of {@link #standard()}: 2.4 GHz, ratio 24 x 100 MHz. */
+    public static final long NOMINAL_HZ = 2_400_000_000L;
+
+    /** The frequency APERF counts at in {@link #standard()}: 2.8 GHz, ratio 28, as IA32_PERF_STATUS reports. */
+    public static final long ACTUAL_HZ = 2_800_000_000L;
+
+    /**
+     * The package power {@link #standard()}'s energy counter follows, in energy units per second:
+     * 65 W in units of 2^-14 J (MSR_RAPL_POWER_UNIT's energy field is 14).
+     */
+    public static final long PACKAGE_ENERGY_UNITS_PER_SECOND = 65L << 14;
+
+    /** DRAM power of {@link #standard()}: 5 W in the same units. */
+    public static final long DRAM_ENERGY_UNITS_PER_SECOND = 5L << 14;
+
+    private final SimKernel kernel;
+
+    private SimulatedDevice(SimKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** A builder for a device of your own; see {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A 4-CPU, one-package device with {@link #standardRegisters()} and {@link #standardAllowlist()}, on the system clock. */
+    public static SimulatedDevice standard() {
+        return standard(4);
+    }
+
+    /** Like {@link #standard()} with {@code cpus} CPUs, one thread per core, one package. */
+    public static SimulatedDevice standard(int cpus) {
+        return builder().cpus(cpus).registers(standardRegisters()).allowlist(standardAllowlist()).build();
+    }
+
+    /**
+     * The registers of {@link #standard()}: common Intel MSRs with the addresses and field
+     * layouts of the Intel SDM (volume 4) and plausible values for a 2.4 GHz part.
+     * <table>
+     * <caption>Standard registers</caption>
+     * <tr><th>address</th><th>name</th><th>scope</th><th>behaviour</th></tr>
+     * <tr><td>0x10</td><td>IA32_TIME_STAMP_COUNTER</td><td>thread</td><td>64-bit counter at {@link #NOMINAL_HZ}, writable</td></tr>
+     * <tr><td>0xCE</td><td>MSR_PLATFORM_INFO</td><td>package</td><td>read-only, max non-turbo ratio 24</td></tr>
+     * <tr><td>0xE7</td><td>IA32_MPERF</td><td>thread</td><td>64-bit counter at {@link #NOMINAL_HZ}, writable</td></tr>
+     * <tr><td>0xE8</td><td>IA32_APERF</td><td>thread</td><td>64-bit counter at {@link #ACTUAL_HZ}, writable</td></tr>
+     * <tr><td>0x198</td><td>IA32_PERF_STATUS</td><td>thread</td><td>read-only, ratio 28</td></tr>
+     * <tr><td>0x199</td><td>IA32_PERF_CTL</td><td>thread</td><td>read-write, bits 15:0 and 32 defined</td></tr>
+     * <tr><td>0x19C</td><td>IA32_THERM_STATUS</td><td>core</td><td>read-only, 43 °C (57 below TjMax)</td></tr>
+     * <tr><td>0x1A0</td><td>IA32_MISC_ENABLE</td><td>thread</td><td>read-write, undefined bits reserved</td></tr>
+     * <tr><td>0x1A2</td><td>MSR_TEMPERATURE_TARGET</td><td>package</td><td>read-only, TjMax 100 °C</td></tr>
+     * <tr><td>0x1B1</td><td>IA32_PACKAGE_THERM_STATUS</td><td>package</td><td>read-only, 45 °C</td></tr>
+     * <tr><td>0x606</td><td>MSR_RAPL_POWER_UNIT</td><td>package</td><td>read-only: 1/8 W, 2^-14 J, 2^-10 s</td></tr>
+     * <tr><td>0x610</td><td>MSR_PKG_POWER_LIMIT</td><td>package</td><td>read-write: PL1 125 W, PL2 156 W</td></tr>
+     * <tr><td>0x611</td><td>MSR_PKG_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 65 W</td></tr>
+     * <tr><td>0x619</td><td>MSR_DRAM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 5 W</td></tr>
+     * </table>
+     * IA32_PERF_STATUS does not follow writes to IA32_PERF_CTL, and no counter changes speed.
+     */
+    public static List<SimulatedRegister> standardRegisters() {
+        return List.of(
+                SimulatedRegister.writableCounter(0x10, "IA32_TIME_STAMP_COUNTER", THREAD, NOMINAL_HZ, 64),
+                // Bits 15:8 maximum non-turbo ratio (24 = 2.4 GHz), 47:40 maximum efficiency ratio (8).
+                SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", PACKAGE, 0x0000_0800_0000_1800L),
+                SimulatedRegister.writableCounter(0xE7, "IA32_MPERF", THREAD, NOMINAL_HZ, 64),
+                SimulatedRegister.writableCounter(0xE8, "IA32_APERF", THREAD, ACTUAL_HZ, 64),
+                // Bits 15:0 current performance state (ratio 28 in 15:8), 47:32 core voltage in 2^-13 V (0.9 V).
+                SimulatedRegister.readOnly(0x198, "IA32_PERF_STATUS", THREAD, 0x0000_1CCD_0000_1C00L),
+                // Bits 15:0 target performance state, bit 32 IDA/turbo disengage; the rest is reserved.
+                SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", THREAD, 0x1C00, ~0x1_0000_FFFFL),
+                // Bit 31 reading valid, 30:27 resolution 1 °C, 22:16 digital readout = degrees below TjMax.
+                SimulatedRegister.readOnly(0x19C, "IA32_THERM_STATUS", CORE, 0x8839_0000L),
+                // Fast strings, automatic thermal control, performance monitoring, BTS/PEBS unavailable,
+                // Enhanced SpeedStep, MONITOR/MWAIT, limit CPUID maxval, xTPR disable, XD disable.
+                SimulatedRegister.readWrite(0x1A0, "IA32_MISC_ENABLE", THREAD, 0x0085_0089L,
+                        ~0x0000_0004_00C5_1889L),
+                // Bits 23:16 TjMax in °C.
+                SimulatedRegister.readOnly(0x1A2, "MSR_TEMPERATURE_TARGET", PACKAGE, 0x0064_0000L),
+                SimulatedRegister.readOnly(0x1B1, "IA32_PACKAGE_THERM_STATUS", PACKAGE, 0x8837_0000L),
+                // Power units 2^-3 W (bits 3:0), energy units 2^-14 J (12:8), time units 2^-10 s (19:16).
+                SimulatedRegister.readOnly(0x606, "MSR_RAPL_POWER_UNIT", PACKAGE, 0x000A_0E03L),
+                // PL1 1000 x 1/8 W = 125 W enabled and clamped, PL2 1248 x 1/8 W = 156 W; bits 31:24 and
+                // 62:56 reserved, bit 63 the lock.
+                SimulatedRegister.readWrite(0x610, "MSR_PKG_POWER_LIMIT", PACKAGE, 0x00DD_84E0_00DD_83E8L,
+                        0x7F00_0000_FF00_0000L),
+                SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", PACKAGE, PACKAGE_ENERGY_UNITS_PER_SECOND, 32),
+                SimulatedRegister.counter(0x619, "MSR_DRAM_ENERGY_STATUS", PACKAGE, DRAM_ENERGY_UNITS_PER_SECOND, 32));
+    }
+
+    /**
+     * The allowlist of {@link #standard()}: every standard register readable; IA32_MPERF and
+     * IA32_APERF writable in full, IA32_PERF_CTL in bits 15:0, MSR_PKG_POWER_LIMIT in both
+     * limits (not the lock bit); the rest read-only.
+     */
+    public static List<AllowlistEntry> standardAllowlist() {
+        List<AllowlistEntry> entries = new ArrayList<>();
+        for (SimulatedRegister register : standardRegisters()) {
+            long writeMask = switch ((int) register.address()) {
+                case 0xE7, 0xE8 -> -1L;
+                case 0x199 -> 0xFFFFL;
+                case 0x610 -> 0x00FF_FFFF_00FF_FFFFL;
+                default -> 0L;
+            };
+            entries.add(new AllowlistEntry(register.address(), writeMask));
+        }
+        return List.copyOf(entries);
+    }
+
+    /**
+     * A new handle on this device, as {@link MsrSafe#open()} gives on a real machine; it sees the
+     * CPUs online now.
+     */
+    public MsrSafe open() throws MsrSafeException {
+        return MsrSafe.over(kernel);
+    }
+
+    /** Number of CPU ids, online or not (CPUs are numbered 0 to cpuCount()-1). */
+    public int cpuCount() {
+        return kernel.cpuCount();
+    }
+
+    /** Whether {@code cpu} is online. */
+    public boolean isOnline(int cpu) {
+        return kernel.isOnline(cpu);
+    }
+
+    /**
+     * Takes {@code cpu} offline or brings it back. Offline, its device node is gone (open:
+     * ENOENT), descriptors already open answer ENXIO and batch ops naming it fail validation
+     * with ENXIO. Its registers keep their values.
+     */
+    public void setOnline(int cpu, boolean online) {
+        kernel.setOnline(cpu, online);
+    }
+
+    /**
+     * The value of {@code msr} on {@code cpu} now, bypassing the allowlist and the online state.
+     *
+     * @throws IllegalArgumentException if the CPU does not exist or the processor has no such register
+     */
+    public long peek(int cpu, long msr) {
+        return kernel.peek(cpu, msr);
+    }
+
+    /**
+     * Sets {@code msr} on {@code cpu} to {@code value}, bypassing the allowlist, the online state,
+     * read-only registers and reserved bits: a test sets up the state it needs with it (a
+     * temperature, an energy count just below the wrap). Registers of core or package scope change
+     * for every CPU that shares them. A counter continues counting from {@code value}.
+     *
+     * @throws IllegalArgumentException if the CPU or register does not exist, or value does not fit a counter
+     */
+    public void poke(int cpu, long msr, long value) {
+        kernel.poke(cpu, msr, value);
+    }
+
+    /** The registers the simulated processor implements, in address order. */
+    public List<SimulatedRegister> registers() {
+        return kernel.registers();
+    }
+
+    /** The installed allowlist's entries, in install order. */
+    public List<AllowlistEntry> allowlist() {
+        return kernel.allowlist().entries();
+    }
+
+    /**
+     * Replaces the allowlist with these entries (an empty list clears it).
+     *
+     * @throws IllegalArgumentException if an address repeats
+     */
+    public void installAllowlist(List<AllowlistEntry> entries) {
+        kernel.installAllowlist(Allowlist.of(entries));
+    }
+
+    /** Replaces the allowlist with these entries. */
+    public void installAllowlist(AllowlistEntry... entries) {
+        installAllowlist(List.of(entries));
+    }
+
+    /**
+     * Installs allowlist text exactly as {@code cat FILE > /dev/cpu/msr_allowlist} does: on a
+     * parse error the list is kept; on a repeated address it is left empty, as the module
+     * leaves it.
+     *
+     * @throws AllowlistException the module's errno, with line, column and token
+     */
+    public void installAllowlist(String text) throws AllowlistException {
+        kernel.installAllowlistText(text.getBytes(StandardCharsets.ISO_8859_1), "<allowlist>");
+    }
+
+    @Override
+    public String toString() {
+        int[] online = kernel.onlineCpus();
+        return "SimulatedDevice[" + cpuCount() + " CPUs, " + online.length + " online, "
+                + kernel.registers().size() + " registers, " + kernel.allowlist().size() + " allowlisted]";
+    }
+
+    /**
+     * Configures a {@link SimulatedDevice}. Defaults: 1 CPU, one package, one thread per core, no
+     * registers, an empty allowlist, {@link System#nanoTime()} as the clock.
+     */
+    public static final class Builder {
+        private int cpus = 1;
+        private int packages = 1;
+        private int threadsPerCore = 1;
+        private final TreeSet<Integer> offline = new TreeSet<>();
+        private final List<SimulatedRegister> registers = new ArrayList<>();
+        private List<AllowlistEntry> allowlist = List.of();
+        private LongSupplier clock = System::nanoTime;
+
+        private Builder() {}
+
+        /** Number of CPU ids, 1 to 65536 (the batch op's cpu field is 16 bits). */
+        public Builder cpus(int count) {
+            if (count < 1 || count > 65536) {
+                throw new IllegalArgumentException("CPU count " + count + " is outside 1..65536");
+            }
+            this.cpus = count;
+            return this;
+        }
+
+        /** CPUs that start offline; may be called more than once. */
+        public Builder offline(int... cpus) {
+            for (int cpu : cpus) {
+                if (cpu < 0) {
+                    throw new IllegalArgumentException("CPU number must not be negative: " + cpu);
+                }
+                offline.add(cpu);
+            }
+            return this;
+        }
+
+        /** Number of packages (sockets); CPUs 0..n/packages-1 are the first package, and so on. */
+        public Builder packages(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("package count must be at least 1: " + count);
+            }
+            this.packages = count;
+            return this;
+        }
+
+        /** Hardware threads per core; consecutive CPU ids share a core. */
+        public Builder threadsPerCore(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("threads per core must be at least 1: " + count);
+            }
+            this.threadsPerCore = count;
+            return this;
+        }
+
+        /** Adds a register; each address once. */
+        public Builder register(SimulatedRegister register) {
+            registers.add(Objects.requireNonNull(register, "register"));
+            return this;
+        }
+
+        /** Adds registers, e.g. {@link SimulatedDevice#standardRegisters()}. */
+        public Builder registers(List<SimulatedRegister> registers) {
+            registers.forEach(this::register);
+            return this;
+        }
+
+        /** The allowlist installed at start (replacing any given before). */
+        public Builder allowlist(List<AllowlistEntry> entries) {
+            this.allowlist = List.copyOf(entries);
+            return this;
+        }
+
+        /** The allowlist installed at start (replacing any given before). */
+        public Builder allowlist(AllowlistEntry... entries) {
+            return allowlist(List.of(entries));
+        }
+
+        /**
+         * The allowlist installed at start, as allowlist text (the format of msr-safe's allowlist
+         * files).
+         *
+         * @throws IllegalArgumentException if the module would reject the text; the message gives
+         *                                  the line, column and errno
+         */
+        public Builder allowlist(String text) {
+            try {
+                return allowlist(Allowlist.parse(text.getBytes(StandardCharsets.ISO_8859_1)).entries());
+            } catch (AllowlistException e) {
+                throw new IllegalArgumentException("the allowlist text would be rejected: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The time source counters follow, in nanoseconds (like {@link System#nanoTime()}).
+         * A test passes its own to make counters deterministic.
+         */
+        public Builder clock(LongSupplier nanos) {
+            this.clock = Objects.requireNonNull(nanos, "nanos");
+            return this;
+        }
+
+        /**
+         * The device.
+         *
+         * @throws IllegalArgumentException if an offline CPU does not exist, two registers share an
+         *                                  address, an allowlist address repeats, or the CPUs do not
+         *                                  divide evenly into packages and cores
+         */
+        public SimulatedDevice build() {
+            if (!offline.isEmpty() && offline.last() >= cpus) {
+                throw new IllegalArgumentException("offline CPU " + offline.last() + " does not exist; CPUs are 0.."
+                        + (cpus - 1));
+            }
+            if (cpus % packages != 0 || (cpus / packages) % threadsPerCore != 0) {
+                throw new IllegalArgumentException(cpus + " CPUs do not divide into " + packages + " package(s) of whole "
+                        + threadsPerCore + "-thread cores");
+            }
+            int[] offlineCpus = offline.stream().mapToInt(Integer::intValue).toArray();
+            return new SimulatedDevice(new SimKernel(cpus, threadsPerCore, cpus / packages, offlineCpus,
+                    List.copyOf(registers), allowlist, clock));
+        }
+
+        @Override
+        public String toString() {
+            return "SimulatedDevice.Builder[" + cpus + " CPUs, offline " + offline + ", " + registers.size()
+                    + " registers, " + allowlist.size() + " allowlisted, packages " + packages + ", threads/core "
+                    + threadsPerCore + "]";
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.msrsafe;
+
+import java.util.Objects;
+
+/**
+ * One model-specific register of a {@link SimulatedDevice}: where it is, what
+ * it is called, which CPUs share it, its value after reset, which bits are
+ * reserved and how it behaves.
+ *
+ * <p>The simulated processor answers an access to an address it does not
+ * define with a fault (EIO), even if the allowlist lists the address, as a
+ * real processor raises #GP for an MSR it does not implement. Writing a 1 to a
+ * reserved bit faults too, and so does any write to a {@link ReadOnly}
+ * register. The allowlist is separate: it decides what a user may try; the
+ * register decides what the processor accepts.
+ *
+ * {@snippet lang=java :
+ * var perfCtl = SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Scope.THREAD,
+ *         0x1C00, ~0x1_0000_FFFFL);                       // bits 15:0 and 32 are defined
+ * var energy = SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE,
+ *         1_064_960, 32);                                 // 65 W in 2^-14 J units, wraps at 2^32
+ * }
+ *
+ * @param address      the MSR address, 0 to 0xFFFFFFFF (the device cannot reach higher ones)
+ * @param name         a name for messages and listings, e.g. "IA32_PERF_CTL"
+ * @param scope        which CPUs share one copy of the register
+ * @param resetValue   the value every copy holds when the device is built (a counter's start)
+ * @param reservedBits bits that must be written as 0; writing a 1 there faults (EIO)
+ * @param behavior     how reads and writes act on the value
+ */
+public record SimulatedRegister(long address, String name, Scope scope, long resetValue, long reservedBits,
+        Behavior behavior) {
+
+    /** The fastest counter rate accepted, 8 GHz: far above any real MSR counter, and overflow-free arithmetic. */
+    public static final long MAX_RATE_HZ = 8_000_000_000L;
+
+    /**
+     * Which CPUs share one copy of a register. The simulated topology numbers CPUs
+     * in blocks: the threads of a core are consecutive CPU numbers, and so are the
+     * cores of a package (see {@link SimulatedDevice.Builder#threadsPerCore(int)}).
+     */
+    public enum Scope {
+        /** One copy per logical CPU (hardware thread). */
+        THREAD,
+        /** One copy per core, shared by its hardware threads. */
+        CORE,
+        /** One copy per package (socket), shared by all its CPUs. */
+        PACKAGE
+    }
+
+    /** How a register's value responds to reads, writes and time. */
+    public sealed interface Behavior permits ReadOnly, ReadWrite, Counter {}
+
+    /** The value stays as it is; any write faults (EIO), as wrmsr to a read-only MSR raises #GP. */
+    public record ReadOnly() implements Behavior {}
+
+    /** Reads return the last value written; a write stores every bit (reserved bits must be 0). */
+    public record ReadWrite() implements Behavior {}
+
+    /**
+     * A free-running counter: it advances {@code rateHz} per second of the device's
+     * clock and wraps at {@code 2^bitWidth}. A writable counter restarts from the
+     * value written; a read-only one faults on write.
+     *
+     * @param rateHz   increments per second, 0 to {@link #MAX_RATE_HZ}
+     * @param bitWidth 1 to 64; the bits above it are reserved
+     * @param writable whether wrmsr may set the count
+     */
+    public record Counter(long rateHz, int bitWidth, boolean writable) implements Behavior {
+        public Counter {
+            if (rateHz < 0 || rateHz > MAX_RATE_HZ) {
+                throw new IllegalArgumentException("counter rate " + rateHz + " Hz is outside 0.." + MAX_RATE_HZ);
+            }
+            if (bitWidth < 1 || bitWidth > 64) {
+                throw new IllegalArgumentException("counter width " + bitWidth + " bits is outside 1..64");
+            }
+        }
+
+        /** The bits the counter uses: the low {@code bitWidth} bits. */
+        public long valueMask() {
+            return bitWidth == 64 ? -1L : (1L << bitWidth) - 1;
+        }
+    }
+
+    public SimulatedRegister {
+        if (address < 0 || address > MsrSafe.MAX_MSR) {
+            throw new IllegalArgumentException("register address " + MsrSafeException.hex(address)
+                    + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it could never be reached");
+        }
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("register " + MsrSafeException.hex(address) + " needs a name");
+        }
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(behavior, "behavior");
+        if (behavior instanceof Counter counter && (resetValue & ~counter.valueMask()) != 0) {
+            throw new IllegalArgumentException(name + ": start value " + MsrSafeException.hex(resetValue)
+                    + " does not fit a " + counter.bitWidth() + "-bit counter");
+        }
+        if (behavior instanceof Counter counter && (reservedBits & ~counter.valueMask()) != ~counter.valueMask()) {
+            throw new IllegalArgumentException(name + ": the bits above a " + counter.bitWidth()
+                    + "-bit counter must be reserved, got reserved bits " + MsrSafeException.hex(reservedBits));
+        }
+        if (!(behavior instanceof ReadOnly) && (resetValue & reservedBits) != 0) {
+            throw new IllegalArgumentException(name + ": reset value " + MsrSafeException.hex(resetValue)
+                    + " sets reserved bits " + MsrSafeException.hex(resetValue & reservedBits));
+        }
+    }
+
+    /** A register whose value never changes (unless a test pokes it) and which faults on any write. */
+    public static SimulatedRegister readOnly(long address, String name, Scope scope, long value) {
+        return new SimulatedRegister(address, name, scope, value, 0, new ReadOnly());
+    }
+
+    /** A register that holds what is written; writing a 1 to any of {@code reservedBits} faults. */
+    public static SimulatedRegister readWrite(long address, String name, Scope scope, long resetValue,
+            long reservedBits) {
+        return new SimulatedRegister(address, name, scope, resetValue, reservedBits, new ReadWrite());
+    }
+
+    /** A read-only counter starting at 0, advancing {@code rateHz} per second, wrapping at 2^bitWidth. */
+    public static SimulatedRegister counter(long address, String name, Scope scope, long rateHz, int bitWidth) {
+        Counter counter = new Counter(rateHz, bitWidth, false);
+        return new SimulatedRegister(address, name, scope, 0, ~counter.valueMask(), counter);
+    }
+
+    /** A counter like {@link #counter} that wrmsr may set (as IA32_TIME_STAMP_COUNTER, IA32_APERF). */
+    public static SimulatedRegister writableCounter(long address, String name, Scope scope, long rateHz,
+            int bitWidth) {
+        Counter counter = new Counter(rateHz, bitWidth, true);
+        return new SimulatedRegister(address, name, scope, 0, ~counter.valueMask(), counter);
+    }
+
+    /** This register with another reset value (a counter's start value). */
+    public SimulatedRegister withResetValue(long value) {
+        return new SimulatedRegister(address, name, scope, value, reservedBits, behavior);
+    }
+
+    /** True if wrmsr can change this register at all (bits permitting). */
+    public boolean writable() {
+        return switch (behavior) {
+            case ReadOnly r -> false;
+            case ReadWrite w -> true;
+            case Counter c -> c.writable();
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name + "@" + MsrSafeException.hex(address) + "[" + scope + ", " + switch (behavior) {
+            case ReadOnly r -> "read-only " + MsrSafeException.hex(resetValue);
+            case ReadWrite w -> "read-write, reset " + MsrSafeException.hex(resetValue)
+                    + ", reserved " + MsrSafeException.hex(reservedBits);
+            case Counter c -> (c.writable() ? "writable " : "") + c.bitWidth() + "-bit counter at " + c.rateHz()
+                    + " Hz from " + MsrSafeException.hex(resetValue);
+        } + "]";
+    }
+}

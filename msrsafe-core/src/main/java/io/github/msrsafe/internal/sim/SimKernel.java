@@ -1,0 +1,443 @@
+package io.github.msrsafe.internal.sim;
+
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_CPU;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_ERR;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_ISRDMSR;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import io.github.msrsafe.Driver;
+import io.github.msrsafe.Errno;
+import io.github.msrsafe.SimulatedRegister;
+import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.sys.DeviceFiles;
+import io.github.msrsafe.internal.sys.DeviceNode;
+import io.github.msrsafe.internal.sys.ErrnoException;
+import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.OpenFlags;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * msr_safe 1.8 in process: the four device files with the system-call
+ * behaviour of kernel-contract.md, over a {@link RegisterBank} of simulated
+ * registers. Every {@link OpenFile} call returns what the C call would return,
+ * or {@code -errno}.
+ *
+ * <p>Thread-safe: one lock guards the registers, the online CPUs, the
+ * allowlist and the file positions, and a whole batch runs under it. The
+ * real module runs each CPU's ops of a batch concurrently with the other
+ * CPUs'; here they run in array order, which is one of the orders the real
+ * module may produce. Register access allocates nothing.
+ *
+ * <p>The device lives as long as its owner ({@code SimulatedDevice}) keeps it:
+ * {@link #close()} does nothing, so that closing one handle does not take
+ * the device away from the others.
+ */
+public final class SimKernel implements DeviceFiles {
+
+    /** The version the version file reports. */
+    public static final String MODULE_VERSION = "1.8.0";
+
+    static final int EBADF = Errno.EBADF.number();
+    static final int EINVAL = Errno.EINVAL.number();
+    static final int EACCES = Errno.EACCES.number();
+    static final int EIO = Errno.EIO.number();
+    static final int ENXIO = Errno.ENXIO.number();
+    static final int EROFS = Errno.EROFS.number();
+    static final int EFAULT = Errno.EFAULT.number();
+    static final int E2BIG = Errno.E2BIG.number();
+    static final int ENOTTY = Errno.ENOTTY.number();
+    static final int ESPIPE = Errno.ESPIPE.number();
+
+    private static final long NUMOPS_OFFSET = MsrStructs.arrayOffset("numops");
+    private static final long OPS_POINTER_OFFSET = MsrStructs.arrayOffset("ops");
+    private static final long OP_ALIGNMENT = MsrStructs.BATCH_OP.byteAlignment();
+
+    private final Object lock = new Object();
+    private final int cpuCount;
+    private final int threadsPerCore;
+    private final int cpusPerPackage;
+    private final LongSupplier clock;
+    private final boolean[] online;           // guarded by lock
+    private final RegisterBank registers;     // guarded by lock
+    private AllowlistTable allowlist;         // guarded by lock
+
+    /**
+     * @param cpuCount       number of CPU ids (0 .. cpuCount-1), 1 to 65536
+     * @param threadsPerCore hardware threads per core; consecutive CPU ids share a core
+     * @param cpusPerPackage CPUs per package; a multiple of threadsPerCore dividing cpuCount
+     * @param offline        CPUs that start offline
+     * @param registers      the registers the processor implements, each address once
+     * @param allowlist      the allowlist installed at start, each address once
+     * @param clock          nanoseconds, like {@link System#nanoTime()}; counters follow it
+     */
+    public SimKernel(int cpuCount, int threadsPerCore, int cpusPerPackage, int[] offline,
+            List<SimulatedRegister> registers, List<AllowlistEntry> allowlist, LongSupplier clock) {
+        if (cpuCount < 1 || cpuCount > 65536) {
+            throw new IllegalArgumentException("CPU count " + cpuCount + " is outside 1..65536 (the batch op's cpu field is 16 bits)");
+        }
+        if (threadsPerCore < 1 || cpusPerPackage < 1 || cpusPerPackage % threadsPerCore != 0
+                || cpuCount % cpusPerPackage != 0) {
+            throw new IllegalArgumentException("topology of " + cpuCount + " CPUs, " + cpusPerPackage
+                    + " per package, " + threadsPerCore + " per core does not divide evenly");
+        }
+        this.cpuCount = cpuCount;
+        this.threadsPerCore = threadsPerCore;
+        this.cpusPerPackage = cpusPerPackage;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.online = new boolean[cpuCount];
+        java.util.Arrays.fill(online, true);
+        for (int cpu : offline) {
+            checkCpu(cpu);
+            online[cpu] = false;
+        }
+        this.registers = new RegisterBank(registers, cpuCount, threadsPerCore, cpusPerPackage, clock.getAsLong());
+        this.allowlist = new AllowlistTable(Allowlist.of(allowlist));
+    }
+
+    // ---- DeviceFiles ----
+
+    @Override
+    public Driver driver() {
+        return Driver.SIMULATED;
+    }
+
+    @Override
+    public String root() {
+        return "simulated device";
+    }
+
+    @Override
+    public String path(DeviceNode node) {
+        return "sim:/dev/cpu/" + switch (node.kind()) {
+            case CPU -> node.cpu() + "/msr_safe";
+            case BATCH -> "msr_batch";
+            case ALLOWLIST -> "msr_allowlist";
+            case VERSION -> "msr_safe_version";
+        };
+    }
+
+    @Override
+    public int[] onlineCpus() {
+        synchronized (lock) {
+            int count = 0;
+            for (boolean up : online) {
+                count += up ? 1 : 0;
+            }
+            int[] cpus = new int[count];
+            for (int cpu = 0, next = 0; cpu < cpuCount; cpu++) {
+                if (online[cpu]) {
+                    cpus[next++] = cpu;
+                }
+            }
+            return cpus;
+        }
+    }
+
+    @Override
+    public OpenFile open(DeviceNode node, int flags) throws ErrnoException {
+        int accessMode = flags & OpenFlags.O_ACCMODE;
+        boolean readable = accessMode == OpenFlags.O_RDONLY || accessMode == OpenFlags.O_RDWR;
+        boolean writable = accessMode == OpenFlags.O_WRONLY || accessMode == OpenFlags.O_RDWR;
+        return switch (node.kind()) {
+            case CPU -> {
+                synchronized (lock) {
+                    // An offline CPU has no node at all, so open fails as for a missing file.
+                    if (node.cpu() >= cpuCount || !online[node.cpu()]) {
+                        throw new ErrnoException(Errno.ENOENT.number(), "open " + path(node));
+                    }
+                }
+                yield new CpuFile(this, node.cpu(), readable, writable);
+            }
+            case BATCH -> new BatchFile(this, readable, writable);
+            case ALLOWLIST -> new AllowlistFile(this, readable, writable);
+            case VERSION -> new VersionFile(this, readable, writable);
+        };
+    }
+
+    /** Does nothing: the simulated device outlives the handles opened on it. */
+    @Override
+    public void close() {
+    }
+
+    // ---- for SimulatedDevice and tests ----
+
+    /** Number of CPU ids, online or not. */
+    public int cpuCount() {
+        return cpuCount;
+    }
+
+    /** Hardware threads per core. */
+    public int threadsPerCore() {
+        return threadsPerCore;
+    }
+
+    /** CPUs per package. */
+    public int cpusPerPackage() {
+        return cpusPerPackage;
+    }
+
+    public boolean isOnline(int cpu) {
+        checkCpu(cpu);
+        synchronized (lock) {
+            return online[cpu];
+        }
+    }
+
+    /**
+     * Takes a CPU offline (its node disappears, open descriptors get ENXIO) or
+     * brings it back (descriptors opened before work again, as the minor number
+     * names the same CPU). Registers keep their values.
+     */
+    public void setOnline(int cpu, boolean up) {
+        checkCpu(cpu);
+        synchronized (lock) {
+            online[cpu] = up;
+        }
+    }
+
+    /** The registers the processor implements, in address order. */
+    public List<SimulatedRegister> registers() {
+        return registers.definitions();
+    }
+
+    /** The value of {@code msr} on {@code cpu}, bypassing the allowlist and the online state. */
+    public long peek(int cpu, long msr) {
+        checkCpu(cpu);
+        synchronized (lock) {
+            return registers.read(registerIndex(msr), cpu, clock.getAsLong());
+        }
+    }
+
+    /**
+     * Sets {@code msr} on {@code cpu} (and the CPUs sharing it) to {@code value}, bypassing the
+     * allowlist, the online state, read-only registers and reserved bits; a counter continues
+     * from {@code value}.
+     */
+    public void poke(int cpu, long msr, long value) {
+        checkCpu(cpu);
+        synchronized (lock) {
+            registers.poke(registerIndex(msr), cpu, value, clock.getAsLong());
+        }
+    }
+
+    /** The installed allowlist. */
+    public Allowlist allowlist() {
+        synchronized (lock) {
+            return allowlist.list();
+        }
+    }
+
+    /** Replaces the allowlist with {@code list}. */
+    public void installAllowlist(Allowlist list) {
+        AllowlistTable table = new AllowlistTable(Objects.requireNonNull(list, "list"));
+        synchronized (lock) {
+            allowlist = table;
+        }
+    }
+
+    /**
+     * What a write(2) of {@code text} to the allowlist file does: parse in full, then
+     * replace the list; on a first-pass error the list stays, on a second-pass error
+     * (a duplicate address) it is left empty.
+     *
+     * @return the installed list
+     * @throws AllowlistException what the module rejects, with its errno
+     */
+    public Allowlist installAllowlistText(byte[] text, String source) throws AllowlistException {
+        try {
+            Allowlist parsed = Allowlist.parse(text, source);
+            installAllowlist(parsed);
+            return parsed;
+        } catch (AllowlistException rejected) {
+            if (!rejected.keepsPreviousAllowlist()) {
+                installAllowlist(Allowlist.EMPTY);
+            }
+            throw rejected;
+        }
+    }
+
+    // ---- the module's operations, for the files ----
+
+    /** pread/read of /dev/cpu/N/msr_safe after the count check: allowlist, online, rdmsr, copy out. */
+    long readMsr(int cpu, long offset, MemorySegment buffer) {
+        long msr = offset & 0xFFFF_FFFFL; // the module takes the offset as a u32 register number
+        synchronized (lock) {
+            if (allowlist.find(msr) < 0) {
+                return -EACCES;
+            }
+            if (!online[cpu]) {
+                return -ENXIO;
+            }
+            int register = registers.indexOf(msr);
+            if (register < 0) {
+                return -EIO;
+            }
+            long value = registers.read(register, cpu, clock.getAsLong());
+            if (!SimFile.usable(buffer, Long.BYTES, true)) {
+                return -EFAULT;
+            }
+            buffer.set(JAVA_LONG_UNALIGNED, 0, value);
+            return Long.BYTES;
+        }
+    }
+
+    /**
+     * pwrite/write of /dev/cpu/N/msr_safe after the count check: write mask, copy in, online,
+     * read-modify-write unless the mask is all ones, wrmsr.
+     */
+    long writeMsr(int cpu, long offset, MemorySegment buffer) {
+        long msr = offset & 0xFFFF_FFFFL;
+        synchronized (lock) {
+            int entry = allowlist.find(msr);
+            long writeMask = entry < 0 ? 0 : allowlist.writeMask(entry);
+            if (writeMask == 0) {
+                return -EACCES; // absent and read-only alike: the per-CPU device says EACCES, not EROFS
+            }
+            if (!SimFile.usable(buffer, Long.BYTES, false)) {
+                return -EFAULT;
+            }
+            long value = buffer.get(JAVA_LONG_UNALIGNED, 0);
+            if (!online[cpu]) {
+                return -ENXIO;
+            }
+            int register = registers.indexOf(msr);
+            if (register < 0) {
+                return -EIO;
+            }
+            long now = clock.getAsLong();
+            if (writeMask != -1L) {
+                value = (value & writeMask) | (registers.read(register, cpu, now) & ~writeMask);
+            }
+            return registers.write(register, cpu, value, now) ? Long.BYTES : -EIO;
+        }
+    }
+
+    /**
+     * X86_IOC_MSR_BATCH after the request and access-mode checks: copy in, validate every
+     * op, then run them all or none.
+     */
+    int batch(MemorySegment array, MemorySegment ops) {
+        if (!SimFile.usable(array, MsrStructs.BATCH_ARRAY.byteSize(), false)) {
+            return -EFAULT;
+        }
+        long numops = Integer.toUnsignedLong(array.get(JAVA_INT_UNALIGNED, NUMOPS_OFFSET));
+        if (numops == 0) {
+            return -EINVAL;
+        }
+        if (numops > MsrStructs.MAX_OPS_PER_IOCTL) {
+            return -E2BIG; // the module cannot allocate numops * 32 bytes in one piece
+        }
+        long opsPointer = array.get(JAVA_LONG_UNALIGNED, OPS_POINTER_OFFSET);
+        // A user pointer is native memory; Java cannot follow it, so ops must be the very segment it names.
+        if (ops == null || !ops.isNative() || ops.address() != opsPointer || opsPointer % OP_ALIGNMENT != 0
+                || !SimFile.usable(ops, numops * OP_SIZE, true)) {
+            return -EFAULT;
+        }
+        synchronized (lock) {
+            int rejected = validate(ops, numops);
+            return rejected != 0 ? rejected : execute(ops, numops);
+        }
+    }
+
+    /** Step 4: every op checked before any runs; the LAST failing op's error, or 0. */
+    private int validate(MemorySegment ops, long numops) {
+        int result = 0;
+        for (long i = 0; i < numops; i++) {
+            OP_ERR.set(ops, 0L, i, 0);
+            int cpu = Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, i));
+            if (cpu >= cpuCount || !online[cpu]) {
+                result = -ENXIO;
+                OP_ERR.set(ops, 0L, i, result);
+                continue;
+            }
+            int entry = allowlist.find(Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, i)));
+            if (entry < 0) {
+                result = -EACCES;
+                OP_ERR.set(ops, 0L, i, result);
+                continue;
+            }
+            long writeMask = allowlist.writeMask(entry);
+            OP_WMASK.set(ops, 0L, i, writeMask);
+            boolean read = (short) OP_ISRDMSR.get(ops, 0L, i) != 0;
+            if (!read && writeMask == 0) {
+                result = -EROFS;
+                OP_ERR.set(ops, 0L, i, result);
+            }
+        }
+        return result;
+    }
+
+    /** Steps 5 and 6: every op runs; the FIRST failing op's error, or 0. */
+    private int execute(MemorySegment ops, long numops) {
+        int result = 0;
+        for (long i = 0; i < numops; i++) {
+            int cpu = Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, i));
+            int register = registers.indexOf(Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, i)));
+            int err = 0;
+            if (register < 0) {
+                err = -EIO; // rdmsr faults; a read op's msrdata stays as it was
+            } else {
+                long now = clock.getAsLong();
+                long old = registers.read(register, cpu, now);
+                if ((short) OP_ISRDMSR.get(ops, 0L, i) != 0) {
+                    OP_MSRDATA.set(ops, 0L, i, old);
+                } else {
+                    long writeMask = (long) OP_WMASK.get(ops, 0L, i);
+                    long value = ((long) OP_MSRDATA.get(ops, 0L, i) & writeMask) | (old & ~writeMask);
+                    if (!registers.write(register, cpu, value, now)) {
+                        err = -EIO;
+                    }
+                }
+            }
+            OP_ERR.set(ops, 0L, i, err);
+            if (result == 0) {
+                result = err;
+            }
+        }
+        return result;
+    }
+
+    /** The text of the allowlist file's read number {@code index}: null at the end of the list. */
+    String allowlistRecord(int index) {
+        List<AllowlistEntry> entries;
+        synchronized (lock) {
+            entries = allowlist.entries();
+        }
+        if (index >= entries.size()) {
+            return null;
+        }
+        String line = entries.get(index).kernelLine();
+        return index == 0 ? Allowlist.KERNEL_HEADER + line : line;
+    }
+
+    /** Guards the file positions; the files hold no lock of their own. */
+    Object lock() {
+        return lock;
+    }
+
+    private int registerIndex(long msr) {
+        int index = registers.indexOf(msr);
+        if (index < 0) {
+            throw new IllegalArgumentException("the simulated processor has no register at " + RegisterBank.hex(msr)
+                    + " (it has " + registers.definitions().stream().map(r -> RegisterBank.hex(r.address())).toList() + ")");
+        }
+        return index;
+    }
+
+    private void checkCpu(int cpu) {
+        if (cpu < 0 || cpu >= cpuCount) {
+            throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (cpuCount - 1));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.msrsafe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.msrsafe.Failures.Call;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The words and exception types users see for each errno, per call. */
+class MessagesTest {
+
+    @Test
+    void preadEaccesIsAnAllowlistRefusalNamingEverything() {
+        MsrSafeException e = Failures.of(13, Call.PREAD, "/dev/cpu/3/msr_safe", Driver.MSR_SAFE, 3, 0x199);
+        assertInstanceOf(MsrNotAllowedException.class, e);
+        assertEquals("pread /dev/cpu/3/msr_safe (CPU 3, MSR 0x199) failed: EACCES: MSR 0x199 is not in the"
+                + " allowlist; an administrator must add it to /dev/cpu/msr_allowlist", e.getMessage());
+        assertEquals(13, e.errno());
+        assertEquals(Errno.EACCES, e.error().orElseThrow());
+        assertEquals(3, e.cpu().orElseThrow());
+        assertEquals(0x199, e.msr().orElseThrow());
+    }
+
+    @Test
+    void openEaccesIsAFilePermissionNotAnAllowlistRefusal() {
+        MsrSafeException e = Failures.of(13, Call.OPEN, "/dev/cpu/msr_batch", Driver.MSR_SAFE, -1, -1);
+        assertInstanceOf(DevicePermissionException.class, e);
+        assertTrue(e.getMessage().contains("msr-user"), e.getMessage());
+        MsrSafeException stock = Failures.of(13, Call.OPEN, "/dev/cpu/0/msr", Driver.STOCK_MSR, 0, -1);
+        assertTrue(stock.getMessage().contains("CAP_SYS_RAWIO"), stock.getMessage());
+    }
+
+    @Test
+    void eachErrnoMapsToTheTypeUsersCatch() {
+        assertInstanceOf(CpuUnavailableException.class, Failures.of(6, Call.PREAD, "d", Driver.MSR_SAFE, 1, 0x10));
+        assertInstanceOf(MsrFaultException.class, Failures.of(5, Call.PWRITE, "d", Driver.MSR_SAFE, 1, 0x10));
+        assertInstanceOf(DevicePermissionException.class, Failures.of(9, Call.PWRITE, "d", Driver.MSR_SAFE, 1, 0x10));
+        assertInstanceOf(DeviceNotFoundException.class, Failures.of(2, Call.OPEN, "/dev/cpu/msr_batch", Driver.MSR_SAFE, -1, -1));
+        MsrSafeException enotty = Failures.of(25, Call.BATCH, "/dev/cpu/msr_batch", Driver.MSR_SAFE, -1, -1);
+        assertEquals(MsrSafeException.class, enotty.getClass());
+        assertTrue(enotty.getMessage().startsWith("ioctl(X86_IOC_MSR_BATCH) /dev/cpu/msr_batch failed: ENOTTY: "),
+                enotty.getMessage());
+    }
+
+    @Test
+    void unknownErrnoIsNamedByNumberNotHidden() {
+        MsrSafeException e = Failures.of(99, Call.PREAD, "d", Driver.MSR_SAFE, 0, 0x10);
+        assertTrue(e.getMessage().contains("errno 99"), e.getMessage());
+    }
+
+    @Test
+    void batchOpWordsDistinguishReadOnlyFromUnlisted() {
+        assertEquals("EROFS: MSR 0x10 is read-only: its allowlist write mask is 0",
+                new BatchOp(0, 0, 0x10, false, 5, 0, 30, false).describe());
+        assertEquals("ok", new BatchOp(0, 0, 0x10, true, 5, 0, 0, true).describe());
+        assertTrue(new BatchOp(0, 0, 0x10, true, 5, 0, 0, false).describe().startsWith("not run"));
+    }
+
+    @Test
+    void addressesAboveThirtyTwoBitsAreRejectedBeforeAnySyscall() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MsrSafe.checkMsr(0x1_0000_0010L));
+        assertTrue(e.getMessage().contains("0x100000010"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MsrSafe.checkMsr(-1));
+        MsrSafe.checkMsr(0xFFFF_FFFFL);
+    }
+
+    @Test
+    void cpuRangesAreCompact() {
+        assertEquals("0-3,5,8-11", MsrSafe.ranges(List.of(0, 1, 2, 3, 5, 8, 9, 10, 11)));
+        assertEquals("7", MsrSafe.ranges(List.of(7)));
+        assertEquals("none", MsrSafe.ranges(List.of()));
+    }
+}
