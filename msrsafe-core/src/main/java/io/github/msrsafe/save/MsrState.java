@@ -181,7 +181,11 @@ public final class MsrState {
      */
     public static Optional<Instant> allowlistModified(MsrSafe msr) {
         try {
-            Path node = Path.of(msr.root(), "msr_allowlist");
+            Path root = Path.of(msr.root());
+            if (!root.isAbsolute()) {
+                return Optional.empty(); // the simulated device's root is a name, not a directory
+            }
+            Path node = root.resolve("msr_allowlist");
             return Files.exists(node) ? Optional.of(Files.getLastModifiedTime(node).toInstant()) : Optional.empty();
         } catch (InvalidPathException | IOException e) {
             return Optional.empty();

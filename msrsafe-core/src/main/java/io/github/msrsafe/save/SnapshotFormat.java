@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** The file formats of saved MSR state. */
@@ -39,19 +38,25 @@ public enum SnapshotFormat {
     }
 
     /**
-     * The format of an existing file: TEXT if its first line is a comment or the text
-     * format's first line, else RAW. A raw file starts with a register value, so it could be
-     * mistaken for text only if its first bytes happened to be these ASCII characters;
-     * pass the format explicitly to rule that out.
+     * The format of an existing file: TEXT if, after any comment ({@code #}) and blank lines
+     * at its start, its first line is the text format's {@code msrsafe-snapshot} line; else
+     * RAW. A raw file is register values, which would have to spell out those lines in ASCII
+     * to be taken for text; pass the format explicitly to rule even that out.
      */
     public static SnapshotFormat detect(Path file) throws IOException {
-        byte[] start = new byte[64];
+        byte[] start = new byte[8192];
         int length;
         try (InputStream in = Files.newInputStream(file)) {
             length = in.readNBytes(start, 0, start.length);
         }
-        String head = new String(Arrays.copyOf(start, length), StandardCharsets.ISO_8859_1);
-        return head.startsWith(TextSnapshot.FIRST_LINE) || head.startsWith(TextSnapshot.MAGIC + "\n")
-                ? TEXT : RAW;
+        String head = new String(start, 0, length, StandardCharsets.ISO_8859_1);
+        for (String line : head.split("\n", -1)) {
+            String content = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (content.isBlank() || content.startsWith("#")) {
+                continue;
+            }
+            return content.equals(TextSnapshot.MAGIC) ? TEXT : RAW;
+        }
+        return RAW;
     }
 }
