@@ -16,7 +16,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -213,38 +212,32 @@ public final class MsrState {
 
         long[] saved = snapshot.slots();
 
-        // 1. Registers that can be restored: writable, and read successfully when saved.
+        // 1. The current value of every writable register, in one batch. Registers whose saved read
+        //    failed are read too, so that the module's masks are checked for every entry.
         int[] writable = writableSlots(cpus.size(), entries);
-        int restorableCount = 0;
-        int[] restorable = new int[writable.length];
-        for (int slot : writable) {
-            if (MsrSnapshot.isFailedRead(saved[slot], entries.get(slot % entryCount).writeMask())) {
-                notRestored.add(note(slot, cpus, entries, Reason.SAVED_READ_FAILED, 0,
-                        "its read failed when the state was saved, so there is no value to restore"));
-            } else {
-                restorable[restorableCount++] = slot;
-            }
-        }
-        restorable = Arrays.copyOf(restorable, restorableCount);
+        BatchRunner.Results current = BatchRunner.run(msr, reads(writable, cpus, entries));
+        checkModuleMasks(msr, current, writable, cpus, entries, "restore");
 
-        // 2. Their current values, in one batch.
-        BatchRunner.Results current = BatchRunner.run(msr, reads(restorable, cpus, entries));
-        checkModuleMasks(msr, current, restorable, cpus, entries, "restore");
-
-        // 3. What to write: only registers whose masked value changed, merged with the current unmasked bits.
+        // 2. What to write: registers saved successfully whose masked value changed, merged with
+        //    the current bits outside the mask.
         List<Restored> planned = new ArrayList<>();
         List<Integer> plannedSlots = new ArrayList<>();
         int unchanged = 0;
-        for (int op = 0; op < restorable.length; op++) {
-            int slot = restorable[op];
+        for (int op = 0; op < writable.length; op++) {
+            int slot = writable[op];
             AllowlistEntry entry = entries.get(slot % entryCount);
             int cpu = cpus.get(slot / entryCount);
+            long mask = entry.writeMask();
+            if (MsrSnapshot.isFailedRead(saved[slot], mask)) {
+                notRestored.add(note(slot, cpus, entries, Reason.SAVED_READ_FAILED, 0,
+                        "its read failed when the state was saved, so there is no value to restore"));
+                continue;
+            }
             if (!current.succeeded(op)) {
                 notRestored.add(note(slot, cpus, entries, Reason.CURRENT_READ_FAILED, current.errnos()[op],
                         "its current value could not be read, so it was not written"));
                 continue;
             }
-            long mask = entry.writeMask();
             long read = current.values()[op];
             if ((read & mask) == saved[slot]) {
                 unchanged++;
@@ -257,7 +250,7 @@ public final class MsrState {
             return report(file, format, true, planned, notRestored, unchanged, ageChecked);
         }
 
-        // 4. The writes, in one batch.
+        // 3. The writes, in one batch.
         BatchRunner.Results writes = BatchRunner.run(msr, writes(planned));
         List<Restored> restored = new ArrayList<>(planned.size());
         List<Integer> restoredSlots = new ArrayList<>(planned.size());
@@ -271,7 +264,7 @@ public final class MsrState {
             }
         }
 
-        // 5. Read back what was written, in one batch.
+        // 4. Read back what was written, in one batch.
         if (verify && !restored.isEmpty()) {
             BatchRunner.Results check = BatchRunner.run(msr, reads(restoredSlots.stream().mapToInt(Integer::intValue).toArray(),
                     cpus, entries));
