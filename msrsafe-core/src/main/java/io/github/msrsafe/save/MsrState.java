@@ -82,7 +82,7 @@ public final class MsrState {
      */
     public static SaveResult save(MsrSafe msr, Path file, SaveOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
-        SaveResult result = capture(msr, allowlist.entries());
+        SaveResult result = capture(msr, allowlist.entries(), file);
         switch (options.format()) {
             case RAW -> result.snapshot().writeRaw(file);
             case TEXT -> result.snapshot().writeText(file);
@@ -93,12 +93,12 @@ public final class MsrState {
 
     /** Reads the state as {@link #save} does, without writing a file. */
     public static SaveResult capture(MsrSafe msr, Allowlist allowlist) throws IOException {
-        return capture(msr, allowlist.entries());
+        return capture(msr, allowlist.entries(), null);
     }
 
-    static SaveResult capture(MsrSafe msr, List<AllowlistEntry> entries) throws IOException {
+    private static SaveResult capture(MsrSafe msr, List<AllowlistEntry> entries, Path file) throws IOException {
         if (entries.isEmpty()) {
-            throw new SnapshotException(Problem.EMPTY_ALLOWLIST, null,
+            throw new SnapshotException(Problem.EMPTY_ALLOWLIST, file,
                     "the allowlist is empty, so there is no register to save; install one first");
         }
         List<Integer> cpus = msr.cpus();
@@ -107,7 +107,7 @@ public final class MsrState {
         int[] readSlots = writableSlots(cpus.size(), entries);
         Instant savedAt = Instant.now();
         BatchRunner.Results reads = BatchRunner.run(msr, reads(readSlots, cpus, entries));
-        checkModuleMasks(msr, reads, readSlots, cpus, entries, "save");
+        checkModuleMasks(msr, reads, readSlots, cpus, entries, "save", file);
         List<SaveResult.FailedRead> failed = new ArrayList<>();
         for (int op = 0; op < readSlots.length; op++) {
             int slot = readSlots[op];
@@ -116,7 +116,7 @@ public final class MsrState {
             if (reads.succeeded(op)) {
                 slots[slot] = reads.values()[op] & entry.writeMask();
                 if (entry.writeMask() == -1L && slots[slot] == MsrSnapshot.FAILED_READ_COOKIE) {
-                    throw new SnapshotException(Problem.VALUE_IS_FAILED_READ_COOKIE, null, String.format(
+                    throw new SnapshotException(Problem.VALUE_IS_FAILED_READ_COOKIE, file, String.format(
                             "MSR 0x%X on CPU %d holds 0x%016X, the value the msrsave format reserves for a failed"
                                     + " read; it cannot be saved faithfully, so nothing was saved", entry.address(), cpu,
                             MsrSnapshot.FAILED_READ_COOKIE));
@@ -216,7 +216,7 @@ public final class MsrState {
         //    failed are read too, so that the module's masks are checked for every entry.
         int[] writable = writableSlots(cpus.size(), entries);
         BatchRunner.Results current = BatchRunner.run(msr, reads(writable, cpus, entries));
-        checkModuleMasks(msr, current, writable, cpus, entries, "restore");
+        checkModuleMasks(msr, current, writable, cpus, entries, "restore", file);
 
         // 2. What to write: registers saved successfully whose masked value changed, merged with
         //    the current bits outside the mask.
@@ -310,7 +310,8 @@ public final class MsrState {
      * a different mask means the allowlist we were given is not the one in force.
      */
     private static void checkModuleMasks(MsrSafe msr, BatchRunner.Results results, int[] slots, List<Integer> cpus,
-                                         List<AllowlistEntry> entries, String action) throws SnapshotException {
+                                         List<AllowlistEntry> entries, String action, Path file)
+            throws SnapshotException {
         if (msr.driver() == Driver.STOCK_MSR) {
             return; // the stock driver has no allowlist and reports no masks
         }
@@ -323,7 +324,7 @@ public final class MsrState {
             if (notListed || (validated && results.writeMasks()[op] != entry.writeMask())) {
                 String found = notListed ? "the module does not list it (" + Errno.name(errno) + ")"
                         : String.format("the module's mask is 0x%016X", results.writeMasks()[op]);
-                throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, null, String.format(
+                throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, file, String.format(
                         "cannot %s: the allowlist used lists MSR 0x%X with write mask 0x%016X, but on CPU %d %s;"
                                 + " the installed allowlist has changed. Nothing was %s.", action, entry.address(),
                         entry.writeMask(), cpus.get(slots[op] / entryCount), found,

@@ -10,7 +10,7 @@ import java.util.Locale;
  * What {@link MsrState#restore} did (or, for a dry run, would do).
  *
  * @param file                the snapshot file, or null for an in-memory snapshot
- * @param format              its format
+ * @param format              its format ({@link SnapshotFormat#AUTO} for an in-memory snapshot)
  * @param dryRun              true if nothing was written
  * @param restored            the registers written (for a dry run: that would be written), in
  *                            slot order (CPU by CPU, allowlist order)

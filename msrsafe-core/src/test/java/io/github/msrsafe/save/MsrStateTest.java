@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,6 +110,9 @@ class MsrStateTest {
         try (MsrSafe msr = device.open()) {
             SaveResult result = MsrState.save(msr, file);
             assertArrayEquals(expectedRawFile(device, List.of(0, 1, 2, 3)), Files.readAllBytes(file));
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            }
             // 6 writable entries on 4 CPUs; the read-only one is not read.
             assertEquals(4 * 6, result.registersRead());
             List<String> failures = result.failedReads().stream().map(SaveResult.FailedRead::describe).toList();
