@@ -6,5 +6,6 @@
 module io.github.msrsafe {
     exports io.github.msrsafe;
     exports io.github.msrsafe.allowlist;
+    exports io.github.msrsafe.allowlist.lint;
     exports io.github.msrsafe.save;
 }
