@@ -16,6 +16,7 @@ enum ExitCode {
     MSR_FAULT(8, "the processor faulted (EIO): the MSR does not exist here or the value is refused"),
     ALLOWLIST_REJECTED(9, "the allowlist text is malformed; nothing was installed"),
     DEVICE_ERROR(10, "any other failure of the device"),
+    UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 
     private final int status;

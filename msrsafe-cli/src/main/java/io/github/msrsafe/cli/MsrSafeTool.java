@@ -91,6 +91,8 @@ public final class MsrSafeTool implements ToolProvider {
         commandLine.setExecutionExceptionHandler(MsrSafeTool::failure);
         Map<String, String> statuses = exitStatusHelp();
         for (CommandLine command : allCommands(commandLine)) {
+            // -V on any command (and the man pages' version) says the tool's version.
+            command.getCommandSpec().versionProvider(new VersionCommand.Provider());
             command.getCommandSpec().usageMessage()
                     .descriptionHeading("%n")
                     .parameterListHeading("%nParameters:%n")
