@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Compiles the C sources in src/test/c with gcc, and builds sparse stand-ins
- * for per-CPU MSR files. Without gcc the native tests are skipped, with the
+ * Compiles the C sources in src/test/c with gcc (or the compiler named by the
+ * system property msrsafe.test.cc), and builds sparse stand-ins for per-CPU
+ * MSR files. Without the compiler the native tests are skipped, with the
  * reason shown.
  */
 final class NativeTestSupport {
@@ -29,6 +30,7 @@ final class NativeTestSupport {
     /** Past every 32-bit MSR address, so pread/pwrite at any MSR stays inside the file. */
     static final long SPARSE_NODE_LENGTH = (1L << 32) + 16;
 
+    private static final String CC = System.getProperty("msrsafe.test.cc", "gcc");
     private static final Map<String, Path> BUILT = new HashMap<>();
     private static String gccMissing;   // why gcc cannot be used; null when it can
     private static boolean gccChecked;
@@ -57,23 +59,35 @@ final class NativeTestSupport {
     }
 
     /** Skips the calling test, with the reason, when gcc cannot run. */
-    static synchronized void assumeGcc() {
+    static void assumeGcc() {
+        Assumptions.assumeTrue(gccAvailable(), () -> "gcc not found: " + gccMissing);
+    }
+
+    /**
+     * Whether gcc runs; for {@code @BeforeAll} methods, which should return
+     * quietly and leave the skipping to {@link #assumeGcc()} in
+     * {@code @BeforeEach}, so that every test shows as skipped with the reason.
+     */
+    static synchronized boolean gccAvailable() {
         if (!gccChecked) {
             gccChecked = true;
             try {
-                Process gcc = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+                Process gcc = new ProcessBuilder(CC, "--version").redirectErrorStream(true).start();
                 gcc.getInputStream().readAllBytes();
                 if (!gcc.waitFor(30, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
-                    gccMissing = "gcc --version did not succeed";
+                    gccMissing = CC + " --version did not succeed";
                 }
             } catch (IOException e) {
                 gccMissing = e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                gccMissing = "interrupted while running gcc --version";
+                gccMissing = "interrupted while running " + CC + " --version";
+            }
+            if (gccMissing != null) {
+                System.err.println("msrsafe native tests that need C are skipped: gcc not found: " + gccMissing);
             }
         }
-        Assumptions.assumeTrue(gccMissing == null, () -> "gcc not found: " + gccMissing);
+        return gccMissing == null;
     }
 
     /** Compiles src/test/c/{@code source} into an executable, once per test run. */
@@ -93,7 +107,7 @@ final class NativeTestSupport {
             return built;
         }
         Path target = outputDir().resolve(output);
-        List<String> command = new ArrayList<>(List.of("gcc", "-std=gnu11", "-O1", "-Wall", "-Wextra"));
+        List<String> command = new ArrayList<>(List.of(CC, "-std=gnu11", "-O1", "-Wall", "-Wextra"));
         command.addAll(kindFlags);
         command.addAll(List.of("-I", headersDir().toString(), "-o", target.toString(), cSource(source).toString()));
         Result result = run(command);
