@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * MSR files. Without the compiler the native tests are skipped, with the
  * reason shown.
  */
-final class NativeTestSupport {
+public final class NativeTestSupport {
 
     /** Past every 32-bit MSR address, so pread/pwrite at any MSR stays inside the file. */
     static final long SPARSE_NODE_LENGTH = (1L << 32) + 16;
@@ -59,7 +59,7 @@ final class NativeTestSupport {
     }
 
     /** Skips the calling test, with the reason, when gcc cannot run. */
-    static void assumeGcc() {
+    public static void assumeGcc() {
         Assumptions.assumeTrue(gccAvailable(), () -> "gcc not found: " + gccMissing);
     }
 
@@ -68,7 +68,7 @@ final class NativeTestSupport {
      * quietly and leave the skipping to {@link #assumeGcc()} in
      * {@code @BeforeEach}, so that every test shows as skipped with the reason.
      */
-    static synchronized boolean gccAvailable() {
+    public static synchronized boolean gccAvailable() {
         if (!gccChecked) {
             gccChecked = true;
             try {
@@ -96,7 +96,7 @@ final class NativeTestSupport {
     }
 
     /** Compiles src/test/c/{@code source} into a shared library, once per test run. */
-    static Path sharedLibrary(String source) throws IOException {
+    public static Path sharedLibrary(String source) throws IOException {
         return build(source, "lib" + source.replaceFirst("\\.c$", ".so"), List.of("-shared", "-fPIC"));
     }
 
@@ -139,7 +139,7 @@ final class NativeTestSupport {
     // ---- sparse per-CPU files: offset = MSR address, 8 little-endian bytes per register
 
     /** Creates root/cpu/name as a sparse file as long as the MSR address space. */
-    static Path sparseNode(Path root, int cpu, String name) throws IOException {
+    public static Path sparseNode(Path root, int cpu, String name) throws IOException {
         Path node = Files.createDirectories(root.resolve(Integer.toString(cpu))).resolve(name);
         try (RandomAccessFile file = new RandomAccessFile(node.toFile(), "rw")) {
             file.setLength(SPARSE_NODE_LENGTH);
@@ -147,14 +147,14 @@ final class NativeTestSupport {
         return node;
     }
 
-    static void poke(Path node, long msr, long value) throws IOException {
+    public static void poke(Path node, long msr, long value) throws IOException {
         try (FileChannel channel = FileChannel.open(node, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
             assertEquals(Long.BYTES, channel.write(bytes, msr));
         }
     }
 
-    static long peek(Path node, long msr) throws IOException {
+    public static long peek(Path node, long msr) throws IOException {
         try (FileChannel channel = FileChannel.open(node, StandardOpenOption.READ)) {
             ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(Long.BYTES, channel.read(bytes, msr));
