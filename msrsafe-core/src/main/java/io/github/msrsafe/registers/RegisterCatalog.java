@@ -163,12 +163,12 @@ public final class RegisterCatalog {
         int lineNumber = 0;
         for (String line : lines) {
             lineNumber++;
-            // StringBuilder, not +: keeps the string-concatenation bootstrap off a cold start.
-            String where = new StringBuilder(source).append(':').append(lineNumber).append(": ").toString();
             String text = line.strip();
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;
             }
+            // StringBuilder, not +: keeps the string-concatenation bootstrap off a cold start.
+            String where = new StringBuilder(source).append(':').append(lineNumber).append(": ").toString();
             String[] fields = fields(text, 6);
             switch (fields[0]) {
                 case "cpu" -> {
