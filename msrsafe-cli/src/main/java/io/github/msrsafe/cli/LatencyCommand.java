@@ -1,5 +1,6 @@
 package io.github.msrsafe.cli;
 
+import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
@@ -34,7 +35,7 @@ final class LatencyCommand extends DeviceCommand {
             description = "Only these CPUs, e.g. 0-3 (default: every online CPU).")
     String processors;
 
-    @Option(names = {"-n", "--rounds"}, paramLabel = "N", defaultValue = "100",
+    @Option(names = {"-n", "--rounds"}, paramLabel = "N", defaultValue = "1000",
             description = "Measure N times and report the fastest round, so that the JVM's first-call costs"
                     + " (class loading, compilation) are not counted. Default: ${DEFAULT-VALUE}; 1 measures"
                     + " once, like the man page's C program.")
@@ -84,12 +85,16 @@ final class LatencyCommand extends DeviceCommand {
                 }
                 serial.offer(cycles, System.nanoTime() - start);
 
+                // Only the outcome is checked between the two ioctls, as the C example checks rc.
                 start = System.nanoTime();
-                writes.execute();
-                writes.throwIfFailed();
-                reads.execute();
+                if (writes.execute() != BatchOutcome.SUCCEEDED) {
+                    writes.throwIfFailed();
+                }
+                BatchOutcome readOutcome = reads.execute();
                 long elapsed = System.nanoTime() - start;
-                reads.throwIfFailed();
+                if (readOutcome != BatchOutcome.SUCCEEDED) {
+                    reads.throwIfFailed();
+                }
                 batched.offer(reads.value(reads.size() - 1), elapsed);
             }
         }
