@@ -7,7 +7,8 @@ package io.github.msrsafe.cli;
 enum ExitCode {
     OK(0, "success"),
     FINDINGS(1, "allowlist lint found problems at or above --fail-on (default: errors)"),
-    USAGE(2, "bad command line or input: unknown option, malformed number, unknown MSR name, malformed batch file"),
+    USAGE(2, "bad command line or input: unknown option, malformed number, unknown MSR name, malformed batch file,"
+            + " unreadable input file"),
     OPS_FAILED(3, "some operations failed: an op of a batch, or some CPUs of a multi-CPU read or write"),
     NOT_ALLOWED(4, "the allowlist does not permit the access (not listed, or read-only)"),
     ACCESS_DENIED(5, "this user may not open the device (msr-user or msr-admin group, or root)"),
@@ -16,6 +17,12 @@ enum ExitCode {
     MSR_FAULT(8, "the processor faulted (EIO): the MSR does not exist here or the value is refused"),
     ALLOWLIST_REJECTED(9, "the allowlist text is malformed; nothing was installed"),
     DEVICE_ERROR(10, "any other failure of the device"),
+    STATE_MISMATCH(11, "restore: the saved state does not fit this node (other CPUs online, another allowlist,"
+            + " a file older than the allowlist); no register was written"),
+    STATE_DAMAGED(12, "restore: the state file is damaged (truncated, appended to, edited, not a state file);"
+            + " no register was written"),
+    SAVE_FAILED(13, "save: the state could not be saved (the file could not be written, the allowlist is empty"
+            + " or changed, a register holds msrsave's failed-read marker); an existing file is unchanged"),
     UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 

@@ -37,13 +37,16 @@ import picocli.CommandLine.Spec;
         description = {
             "Reads and writes model-specific registers through LLNL's msr_safe kernel module:",
             "single registers like rdmsr and wrmsr, batches of many operations in one ioctl,",
-            "and the allowlist that says which registers users may touch. Works on /dev/cpu,",
+            "the allowlist that says which registers users may touch, and saving and restoring the",
+            "state of every writable register (msrsave's file format). Works on /dev/cpu,",
             "on another directory laid out like it, or on a simulated device (--device sim).",
         },
         subcommands = {
             ReadCommand.class,
             WriteCommand.class,
             BatchCommand.class,
+            SaveCommand.class,
+            RestoreCommand.class,
             AllowlistCommand.class,
             VersionCommand.class,
             CpusCommand.class,

@@ -68,7 +68,7 @@ public final class MsrSafeTool implements ToolProvider {
 
     @Override
     public Optional<String> description() {
-        return Optional.of("reads and writes MSRs through msr_safe: registers, batches, allowlists");
+        return Optional.of("reads and writes MSRs through msr_safe: registers, batches, allowlists, saved state");
     }
 
     @Override

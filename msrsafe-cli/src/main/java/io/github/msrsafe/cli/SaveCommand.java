@@ -1,0 +1,100 @@
+package io.github.msrsafe.cli;
+
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.save.MsrState;
+import io.github.msrsafe.save.SaveOptions;
+import io.github.msrsafe.save.SaveResult;
+import io.github.msrsafe.save.SnapshotException;
+import io.github.msrsafe.save.SnapshotFormat;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code msrsafe save FILE}: msrsave's save mode through one batch. Saves every writable
+ * allowlisted register of every online CPU, atomically (temporary file, then rename).
+ */
+@Command(name = "save",
+        header = "Save the state of every writable allowlisted MSR on every CPU to a file (like msrsave).",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads every register of the installed allowlist whose write mask is not 0, on every",
+            "online CPU, with one batch, and writes the values (ANDed with their masks) to FILE.",
+            "The default raw format is msrsave's, byte for byte: msrsave can restore the file and",
+            "'msrsafe restore' can restore msrsave's. --format text writes a self-describing file",
+            "(CPUs, time, the allowlist's fingerprint) that cannot be restored under another allowlist.",
+            "",
+            "The file is written to a temporary file and renamed, so an existing FILE is replaced",
+            "whole or not at all. A register that cannot be read is saved as msrsave's failed-read",
+            "marker (restore skips it) and reported as a warning; the save still succeeds, as",
+            "msrsave's does. Reading the installed allowlist needs the msr-admin group (or root).",
+        })
+final class SaveCommand extends DeviceCommand {
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "raw",
+            description = "raw (msrsave's file) or text (self-describing). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Parameters(paramLabel = "FILE", description = "Where to save the state.")
+    String file;
+
+    @Override
+    ExitCode run(MsrSafe msr) throws MsrSafeException {
+        SnapshotFormat fileFormat = parseFormat(format);
+        Path path = path(file);
+        SaveResult result;
+        try {
+            result = MsrState.save(msr, path, SaveOptions.defaults().withFormat(fileFormat));
+        } catch (SnapshotException e) {
+            throw new CliException(ExitCode.SAVE_FAILED, "cannot save: " + e.getMessage(), e);
+        } catch (MsrSafeException e) {
+            throw e; // the device's own failure, with its own exit status
+        } catch (IOException e) {
+            throw new CliException(ExitCode.SAVE_FAILED, "cannot write " + file + ": " + ioReason(e)
+                    + "; an existing file is unchanged", e);
+        }
+        for (SaveResult.FailedRead failed : result.failedReads()) {
+            warn("warning: " + failed.describe());
+        }
+        int cpus = result.snapshot().cpus().size();
+        int failedCount = result.failedReads().size();
+        out().printf(Locale.ROOT, "saved %d register%s on CPU%s %s to %s (%s format)%s%n",
+                result.registersRead(), result.registersRead() == 1 ? "" : "s", cpus == 1 ? "" : "s",
+                CpuList.format(result.snapshot().cpus()), file, fileFormat.name().toLowerCase(Locale.ROOT),
+                failedCount == 0 ? "" : "; " + failedCount + " could not be read and will not be restored");
+        return ExitCode.OK;
+    }
+
+    /** raw or text; auto, which only a reader can use, is a usage error. */
+    static SnapshotFormat parseFormat(String text) {
+        SnapshotFormat parsed = RestoreCommand.parseFormat(text);
+        if (parsed == SnapshotFormat.AUTO) {
+            throw CliException.usage("--format auto is for restore; save writes raw (msrsave's) or text");
+        }
+        return parsed;
+    }
+
+    static Path path(String name) {
+        try {
+            return Path.of(name);
+        } catch (InvalidPathException e) {
+            throw CliException.usage("not a path: " + name);
+        }
+    }
+
+    /** What went wrong with a file, in words: the JDK's messages for these two are only the path. */
+    static String ioReason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException x -> "no such file or directory";
+            case AccessDeniedException x -> "permission denied";
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+}
