@@ -37,6 +37,15 @@ run bin/msrsafe allowlist lint docs/examples/duplicate.allowlist
 run bin/msrsafe allowlist select -D allowlists --cpu 06_8F
 run bin/msrsafe --device sim allowlist select -D allowlists --cpu 06_8F --install
 run bin/msrsafe --device sim:32 latency
+run bin/msrsafe --device sim save /tmp/msrsafe-state.msr
+run bin/msrsafe --device sim restore --dry-run /tmp/msrsafe-state.msr
+run bin/msrsafe --device sim restore --no-verify /tmp/msrsafe-state.msr
+run bin/msrsafe --device sim:1 save /tmp/msrsafe-1cpu.msr
+run bin/msrsafe --device sim:1 restore /tmp/msrsafe-1cpu.msr
+run bin/msrsafe --device sim:2 restore /tmp/msrsafe-state.msr
+run bin/msrsafe --device sim save --format text /tmp/msrsafe-state.txt
+run "grep -v '^#' /tmp/msrsafe-state.txt | head -8"
+rm -f /tmp/msrsafe-state.msr /tmp/msrsafe-1cpu.msr /tmp/msrsafe-state.txt
 run "bin/msrsafe completion > msrsafe.bash && head -3 msrsafe.bash && rm msrsafe.bash"
 run bin/msrsafe cpus
 run bin/msrsafe --device /tmp/no-such-dir read 0x10

@@ -9,7 +9,8 @@ enum ExitCode {
     FINDINGS(1, "allowlist lint found problems at or above --fail-on (default: errors)"),
     USAGE(2, "bad command line or input: unknown option, malformed number, unknown MSR name, malformed batch file,"
             + " unreadable input file"),
-    OPS_FAILED(3, "some operations failed: an op of a batch, or some CPUs of a multi-CPU read or write"),
+    OPS_FAILED(3, "some operations failed: an op of a batch, some CPUs of a multi-CPU read or write, or some"
+            + " registers of a restore"),
     NOT_ALLOWED(4, "the allowlist does not permit the access (not listed, or read-only)"),
     ACCESS_DENIED(5, "this user may not open the device (msr-user or msr-admin group, or root)"),
     DEVICE_MISSING(6, "no msr_safe (nor stock msr) device under the device root"),

@@ -45,6 +45,12 @@ final class RestoreCommand extends DeviceCommand {
             description = "Show what would be written, per CPU, and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-verify",
+            description = "Do not read the written registers back. A counter that keeps counting (a PMC or fixed"
+                    + " counter perf or the NMI watchdog uses, the simulated MPERF) never reads back what was"
+                    + " written, so verifying it fails.")
+    boolean noVerify;
+
     @Parameters(paramLabel = "FILE", description = "The saved state.")
     String file;
 
@@ -52,7 +58,8 @@ final class RestoreCommand extends DeviceCommand {
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         SnapshotFormat fileFormat = parseFormat(format);
         Path path = SaveCommand.path(file);
-        RestoreOptions options = RestoreOptions.defaults().withFormat(fileFormat).withDryRun(dryRun);
+        RestoreOptions options = RestoreOptions.defaults().withFormat(fileFormat).withDryRun(dryRun)
+                .withVerify(!noVerify);
         RestoreReport report;
         try {
             report = MsrState.restore(msr, path, options);

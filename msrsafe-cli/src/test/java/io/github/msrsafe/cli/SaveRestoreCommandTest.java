@@ -245,6 +245,30 @@ class SaveRestoreCommandTest {
     }
 
     @Test
+    void aRunningCounterFailsVerificationUnlessTheReadBackIsSkipped() throws IOException {
+        // A clock that moves at every reading: the counters advance between every two ioctls.
+        AtomicLong nanos = new AtomicLong();
+        Cli ticking = new Cli(SimulatedDevice.builder().cpus(2).registers(SimulatedDevice.standardRegisters())
+                .allowlist(ALLOWLIST).clock(() -> nanos.addAndGet(1_000_000)).build());
+        Path file = dir.resolve("state.msr");
+        ticking.sim("save", file.toString()).ok();
+
+        Cli.Result verified = ticking.sim("restore", file.toString());
+        assertEquals(ExitCode.OPS_FAILED.status(), verified.status(), verified.err());
+        // MPERF and APERF on 2 CPUs were written, but none reads back as written: msrsave's lines list only
+        // the registers restored, so there are none; stderr names each.
+        assertEquals("", verified.out());
+        List<String> errors = verified.err().lines().toList();
+        assertEquals(5, errors.size(), verified.err());
+        assertTrue(errors.get(0).startsWith("msrsafe: not restored: CPU 0 MSR 0xE7: VERIFY_FAILED: 0x"), errors.get(0));
+        assertEquals("msrsafe: 4 registers were not restored", errors.get(4));
+
+        Cli.Result unverified = ticking.sim("restore", "--no-verify", file.toString()).ok();
+        assertEquals(5, unverified.lines().size(), unverified.out());
+        assertEquals("offset, read, restored", unverified.lines().get(0));
+    }
+
+    @Test
     void failedReadsAreWarningsOnSaveAndSkippedOnRestore() throws IOException {
         // 0x1AD is allowlisted but the processor does not implement it: every read faults (EIO).
         List<AllowlistEntry> withMissing = new ArrayList<>(ALLOWLIST);
