@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import io.github.msrsafe.Failures.Call;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.nativeio.NativeDeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
@@ -86,7 +87,7 @@ public final class MsrSafe implements AutoCloseable {
      * ({@code N/msr_safe}, {@code msr_batch}, {@code msr_allowlist}, {@code msr_safe_version}).
      */
     public static MsrSafe open(java.nio.file.Path root) throws MsrSafeException {
-        throw new UnsupportedOperationException("native layer: pending merge"); // NATIVE-MERGE
+        return over(NativeDeviceFiles.open(root));
     }
 
     /** A handle over any device tree (native root or simulated); the seam for tests and the simulator. */
