@@ -56,6 +56,10 @@ public final class Main {
         if (!jvmArgsAppend.contains(NATIVE_ACCESS)) {
             jvmArgsAppend.add(NATIVE_ACCESS);
         }
+        if (Runtime.version().feature() >= 24) {
+            // JMH 1.37 itself uses sun.misc.Unsafe, which JDK 24+ warns about in every fork.
+            jvmArgsAppend.add("--sun-misc-unsafe-memory-access=allow");
+        }
         options.jvmArgsAppend(jvmArgsAppend.toArray(String[]::new));
         try {
             new Runner(options.build()).run();

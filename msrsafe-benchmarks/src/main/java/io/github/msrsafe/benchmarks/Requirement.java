@@ -5,7 +5,10 @@ import java.util.function.Supplier;
 
 /** Benchmarks that need something the machine may lack; {@link Main} skips them with the reason. */
 enum Requirement {
-    GCC_FOR_C_BASELINE(FfmVsCBenchmark.class.getName(), NativeBuild::gccProblem);
+    GCC_FOR_C_BASELINE(FfmVsCBenchmark.class.getName(), NativeBuild::gccProblem),
+    BUILT_CLI(CliColdStartBenchmark.class.getName(),
+            () -> CliColdStartBenchmark.cliLib().isPresent() ? Optional.empty()
+                    : Optional.of(CliColdStartBenchmark.cliMissing()));
 
     /** JMH include/exclude pattern of the benchmarks that need it. */
     final String benchmarks;

@@ -18,9 +18,10 @@ import java.util.Map;
  * @param secondary  secondary metrics by name (e.g. "gc.alloc.rate.norm")
  * @param jdk        the JDK version that ran it
  * @param vm         the JVM's name and version
+ * @param samples    how many measurement iterations (times forks) the score comes from
  */
 public record JmhResult(String benchmark, Map<String, String> params, String mode, double score, double error,
-                        String unit, Map<String, Metric> secondary, String jdk, String vm) {
+                        String unit, Map<String, Metric> secondary, String jdk, String vm, int samples) {
 
     /** A secondary metric, e.g. the gc profiler's "gc.alloc.rate.norm" in B/op. */
     public record Metric(double score, double error, String unit) {}
@@ -52,9 +53,11 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
             map.forEach((key, value) -> secondary.put((String) key, metric((Map<String, Object>) value)));
         }
         String vm = entry.getOrDefault("vmName", "") + " " + entry.getOrDefault("vmVersion", "");
+        int forks = (int) number(entry.get("forks"));
+        int iterations = (int) number(entry.get("measurementIterations"));
         return new JmhResult(benchmark, Map.copyOf(params), (String) entry.get("mode"), primary.score(),
                 primary.error(), primary.unit(), secondary, String.valueOf(entry.getOrDefault("jdkVersion", "?")),
-                vm.strip());
+                vm.strip(), Math.max(1, forks) * iterations);
     }
 
     /** The simple class name of the benchmark, e.g. "FfmVsCBenchmark". */
