@@ -19,9 +19,11 @@ import java.util.Map;
  * @param jdk        the JDK version that ran it
  * @param vm         the JVM's name and version
  * @param samples    how many measurement iterations (times forks) the score comes from
+ * @param iterationSeconds the length of one measurement iteration; NaN in single-shot mode
  */
 public record JmhResult(String benchmark, Map<String, String> params, String mode, double score, double error,
-                        String unit, Map<String, Metric> secondary, String jdk, String vm, int samples) {
+                        String unit, Map<String, Metric> secondary, String jdk, String vm, int samples,
+                        double iterationSeconds) {
 
     /** A secondary metric, e.g. the gc profiler's "gc.alloc.rate.norm" in B/op. */
     public record Metric(double score, double error, String unit) {}
@@ -57,7 +59,7 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
         int iterations = (int) number(entry.get("measurementIterations"));
         return new JmhResult(benchmark, Map.copyOf(params), (String) entry.get("mode"), primary.score(),
                 primary.error(), primary.unit(), secondary, String.valueOf(entry.getOrDefault("jdkVersion", "?")),
-                vm.strip(), Math.max(1, forks) * iterations);
+                vm.strip(), Math.max(1, forks) * iterations, seconds(entry.get("measurementTime")));
     }
 
     /** The simple class name of the benchmark, e.g. "FfmVsCBenchmark". */
@@ -75,6 +77,47 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
     public int intParam(String name, int fallback) {
         String value = params.get(name);
         return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    /**
+     * About how many benchmark ops one measurement iteration ran: what JMH's per-iteration
+     * figures, such as the gc profiler's bytes per op, are divided by. NaN when unknown.
+     */
+    public double opsPerIteration() {
+        if (mode.equals("thrpt")) {
+            return score * iterationSeconds / unitSeconds(unit.substring(unit.indexOf('/') + 1));
+        }
+        if (mode.equals("avgt") || mode.equals("sample")) {
+            return iterationSeconds / (score * unitSeconds(unit.substring(0, unit.indexOf('/'))));
+        }
+        return Double.NaN;
+    }
+
+    /** "300 ms" as seconds; NaN for anything else (JMH writes "single-shot" in that mode). */
+    static double seconds(Object time) {
+        if (!(time instanceof String text)) {
+            return Double.NaN;
+        }
+        String[] parts = text.strip().split(" ");
+        if (parts.length != 2) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(parts[0]) * unitSeconds(parts[1]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double unitSeconds(String unit) {
+        return switch (unit) {
+            case "ns" -> 1e-9;
+            case "us" -> 1e-6;
+            case "ms" -> 1e-3;
+            case "s" -> 1;
+            case "min" -> 60;
+            default -> Double.NaN;
+        };
     }
 
     private static Metric metric(Map<String, Object> metric) {
