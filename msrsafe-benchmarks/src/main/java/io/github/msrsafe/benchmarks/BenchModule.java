@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -18,13 +17,12 @@ import java.lang.invoke.MethodHandle;
  */
 final class BenchModule {
 
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP =
-            SymbolLookup.libraryLookup(NativeBuild.build(NativeBuild.BENCH_MODULE), Arena.global());
-    private static final MethodHandle CONFIGURE = LINKER.downcallHandle(symbol("msrsafe_bench_module_configure"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
-                    ADDRESS));
-    private static final MethodHandle REGISTER = LINKER.downcallHandle(symbol("msrsafe_bench_module_register"),
+            Native.library(NativeBuild.build(NativeBuild.BENCH_MODULE), Arena.global());
+    private static final MethodHandle CONFIGURE = Native.downcall(LOOKUP, "msrsafe_bench_module_configure",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MemorySegment IOCTL = symbol("ioctl");
+    private static final MethodHandle REGISTER = Native.downcall(LOOKUP, "msrsafe_bench_module_register",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
 
     private BenchModule() {}
@@ -36,7 +34,7 @@ final class BenchModule {
 
     /** The address of the stand-in {@code ioctl}, for the C baseline to call. */
     static MemorySegment ioctl() {
-        return symbol("ioctl");
+        return IOCTL;
     }
 
     /**

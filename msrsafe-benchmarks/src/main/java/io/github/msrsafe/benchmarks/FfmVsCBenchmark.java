@@ -64,18 +64,17 @@ public class FfmVsCBenchmark {
     /** Registers per CPU on the device; op i reads register (i / CPUS) % REGISTERS. */
     static final int REGISTERS = 256;
 
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(groupElement("errno"));
-    private static final MethodHandle PREAD = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("pread").orElseThrow(),
+    // ssize_t pread(int fd, void *buf, size_t count, off_t offset), errno captured as the library does.
+    private static final MethodHandle PREAD = Native.downcall(Native.libc(), "pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
             Linker.Option.captureCallState("errno"));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("open").orElseThrow(),
+    // int open(const char *path, int flags, ...): variadic after the flags.
+    private static final MethodHandle OPEN = Native.downcall(Native.libc(), "open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = Native.downcall(Native.libc(), "close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final int O_RDONLY = 0;
 
     /** Shared by every case: the sparse device, the library's handle on it, the C baseline. */
@@ -95,10 +94,10 @@ public class FfmVsCBenchmark {
             workload = Workload.open(Backend.NATIVE, CPUS, REGISTERS);
             msr = workload.msr();
             arena = Arena.ofConfined();
-            SymbolLookup baseline = SymbolLookup.libraryLookup(NativeBuild.build(NativeBuild.BASELINE), arena);
-            preadLoop = LINKER.downcallHandle(baseline.find("msrsafe_bench_pread_loop").orElseThrow(),
+            SymbolLookup baseline = Native.library(NativeBuild.build(NativeBuild.BASELINE), arena);
+            preadLoop = Native.downcall(baseline, "msrsafe_bench_pread_loop",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
-            batchLoop = LINKER.downcallHandle(baseline.find("msrsafe_bench_batch_read_loop").orElseThrow(),
+            batchLoop = Native.downcall(baseline, "msrsafe_bench_batch_read_loop",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
                             JAVA_INT, ADDRESS));
             sink = arena.allocate(JAVA_LONG);

@@ -106,6 +106,10 @@ final class NativeBuild {
             // Atomic, so a concurrent fork sees either no library or a whole one.
             Files.move(work.resolve(output.getFileName()), output, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+            for (String file : files) {
+                Files.deleteIfExists(work.resolve(file));
+            }
+            Files.deleteIfExists(work);
             return output;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
