@@ -7,16 +7,18 @@
 #   msrsafe-benchmarks/run-benchmarks.sh --report-only   rewrite the report from the last run's results
 #   msrsafe-benchmarks/run-benchmarks.sh -f 3 -i 10   more JMH options, appended to the main run's
 #
-# The configuration, chosen to finish in minutes on a small shared machine:
-#   main run: every benchmark but the CLI's, 1 fork, 3 warm-up iterations and 5
-#             measured iterations of 300 ms each, with JMH's gc profiler (bytes/op);
+# The configuration, chosen to finish in about 6 minutes on a small shared machine:
+#   main run: every benchmark but the CLI's, 1 fork, 4 warm-up iterations of 500 ms
+#             and 5 measured iterations of 400 ms, with JMH's gc profiler (bytes/op);
+#             serial vs batch at 1 and 60 CPUs x 1, 16 and 500 MSRs per CPU
+#             (1 to 30,000 ops per round);
 #   CLI run:  CliColdStartBenchmark, 1 fork, 2 warm-up shots and 10 timed shots,
 #             each shot one fresh JVM running `msrsafe --device sim version`.
 # Results stay in msrsafe-benchmarks/target/benchmark-results/ (JMH JSON and logs).
 set -eu
 . "$(dirname "$0")/bench-java.sh"
 
-main_options="-f 1 -wi 3 -w 300ms -i 5 -r 300ms -prof gc"
+main_options="-f 1 -wi 4 -w 500ms -i 5 -r 400ms -prof gc -p cpus=1,60 -p msrsPerCpu=1,16,500"
 cli_options="-f 1 -wi 2 -i 10"
 results="$project/msrsafe-benchmarks/target/benchmark-results"
 build=yes

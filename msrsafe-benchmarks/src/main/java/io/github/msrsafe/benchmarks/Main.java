@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -63,6 +64,10 @@ public final class Main {
         options.jvmArgsAppend(jvmArgsAppend.toArray(String[]::new));
         try {
             new Runner(options.build()).run();
+        } catch (NoBenchmarksException e) {
+            System.err.println("No matching benchmarks: check the regexp (or the skipped backends above). "
+                    + "-l lists the benchmarks.");
+            System.exit(1);
         } catch (RunnerException e) {
             System.err.println("ERROR: " + e.getMessage());
             Throwable cause = e.getCause();
