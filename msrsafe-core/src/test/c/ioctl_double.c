@@ -1,0 +1,192 @@
+/*
+ * A stand-in for the msr-safe module behind ioctl(2), for NativeBatchTest.
+ *
+ * Built as a shared library that exports ioctl; the Java side binds the batch
+ * device's ioctl to it through NativeDeviceFiles.open(root, lookup), so the
+ * real downcall, the real struct layout (read here through
+ * native-headers/msr_safe.h) and errno all take part. It answers
+ * X86_IOC_MSR_BATCH the way kernel-contract.md describes, steps 1 to 6, for a
+ * small fixed machine:
+ *
+ *   CPUs 0..3 exist, CPU 2 is offline.
+ *   allowlist:  0x10  write mask 0 (read-only)
+ *               0xE7  write mask all ones
+ *               0x199 write mask 0xFFFF
+ *               0x620 write mask all ones, but rdmsr on it faults (EIO)
+ *   every register starts at DOUBLE_INITIAL(cpu, msr).
+ *
+ * The msrsafe_double_* functions let the test see what happened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "msr_safe.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+#define NR_CPU_IDS 4
+#define OFFLINE_CPU 2
+#define FAULTING_MSR 0x620u
+#define MAX_OPS ((4u << 20) / sizeof(struct msr_batch_op))
+#define DOUBLE_INITIAL(cpu, msr) \
+	((((uint64_t)(cpu) + 1) << 56) | ((uint64_t)(msr) << 24) | 0x5A5Au)
+
+struct allowed { uint32_t msr; uint64_t wmask; };
+
+static const struct allowed allowlist[] = {
+	{ 0x10, 0 },
+	{ 0xE7, ~(uint64_t)0 },
+	{ 0x199, 0xFFFF },
+	{ FAULTING_MSR, ~(uint64_t)0 },
+};
+#define NR_ALLOWED (sizeof(allowlist) / sizeof(allowlist[0]))
+
+static uint64_t registers[NR_CPU_IDS][NR_ALLOWED];
+static int calls;
+static int executed;
+static unsigned last_version;
+static unsigned last_numops;
+static unsigned long last_request;
+
+/* Runs when the library is loaded, and whenever a test wants a fresh machine. */
+__attribute__((constructor)) EXPORT void msrsafe_double_reset(void)
+{
+	for (unsigned cpu = 0; cpu < NR_CPU_IDS; cpu++)
+		for (unsigned i = 0; i < NR_ALLOWED; i++)
+			registers[cpu][i] = DOUBLE_INITIAL(cpu, allowlist[i].msr);
+	calls = 0;
+	executed = 0;
+	last_version = 0;
+	last_numops = 0;
+	last_request = 0;
+}
+
+/* ioctl calls seen since the last reset, whatever their outcome. */
+EXPORT int msrsafe_double_calls(void) { return calls; }
+/* ops that reached execution (step 5) since the last reset. */
+EXPORT int msrsafe_double_executed(void) { return executed; }
+EXPORT unsigned msrsafe_double_last_version(void) { return last_version; }
+EXPORT unsigned msrsafe_double_last_numops(void) { return last_numops; }
+EXPORT unsigned long msrsafe_double_last_request(void) { return last_request; }
+
+static int allowed_index(uint32_t msr)
+{
+	for (unsigned i = 0; i < NR_ALLOWED; i++)
+		if (allowlist[i].msr == msr)
+			return (int)i;
+	return -1;
+}
+
+/* The register as the machine holds it now; 0 for one not in the allowlist. */
+EXPORT uint64_t msrsafe_double_register(unsigned cpu, unsigned msr)
+{
+	int i = allowed_index(msr);
+	return cpu < NR_CPU_IDS && i >= 0 ? registers[cpu][i] : 0;
+}
+
+static int cpu_online(unsigned cpu)
+{
+	return cpu < NR_CPU_IDS && cpu != OFFLINE_CPU;
+}
+
+/* rdmsr: 0, or -EIO when the register faults. */
+static int rdmsr(unsigned cpu, int index, uint64_t *value)
+{
+	if (allowlist[index].msr == FAULTING_MSR)
+		return -EIO;
+	*value = registers[cpu][index];
+	return 0;
+}
+
+/* Step 4: the op's err, with wmask filled in for an allowlisted MSR. */
+static int validate(struct msr_batch_op *op)
+{
+	if (!cpu_online(op->cpu))
+		return -ENXIO;
+	int index = allowed_index(op->msr);
+	if (index < 0)
+		return -EACCES;
+	op->wmask = allowlist[index].wmask;
+	if (!op->isrdmsr && op->wmask == 0)
+		return -EROFS;
+	return 0;
+}
+
+/* Step 5: one op on its CPU. */
+static int execute(struct msr_batch_op *op)
+{
+	int index = allowed_index(op->msr);
+	uint64_t old;
+	executed++;
+	if (rdmsr(op->cpu, index, &old) != 0)
+		return -EIO;
+	if (op->isrdmsr)
+		op->msrdata = old;
+	else
+		registers[op->cpu][index] = (op->msrdata & op->wmask) | (old & ~op->wmask);
+	return 0;
+}
+
+static int fail(int error)
+{
+	errno = error;
+	return -1;
+}
+
+EXPORT int ioctl(int fd, unsigned long request, ...)
+{
+	va_list args;
+	va_start(args, request);
+	struct msr_batch_array *user_array = va_arg(args, struct msr_batch_array *);
+	va_end(args);
+
+	calls++;
+	last_request = request;
+	if (request != X86_IOC_MSR_BATCH)                          /* step 1 */
+		return fail(ENOTTY);
+	int mode = fcntl(fd, F_GETFL);                              /* step 2 */
+	if (mode == -1 || (mode & O_ACCMODE) == O_WRONLY)
+		return fail(EBADF);
+	if (user_array == NULL)                                     /* step 3 */
+		return fail(EFAULT);
+	struct msr_batch_array array = *user_array;
+	last_version = array.version;
+	last_numops = array.numops;
+	if (array.numops == 0)
+		return fail(EINVAL);
+	if (array.numops > MAX_OPS)
+		return fail(E2BIG);
+	if (array.ops == NULL)
+		return fail(EFAULT);
+
+	/* Work on a private copy, as the module does, and always copy it back. */
+	size_t bytes = (size_t)array.numops * sizeof(struct msr_batch_op);
+	struct msr_batch_op *ops = malloc(bytes);
+	if (ops == NULL)
+		return fail(ENOMEM);
+	memcpy(ops, array.ops, bytes);
+
+	int last_invalid = 0;                                       /* step 4 */
+	for (unsigned i = 0; i < array.numops; i++) {
+		ops[i].err = 0;
+		int err = validate(&ops[i]);
+		if (err != 0) {
+			ops[i].err = err;
+			last_invalid = err;
+		}
+	}
+	int result = last_invalid;
+	if (last_invalid == 0) {
+		/* step 5: every op runs; array order is each CPU's order */
+		for (unsigned i = 0; i < array.numops; i++)
+			ops[i].err = execute(&ops[i]);
+		for (unsigned i = 0; i < array.numops && result == 0; i++)  /* step 6 */
+			result = ops[i].err;
+	}
+	memcpy(array.ops, ops, bytes);
+	free(ops);
+	return result == 0 ? 0 : fail(-result);
+}
