@@ -38,15 +38,31 @@ if [ "$run" = yes ]; then
     cut -d' ' -f1-3 /proc/loadavg > "$results/load-before"
     start=$(date +%s)
     # shellcheck disable=SC2086 # the option strings hold several options
-    "$java" $java_opts -jar "$jar" $main_options -e CliColdStartBenchmark "$@" \
-        -rf json -rff "$results/main.json" 2>&1 | tee "$results/main.log"
+    { "$java" $java_opts -jar "$jar" $main_options -e CliColdStartBenchmark "$@" \
+        -rf json -rff "$results/main.json"; echo $? > "$results/main.status"; } 2>&1 | tee "$results/main.log"
     # shellcheck disable=SC2086
-    "$java" $java_opts -jar "$jar" $cli_options CliColdStartBenchmark \
-        -rf json -rff "$results/cli.json" 2>&1 | tee "$results/cli.log"
+    { "$java" $java_opts -jar "$jar" $cli_options CliColdStartBenchmark \
+        -rf json -rff "$results/cli.json"; echo $? > "$results/cli.status"; } 2>&1 | tee "$results/cli.log"
     echo $(( $(date +%s) - start )) > "$results/seconds"
     cut -d' ' -f1-3 /proc/loadavg > "$results/load-after"
     printf '%s\n' "$*" > "$results/extra-options"
 fi
+
+if [ ! -f "$results/seconds" ]; then
+    echo "run-benchmarks.sh: no results in $results; run without --report-only first" >&2
+    exit 1
+fi
+for run_name in main cli; do
+    status=$(cat "$results/$run_name.status" 2>/dev/null || echo missing)
+    if [ "$status" != 0 ]; then
+        echo "run-benchmarks.sh: the $run_name run failed (exit status $status); see $results/$run_name.log" >&2
+        exit 1
+    fi
+    if grep -q '<failure>' "$results/$run_name.log"; then
+        echo "run-benchmarks.sh: warning: some benchmarks of the $run_name run failed and are missing from the" \
+            "report; see $results/$run_name.log" >&2
+    fi
+done
 
 extra=$(cat "$results/extra-options" 2>/dev/null || true)
 set --
