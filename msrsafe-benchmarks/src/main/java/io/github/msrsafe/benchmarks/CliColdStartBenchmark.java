@@ -16,20 +16,24 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cold start of the CLI: the wall time of {@code msrsafe --device sim version} in a
- * fresh JVM, started the way the CLI is meant to run (its module path,
- * {@code java -m io.github.msrsafe.cli}), with the same JDK as the benchmark. Each
- * single shot is one process from fork to exit; the JVM's class data sharing archive
- * is used as the JDK ships it.
- *
- * <p>The CLI's module path is {@code msrsafe-cli/target/lib} next to this jar's
- * {@code msrsafe-benchmarks/target}, or the {@value #CLI_LIB_PROPERTY} system property.
+ * Cold start of the CLI: the wall time of {@code msrsafe --device sim version}, one fresh
+ * process per single shot, from start to exit, started either
+ * <ul>
+ * <li>{@code bin/msrsafe}: the launcher users run (a shell script that finds a JDK, then
+ *     execs java), or</li>
+ * <li>{@code java}: the same java command the launcher execs (C1 only, serial GC, the CLI's
+ *     module path), with the benchmark's own JDK, i.e. the JVM part alone.</li>
+ * </ul>
+ * The project is found from this jar's place ({@code <project>/msrsafe-benchmarks/target})
+ * or the {@value #PROJECT_PROPERTY} system property; the CLI must be built
+ * ({@code msrsafe-cli/target/lib}).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -39,19 +43,30 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class CliColdStartBenchmark {
 
-    static final String CLI_LIB_PROPERTY = "msrsafe.cli.lib";
+    static final String PROJECT_PROPERTY = "msrsafe.project";
+
+    @Param({"bin/msrsafe", "java"})
+    public String launcher;
 
     private List<String> command;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
-        Path lib = cliLib().orElseThrow(() -> new IllegalStateException(cliMissing()));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=io.github.msrsafe",
-                "--module-path", lib.toString(), "-m", "io.github.msrsafe.cli", "--device", "sim", "version"));
+        Path project = project().orElseThrow(() -> new IllegalStateException(cliMissing()));
+        List<String> arguments = List.of("--device", "sim", "version");
+        command = new ArrayList<>();
+        switch (launcher) {
+            case "bin/msrsafe" -> command.add(project.resolve("bin").resolve("msrsafe").toString());
+            case "java" -> command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=io.github.msrsafe",
+                    "--module-path", project.resolve("msrsafe-cli").resolve("target").resolve("lib").toString(),
+                    "--module", "io.github.msrsafe.cli/io.github.msrsafe.cli.Main"));
+            default -> throw new IllegalArgumentException("launcher is bin/msrsafe or java, not " + launcher);
+        }
+        command.addAll(arguments);
         String output = run();
-        if (output.isBlank()) {
-            throw new IllegalStateException("'" + String.join(" ", command) + "' printed nothing");
+        if (!output.contains("msrsafe")) {
+            throw new IllegalStateException("'" + String.join(" ", command) + "' printed no version:\n" + output);
         }
     }
 
@@ -62,7 +77,9 @@ public class CliColdStartBenchmark {
     }
 
     private String run() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MSRSAFE_NO_BUILD", "1"); // never let the launcher build: that is not a start
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int status = process.waitFor();
         if (status != 0) {
@@ -71,27 +88,27 @@ public class CliColdStartBenchmark {
         return output;
     }
 
-    /** The CLI's module path, if it has been built. */
-    static Optional<Path> cliLib() {
-        String configured = System.getProperty(CLI_LIB_PROPERTY);
-        Path lib;
+    /** The project checkout, if its CLI has been built. */
+    static Optional<Path> project() {
+        String configured = System.getProperty(PROJECT_PROPERTY);
+        Path project;
         if (configured != null) {
-            lib = Path.of(configured);
+            project = Path.of(configured);
         } else {
             try {
                 Path jar = Path.of(CliColdStartBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                // <project>/msrsafe-benchmarks/target/msrsafe-benchmarks.jar -> <project>/msrsafe-cli/target/lib
-                Path project = jar.getParent().getParent().getParent();
-                lib = project.resolve("msrsafe-cli").resolve("target").resolve("lib");
+                // <project>/msrsafe-benchmarks/target/msrsafe-benchmarks.jar
+                project = jar.getParent().getParent().getParent();
             } catch (URISyntaxException | NullPointerException | SecurityException unknownLocation) {
                 return Optional.empty();
             }
         }
-        return Files.isDirectory(lib) ? Optional.of(lib) : Optional.empty();
+        return Files.isDirectory(project.resolve("msrsafe-cli").resolve("target").resolve("lib"))
+                && Files.isExecutable(project.resolve("bin").resolve("msrsafe")) ? Optional.of(project) : Optional.empty();
     }
 
     static String cliMissing() {
-        return "the CLI is not built: no msrsafe-cli/target/lib next to the benchmarks jar (build the project with "
-                + "./mvnw package, or point -D" + CLI_LIB_PROPERTY + " at the CLI's module path)";
+        return "the CLI is not built: no msrsafe-cli/target/lib and bin/msrsafe in the project around the benchmarks "
+                + "jar (build with ./mvnw package, or point -D" + PROJECT_PROPERTY + " at a built checkout)";
     }
 }

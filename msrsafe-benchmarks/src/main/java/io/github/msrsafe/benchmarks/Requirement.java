@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 enum Requirement {
     GCC_FOR_C_BASELINE(FfmVsCBenchmark.class.getName(), NativeBuild::gccProblem),
     BUILT_CLI(CliColdStartBenchmark.class.getName(),
-            () -> CliColdStartBenchmark.cliLib().isPresent() ? Optional.empty()
+            () -> CliColdStartBenchmark.project().isPresent() ? Optional.empty()
                     : Optional.of(CliColdStartBenchmark.cliMissing()));
 
     /** JMH include/exclude pattern of the benchmarks that need it. */

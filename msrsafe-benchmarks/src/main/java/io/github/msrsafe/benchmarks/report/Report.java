@@ -406,12 +406,14 @@ public final class Report {
             md.append("Not in these results (the benchmark is skipped, with its reason, when the CLI is not built).\n\n");
             return;
         }
-        md.append("Wall time of one `msrsafe --device sim version` in a fresh JVM (`java -m io.github.msrsafe.cli` ")
-                .append("on the CLI's module path, same JDK), from process start to exit, timed by JMH in ")
-                .append("single-shot mode.\n\n| command | ms per run | runs |\n|---|---:|---:|\n");
+        md.append("Wall time of one `msrsafe --device sim version` in a fresh process, from start to exit, timed by ")
+                .append("JMH in single-shot mode (one process per shot). `bin/msrsafe` is the launcher users run: a ")
+                .append("shell script that finds a JDK and execs java; `java` is that same java command alone ")
+                .append("(`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`, the CLI's module path), so the difference is ")
+                .append("the script's share.\n\n| started with | ms per run | runs |\n|---|---:|---:|\n");
         for (JmhResult r : rows) {
-            md.append("| `msrsafe --device sim version` | ").append(withError(r.score(), r.error())).append(" | ")
-                    .append(r.samples()).append(" |\n");
+            md.append("| `").append(r.params().getOrDefault("launcher", "?")).append("` | ")
+                    .append(withError(r.score(), r.error())).append(" | ").append(r.samples()).append(" |\n");
         }
         md.append('\n');
     }
