@@ -229,7 +229,9 @@ public final class Report {
         }
         if (charts().containsKey(chart)) {
             md.append("![").append(title).append(": latency per round against ops per round, serial vs batch](")
-                    .append(chartPath).append('/').append(chart).append(")\n\n");
+                    .append(chartPath).append('/').append(chart).append(")\n\n")
+                    .append("Dashed: serial, solid: batch. Bars: the 99.9% interval, cut at a tenth of the value ")
+                    .append("where it reaches below zero (a log axis cannot show it).\n\n");
         }
         for (String backend : BACKENDS) {
             Map<String, JmhResult> serialByShape = byShape(rows, backend, serial);
@@ -324,9 +326,11 @@ public final class Report {
         md.append("Bytes allocated on the Java heap per benchmark op, from JMH's gc profiler (`-prof gc`, ")
                 .append("`gc.alloc.rate.norm`). The library's goal is 0 for `MsrSafe.read`/`write` and for ")
                 .append("`MsrBatch.execute()` once warm. The profiler divides everything the JVM allocated during an ")
-                .append("iteration, JMH's own bookkeeping included (a few kilobytes), by the ops that iteration ran; ")
-                .append("so read the *B per iteration* column too: when it stays at that level while the ops per ")
-                .append("iteration vary a hundredfold, the measured code allocates nothing per op.\n\n");
+                .append("iteration by the ops that iteration ran, including JMH's own bookkeeping (a few kilobytes ")
+                .append("per iteration) and one-off events such as class loading after a late JIT compilation (up to ")
+                .append("a few hundred kilobytes in a single iteration). So read the *B per iteration* column too: ")
+                .append("when it stays at the same level while the ops per iteration vary by orders of magnitude, ")
+                .append("the measured code allocates nothing per op, and B per op is that constant spread thin.\n\n");
         List<JmhResult> headline = new ArrayList<>();
         first(rows, "preadLibrary", null).ifPresent(headline::add);
         for (String method : List.of("serialRead", "batchRead", "serialWrite", "batchWrite")) {
