@@ -6,4 +6,5 @@
 module io.github.msrsafe {
     exports io.github.msrsafe;
     exports io.github.msrsafe.allowlist;
+    exports io.github.msrsafe.registers;
 }

@@ -1,0 +1,129 @@
+package io.github.msrsafe.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A batch described as text, one op per line:
+ * {@snippet lang=text :
+ * # comments start with '#'; blank lines are ignored
+ * read  0    0x10              # IA32_TIME_STAMP_COUNTER on CPU 0
+ * read  0-3  IA32_MPERF        # a CPU list gives one op per CPU
+ * write 2    0xE7  0
+ * }
+ * A malformed line is a usage error naming {@code file:line:column}.
+ *
+ * @param ops the ops in order
+ */
+record BatchScript(List<Op> ops) {
+
+    /**
+     * One op and the line it came from.
+     *
+     * @param line  1-based line of the script
+     * @param read  true for a read
+     * @param cpu   the CPU
+     * @param msr   the MSR address
+     * @param value the value to write (0 for a read)
+     */
+    record Op(int line, boolean read, int cpu, long msr, long value) {}
+
+    BatchScript {
+        ops = List.copyOf(ops);
+    }
+
+    /**
+     * Parses a script.
+     *
+     * @param source the file name for messages ("-" reads as "<stdin>")
+     * @throws CliException (usage) with {@code source:line:column: what is wrong}
+     */
+    static BatchScript parse(String text, String source) {
+        List<Op> ops = new ArrayList<>();
+        String[] lines = text.split("\\R", -1);
+        for (int index = 0; index < lines.length; index++) {
+            parseLine(lines[index], source, index + 1, ops);
+        }
+        if (ops.isEmpty()) {
+            throw CliException.usage(source + ": no operations (expected lines like 'read 0 0x10' or 'write 0 0x199 0x1F00')");
+        }
+        return new BatchScript(ops);
+    }
+
+    /** A token of a line and its 1-based column. */
+    private record Token(String text, int column) {}
+
+    private static void parseLine(String line, String source, int lineNumber, List<Op> ops) {
+        List<Token> tokens = tokens(line);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        int endColumn = line.indexOf('#') >= 0 ? line.indexOf('#') + 1 : line.length() + 1;
+        Token verb = tokens.get(0);
+        boolean read = switch (verb.text().toLowerCase(Locale.ROOT)) {
+            case "read" -> true;
+            case "write" -> false;
+            default -> throw error(source, lineNumber, verb.column(),
+                    "unknown operation '" + verb.text() + "': expected 'read CPU MSR' or 'write CPU MSR VALUE'");
+        };
+        String shape = read ? "'read CPU MSR'" : "'write CPU MSR VALUE'";
+        int expected = read ? 3 : 4;
+        if (tokens.size() < expected) {
+            String missing = switch (tokens.size()) {
+                case 1 -> "CPU";
+                case 2 -> "MSR";
+                default -> "VALUE";
+            };
+            throw error(source, lineNumber, endColumn, "missing " + missing + ": expected " + shape);
+        }
+        if (tokens.size() > expected) {
+            Token extra = tokens.get(expected);
+            throw error(source, lineNumber, extra.column(), "unexpected '" + extra.text() + "' after " + shape);
+        }
+        List<Integer> cpus = located(source, lineNumber, tokens.get(1), () -> CpuList.parse(tokens.get(1).text()).cpus());
+        long msr = located(source, lineNumber, tokens.get(2), () -> MsrNames.parse(tokens.get(2).text()));
+        long value = read ? 0 : located(source, lineNumber, tokens.get(3), () -> Numbers.parseU64(tokens.get(3).text(), "value"));
+        for (int cpu : cpus) {
+            ops.add(new Op(lineNumber, read, cpu, msr, value));
+        }
+    }
+
+    private static List<Token> tokens(String line) {
+        List<Token> tokens = new ArrayList<>();
+        int i = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == '#') {
+                break;
+            }
+            if (Character.isWhitespace(c)) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < line.length() && !Character.isWhitespace(line.charAt(i)) && line.charAt(i) != '#') {
+                i++;
+            }
+            tokens.add(new Token(line.substring(start, i), start + 1));
+        }
+        return tokens;
+    }
+
+    private interface Parse<T> {
+        T get();
+    }
+
+    /** Runs a token's parser, putting the token's place in front of its message. */
+    private static <T> T located(String source, int line, Token token, Parse<T> parse) {
+        try {
+            return parse.get();
+        } catch (CliException e) {
+            throw error(source, line, token.column(), e.getMessage());
+        }
+    }
+
+    private static CliException error(String source, int line, int column, String message) {
+        return CliException.usage(source + ":" + line + ":" + column + ": " + message);
+    }
+}

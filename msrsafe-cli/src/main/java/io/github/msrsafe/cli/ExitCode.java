@@ -1,0 +1,38 @@
+package io.github.msrsafe.cli;
+
+/**
+ * The exit statuses of the msrsafe command. Each failure a script may want to tell
+ * apart has its own status; the numbers are part of the command's interface.
+ */
+enum ExitCode {
+    OK(0, "success"),
+    FINDINGS(1, "allowlist lint found errors (or warnings, with --strict)"),
+    USAGE(2, "bad command line or input: unknown option, malformed number, unknown MSR name, malformed batch file"),
+    OPS_FAILED(3, "some operations failed: an op of a batch, or some CPUs of a multi-CPU read or write"),
+    NOT_ALLOWED(4, "the allowlist does not permit the access (not listed, or read-only)"),
+    ACCESS_DENIED(5, "this user may not open the device (msr-user or msr-admin group, or root)"),
+    DEVICE_MISSING(6, "no msr_safe (nor stock msr) device under the device root"),
+    CPU_UNAVAILABLE(7, "a CPU does not exist or is offline"),
+    MSR_FAULT(8, "the processor faulted (EIO): the MSR does not exist here or the value is refused"),
+    ALLOWLIST_REJECTED(9, "the allowlist text is malformed; nothing was installed"),
+    DEVICE_ERROR(10, "any other failure of the device"),
+    INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
+
+    private final int status;
+    private final String meaning;
+
+    ExitCode(int status, String meaning) {
+        this.status = status;
+        this.meaning = meaning;
+    }
+
+    /** The process exit status. */
+    int status() {
+        return status;
+    }
+
+    /** What the status means, for --help. */
+    String meaning() {
+        return meaning;
+    }
+}

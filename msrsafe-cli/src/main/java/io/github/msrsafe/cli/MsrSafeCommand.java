@@ -1,0 +1,158 @@
+package io.github.msrsafe.cli;
+
+import io.github.msrsafe.CpuUnavailableException;
+import io.github.msrsafe.DeviceNotFoundException;
+import io.github.msrsafe.DevicePermissionException;
+import io.github.msrsafe.MsrFaultException;
+import io.github.msrsafe.MsrNotAllowedException;
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.allowlist.AllowlistException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top command, {@code msrsafe}: holds the global options and the run's streams, and
+ * opens the device the subcommands work on.
+ */
+@Command(name = "msrsafe",
+        header = "Read and write model-specific registers through msr_safe.",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+            "Reads and writes model-specific registers through LLNL's msr_safe kernel module:",
+            "single registers like rdmsr and wrmsr, batches of many operations in one ioctl,",
+            "and the allowlist that says which registers users may touch. Works on /dev/cpu,",
+            "on another directory laid out like it, or on a simulated device (--device sim).",
+        },
+        subcommands = {
+            ReadCommand.class,
+            WriteCommand.class,
+            BatchCommand.class,
+            AllowlistCommand.class,
+            VersionCommand.class,
+            CpusCommand.class,
+            LatencyCommand.class,
+            CompletionCommand.class,
+        })
+final class MsrSafeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--device", paramLabel = "DEVICE", scope = ScopeType.INHERIT,
+            description = "/dev/cpu (the default), another directory laid out like it,"
+                    + " or 'sim' (or 'sim:CPUS') for the simulated device.")
+    private String device;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error as well as its message.")
+    private boolean debug;
+
+    private final InputStream in;
+
+    MsrSafeCommand(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public Integer call() {
+        throw CliException.usage("no command given; see 'msrsafe --help' for the commands");
+    }
+
+    /** The root command of the command that is running. */
+    static MsrSafeCommand of(CommandSpec spec) {
+        return (MsrSafeCommand) spec.root().userObject();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    InputStream in() {
+        return in;
+    }
+
+    /**
+     * The bytes of an input file, or of standard input for "-".
+     *
+     * @param what names the file in messages, e.g. "batch file"
+     * @throws CliException (usage) if it cannot be read, saying why
+     */
+    byte[] readInput(String name, String what) {
+        try {
+            return name.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(name));
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("cannot read " + what + " " + name + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw CliException.usage("cannot read " + what + " " + name + ": permission denied");
+        } catch (IOException | InvalidPathException e) {
+            throw CliException.usage("cannot read " + what + " " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** How messages name an input: "<stdin>" for "-". */
+    static String inputName(String name) {
+        return name.equals("-") ? "<stdin>" : name;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    DeviceChoice deviceChoice() {
+        return device == null ? DeviceChoice.DEFAULT : DeviceChoice.parse(device);
+    }
+
+    /**
+     * Opens the chosen device. When the default /dev/cpu has neither msr_safe nor msr, the
+     * error says so and points at the simulated device.
+     */
+    MsrSafe open() throws MsrSafeException {
+        DeviceChoice choice = deviceChoice();
+        if (choice.simulated()) {
+            return Devices.simulated(choice.simulatedCpus());
+        }
+        try {
+            return MsrSafe.open(choice.root());
+        } catch (DeviceNotFoundException e) {
+            if (choice.explicit()) {
+                throw e;
+            }
+            throw new CliException(ExitCode.DEVICE_MISSING, e.getMessage() + " (with msrsafe: --device sim)", e);
+        } catch (IllegalCallerException e) {
+            throw new CliException(ExitCode.DEVICE_ERROR, e.getMessage()
+                    + " (bin/msrsafe passes --enable-native-access=io.github.msrsafe)", e);
+        }
+    }
+
+    /** The exit status for a device failure, by its kind. */
+    static ExitCode exitCodeOf(MsrSafeException e) {
+        return switch (e) {
+            case AllowlistException x -> ExitCode.ALLOWLIST_REJECTED;
+            case MsrNotAllowedException x -> ExitCode.NOT_ALLOWED;
+            case CpuUnavailableException x -> ExitCode.CPU_UNAVAILABLE;
+            case MsrFaultException x -> ExitCode.MSR_FAULT;
+            case DevicePermissionException x -> ExitCode.ACCESS_DENIED;
+            case DeviceNotFoundException x -> ExitCode.DEVICE_MISSING;
+            default -> ExitCode.DEVICE_ERROR;
+        };
+    }
+}

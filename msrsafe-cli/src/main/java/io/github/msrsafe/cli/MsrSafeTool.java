@@ -1,0 +1,158 @@
+package io.github.msrsafe.cli;
+
+import io.github.msrsafe.MsrSafeException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.spi.ToolProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The msrsafe command as a {@link ToolProvider} named "msrsafe": output goes to the
+ * writers passed in, the result is an exit status ({@link ExitCode}), and nothing calls
+ * System.exit, so the command runs in-process (tests, jshell, other tools).
+ *
+ * <p>Errors are one line on the error writer, {@code msrsafe: <what went wrong>}; with
+ * {@code --debug} the stack trace follows.
+ *
+ * {@snippet lang=java :
+ * ToolProvider msrsafe = ToolProvider.findFirst("msrsafe").orElseThrow();
+ * int status = msrsafe.run(System.out, System.err, "--device", "sim", "read", "-a", "0x10");
+ * }
+ */
+public final class MsrSafeTool implements ToolProvider {
+
+    private static final String PREFIX = "msrsafe: ";
+
+    private final InputStream in;
+
+    /** A tool that reads standard input for {@code batch -} and {@code allowlist install -}. */
+    public MsrSafeTool() {
+        this(System.in);
+    }
+
+    /** A tool that reads {@code in} where a command is given "-" as its file. */
+    public MsrSafeTool(InputStream in) {
+        this.in = Objects.requireNonNull(in, "in");
+    }
+
+    @Override
+    public String name() {
+        return "msrsafe";
+    }
+
+    @Override
+    public Optional<String> description() {
+        return Optional.of("reads and writes MSRs through msr_safe: registers, batches, allowlists");
+    }
+
+    @Override
+    public int run(PrintWriter out, PrintWriter err, String... args) {
+        try {
+            return commandLine(in, out, err).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The whole command tree writing to {@code out} and {@code err}; also what man pages and completion are made from. */
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        // Help looks the same on a terminal, in a pipe and in the man pages.
+        commandLine.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        commandLine.setUsageHelpAutoWidth(false);
+        commandLine.setUsageHelpWidth(100);
+        commandLine.setExitCodeExceptionMapper(exception -> ExitCode.INTERNAL.status());
+        commandLine.setParameterExceptionHandler(MsrSafeTool::usageError);
+        commandLine.setExecutionExceptionHandler(MsrSafeTool::failure);
+        Map<String, String> statuses = exitStatusHelp();
+        for (CommandLine command : allCommands(commandLine)) {
+            command.getCommandSpec().usageMessage()
+                    .descriptionHeading("%n")
+                    .parameterListHeading("%nParameters:%n")
+                    .optionListHeading("%nOptions:%n")
+                    .commandListHeading("%nCommands:%n")
+                    .exitCodeListHeading("%nExit status:%n")
+                    .exitCodeList(statuses);
+        }
+        return commandLine;
+    }
+
+    private static Iterable<CommandLine> allCommands(CommandLine root) {
+        java.util.List<CommandLine> all = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> pending = new java.util.ArrayDeque<>();
+        pending.add(root);
+        while (!pending.isEmpty()) {
+            CommandLine command = pending.removeFirst();
+            all.add(command);
+            pending.addAll(command.getSubcommands().values());
+        }
+        return all;
+    }
+
+    private static Map<String, String> exitStatusHelp() {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            statuses.put(String.format("%3d", code.status()), code.meaning());
+        }
+        return statuses;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println(PREFIX + oneLine(e.getMessage()) + " (see '" + spec.qualifiedName() + " --help')");
+        return ExitCode.USAGE.status();
+    }
+
+    private static int failure(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        boolean debug = MsrSafeCommand.of(commandLine.getCommandSpec()).debug();
+        ExitCode code;
+        String message;
+        switch (e) {
+            case CliException cli -> {
+                code = cli.exitCode();
+                message = cli.getMessage();
+            }
+            case MsrSafeException device -> {
+                code = MsrSafeCommand.exitCodeOf(device);
+                message = device.getMessage();
+            }
+            case IllegalArgumentException mistake -> {
+                // The library's word for a caller mistake: the message names the bad value.
+                code = ExitCode.USAGE;
+                message = mistake.getMessage();
+            }
+            case UncheckedIOException io -> {
+                code = ExitCode.DEVICE_ERROR;
+                message = io.getCause().getMessage();
+            }
+            default -> {
+                code = ExitCode.INTERNAL;
+                message = "internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)");
+            }
+        }
+        err.println(PREFIX + oneLine(message));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return code.status();
+    }
+
+    /** Messages are one line: a multi-line message is joined. */
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.msrsafe.cli;
+
+import io.github.msrsafe.BatchOp;
+import io.github.msrsafe.MsrBatch;
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.MsrSafeException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code msrsafe write}: wrmsr over msr_safe. Several CPUs are written with one batch. */
+@Command(name = "write",
+        header = "Write an MSR on one, several or all CPUs (like wrmsr).",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes a value to an MSR on one CPU, a list of CPUs, or all of them, as wrmsr does, and",
+            "prints nothing when it succeeds. msr_safe writes only the bits of the allowlist's write",
+            "mask and keeps the others. Several CPUs are written with one batch ioctl.",
+        })
+final class WriteCommand extends DeviceCommand {
+
+    @ArgGroup(exclusive = true)
+    CpuChoice cpus;
+
+    @Option(names = "--json", description = "Print JSON: per CPU, whether the write succeeded and the write mask applied.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "MSR", description = "The register: an address (0x199, 409) or a name.")
+    String msrText;
+
+    @Parameters(index = "1", paramLabel = "VALUE", description = "The 64-bit value: decimal, 0x hex or 0b binary.")
+    String valueText;
+
+    @Override
+    ExitCode run(MsrSafe msr) throws MsrSafeException {
+        long address = MsrNames.parse(msrText);
+        long value = Numbers.parseU64(valueText, "value");
+        List<Integer> cpuList = CpuChoice.select(cpus, msr);
+        if (!CpuChoice.several(cpus, cpuList)) {
+            msr.write(cpuList.get(0), address, value);
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("cpu", cpuList.get(0));
+                result.put("ok", true);
+                out().println(Json.write(document(address, value, List.of(result))));
+            }
+            return ExitCode.OK;
+        }
+        CpuChoice.requireOnline(cpuList, msr);
+        try (MsrBatch batch = msr.newBatch()) {
+            for (int cpu : cpuList) {
+                batch.addWrite(cpu, address, value);
+            }
+            batch.execute();
+            if (json) {
+                List<Object> results = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    BatchOp op = batch.op(i);
+                    if (op.succeeded()) {
+                        Map<String, Object> result = new LinkedHashMap<>();
+                        result.put("cpu", op.cpu());
+                        result.put("ok", true);
+                        result.put("writeMask", Numbers.hex64(op.writeMask()));
+                        results.add(result);
+                    } else {
+                        results.add(JsonOps.error(op));
+                    }
+                }
+                out().println(Json.write(document(address, value, results)));
+            }
+            List<BatchOp> failed = batch.failures();
+            FailedOps.describe("write of MSR " + MsrNames.describe(address), failed).forEach(this::warn);
+            return FailedOps.exitCode(failed, batch.size());
+        }
+    }
+
+    private static Map<String, Object> document(long address, long value, List<Object> results) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("msr", Numbers.hex(address));
+        MsrNames.name(address).ifPresent(name -> document.put("name", name));
+        document.put("value", Numbers.hex64(value));
+        document.put("results", results);
+        return document;
+    }
+}

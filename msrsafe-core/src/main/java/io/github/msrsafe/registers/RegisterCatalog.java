@@ -1,0 +1,319 @@
+package io.github.msrsafe.registers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The registers that power and performance tools use on the server processors
+ * this project ships allowlists for: Intel Skylake-SP/Cascade Lake (06_55),
+ * Ice Lake-SP (06_6A), Sapphire Rapids (06_8F), AMD Zen 3 (19_01) and Zen 4
+ * (19_11). Immutable and safe to share between threads.
+ *
+ * {@snippet :
+ * RegisterCatalog catalog = RegisterCatalog.builtIn();
+ * Register energy = catalog.byName("msr_pkg_energy_status").orElseThrow();   // any case
+ * long readOnly = catalog.readOnlyBits(0x198);                               // all bits: IA32_PERF_STATUS
+ * }
+ *
+ * <p>The data is a text table in this module
+ * ({@code io/github/msrsafe/registers/registers.txt}), read once on first use:
+ * one reviewable line per register, in address order, so that checking it
+ * against the manuals and adding a processor family is an edit of data, not of
+ * code. docs/registers.md describes the table.
+ *
+ * <p>The catalog is not a complete MSR list: it names what the curated
+ * allowlists grant and what telemetry reads. An address it does not know has
+ * no name and {@link #readOnlyBits(long) readOnlyBits} 0.
+ */
+public final class RegisterCatalog {
+
+    private static final String RESOURCE = "registers.txt";
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9A-F]{8}");
+    private static final Pattern BITS = Pattern.compile("0x[0-9A-F]{16}");
+    private static final Pattern CPU_KEY = Pattern.compile("([0-9A-F]{2})_([0-9A-F]{2})");
+    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    private final List<Register> registers;
+    private final Map<Long, Register> byAddress;
+    private final Map<String, Register> byName;
+    private final Map<Long, List<String>> aliases;
+    private final Map<CpuIdentity, String> cpuNames;
+    private final Map<CpuIdentity, List<Register>> byCpu;
+
+    private RegisterCatalog(List<Register> registers, Map<String, Register> byName,
+                            Map<Long, List<String>> aliases, Map<CpuIdentity, String> cpuNames,
+                            Map<CpuIdentity, List<Register>> byCpu) {
+        this.registers = List.copyOf(registers);
+        Map<Long, Register> addresses = new HashMap<>();
+        for (Register register : registers) {
+            addresses.put(register.address(), register);
+        }
+        this.byAddress = Map.copyOf(addresses);
+        this.byName = Map.copyOf(byName);
+        Map<Long, List<String>> aliasCopy = new HashMap<>();
+        aliases.forEach((address, names) -> aliasCopy.put(address, List.copyOf(names)));
+        this.aliases = Map.copyOf(aliasCopy);
+        this.cpuNames = Collections.unmodifiableMap(new LinkedHashMap<>(cpuNames));
+        Map<CpuIdentity, List<Register>> cpuCopy = new HashMap<>();
+        byCpu.forEach((cpu, list) -> cpuCopy.put(cpu, List.copyOf(list)));
+        this.byCpu = Map.copyOf(cpuCopy);
+    }
+
+    /** The catalog shipped in this module, parsed on first use. */
+    public static RegisterCatalog builtIn() {
+        return BuiltIn.CATALOG;
+    }
+
+    /** Every register in the catalog, in ascending address order. */
+    public List<Register> registers() {
+        return registers;
+    }
+
+    /** The register at {@code address}, or empty if the catalog does not know it. */
+    public Optional<Register> byAddress(long address) {
+        return Optional.ofNullable(byAddress.get(address));
+    }
+
+    /**
+     * The register called {@code name}, ignoring case and surrounding spaces:
+     * its manual name ({@code IA32_MPERF}), one of its other known names
+     * ({@code MPERF}, {@code MSR_AMD_PKG_ENERGY_STATUS}), or the Linux
+     * msr-index.h spelling {@code MSR_IA32_<name>} of an architectural register.
+     */
+    public Optional<Register> byName(String name) {
+        Objects.requireNonNull(name, "name");
+        String key = name.strip().toUpperCase(Locale.ROOT);
+        Register found = byName.get(key);
+        if (found == null && key.startsWith("MSR_IA32_")) {
+            found = byName.get(key.substring("MSR_".length()));
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The other names {@link #byName} accepts for the register at {@code address} (empty if none or unknown). */
+    public List<String> aliases(long address) {
+        return aliases.getOrDefault(address, List.of());
+    }
+
+    /**
+     * The bits of {@code address} that are read-only by architecture (see
+     * {@link Register#readOnlyBits()}); 0 if the catalog does not know the
+     * address. An allowlist write mask that overlaps them grants nothing the
+     * hardware will honour and is almost certainly a mistake.
+     */
+    public long readOnlyBits(long address) {
+        Register register = byAddress.get(address);
+        return register == null ? 0L : register.readOnlyBits();
+    }
+
+    /** The processors the catalog has register sets for, in catalog order. */
+    public List<CpuIdentity> cpus() {
+        return List.copyOf(cpuNames.keySet());
+    }
+
+    /** The product names of {@code cpu}, e.g. "Ice Lake-SP (3rd gen Xeon Scalable)", or empty if not covered. */
+    public Optional<String> cpuName(CpuIdentity cpu) {
+        return Optional.ofNullable(cpuNames.get(Objects.requireNonNull(cpu, "cpu")));
+    }
+
+    /**
+     * The registers of {@code cpu} (vendor, family and model must all match a
+     * covered processor), in ascending address order; empty if the catalog
+     * does not cover it.
+     */
+    public List<Register> registersFor(CpuIdentity cpu) {
+        return byCpu.getOrDefault(Objects.requireNonNull(cpu, "cpu"), List.of());
+    }
+
+    /** The canonical {@code FF_MM} key of a CPU in the table, e.g. {@code 06_8F}. */
+    static String cpuKey(CpuIdentity cpu) {
+        return "%02X_%02X".formatted(cpu.family(), cpu.model());
+    }
+
+    /**
+     * Parses the table format described in registers.txt and docs/registers.md.
+     *
+     * @param source names the text in error messages
+     * @throws IllegalArgumentException naming {@code source} and the line, for any malformed line
+     */
+    static RegisterCatalog parse(String source, List<String> lines) {
+        Map<String, CpuIdentity> cpusByKey = new LinkedHashMap<>();
+        Map<CpuIdentity, String> cpuNames = new LinkedHashMap<>();
+        Map<CpuIdentity, List<Register>> byCpu = new HashMap<>();
+        List<Register> registers = new ArrayList<>();
+        Map<String, Register> byName = new HashMap<>();
+        Map<Long, List<String>> aliases = new TreeMap<>();
+        long previousAddress = -1;
+        int lineNumber = 0;
+        for (String line : lines) {
+            lineNumber++;
+            String where = source + ":" + lineNumber + ": ";
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            String[] fields = text.split("\\s+", 6);
+            switch (fields[0]) {
+                case "cpu" -> {
+                    if (!registers.isEmpty()) {
+                        throw new IllegalArgumentException(where + "cpu lines must come before the registers");
+                    }
+                    String[] cpuFields = text.split("\\s+", 4);
+                    if (cpuFields.length < 4) {
+                        throw new IllegalArgumentException(where + "expected: cpu FF_MM vendor_id product names");
+                    }
+                    var key = CPU_KEY.matcher(cpuFields[1]);
+                    if (!key.matches()) {
+                        throw new IllegalArgumentException(where + "CPU key '" + cpuFields[1]
+                                + "' is not two upper-case hex digits, '_', two hex digits (e.g. 06_8F)");
+                    }
+                    CpuIdentity cpu = new CpuIdentity(cpuFields[2],
+                            Integer.parseInt(key.group(1), 16), Integer.parseInt(key.group(2), 16));
+                    if (cpusByKey.putIfAbsent(cpuFields[1], cpu) != null) {
+                        throw new IllegalArgumentException(where + "CPU " + cpuFields[1] + " is listed twice");
+                    }
+                    cpuNames.put(cpu, cpuFields[3]);
+                    byCpu.put(cpu, new ArrayList<>());
+                }
+                case "alias" -> {
+                    if (fields.length < 3) {
+                        throw new IllegalArgumentException(where + "expected: alias NAME OTHER_NAME...");
+                    }
+                    Register register = byName.get(fields[1]);
+                    if (register == null || !register.name().equals(fields[1])) {
+                        throw new IllegalArgumentException(where + "alias for '" + fields[1]
+                                + "', which is not the name of a register above");
+                    }
+                    List<String> names = aliases.computeIfAbsent(register.address(), a -> new ArrayList<>());
+                    for (String alias : text.split("\\s+")) {
+                        if (alias.equals("alias") || alias.equals(fields[1])) {
+                            continue;
+                        }
+                        claimName(byName, alias, register, where);
+                        names.add(alias);
+                    }
+                }
+                default -> {
+                    if (!aliases.isEmpty()) {
+                        throw new IllegalArgumentException(where + "register lines must come before the alias lines");
+                    }
+                    Register register = register(fields, where);
+                    if (register.address() <= previousAddress) {
+                        throw new IllegalArgumentException(where + "address 0x%08X is not above the previous 0x%08X"
+                                .formatted(register.address(), previousAddress));
+                    }
+                    previousAddress = register.address();
+                    claimName(byName, register.name(), register, where);
+                    registers.add(register);
+                    for (CpuIdentity cpu : cpus(fields[4], cpusByKey, where)) {
+                        byCpu.get(cpu).add(register);
+                    }
+                }
+            }
+        }
+        if (registers.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no registers");
+        }
+        return new RegisterCatalog(registers, byName, aliases, cpuNames, byCpu);
+    }
+
+    private static Register register(String[] fields, String where) {
+        if (fields.length < 6) {
+            throw new IllegalArgumentException(where
+                    + "expected: 0xADDRESS NAME SCOPE 0xREADONLYBITS CPUS description");
+        }
+        if (!ADDRESS.matcher(fields[0]).matches()) {
+            throw new IllegalArgumentException(where + "address '" + fields[0] + "' is not of the form 0x%08X");
+        }
+        if (!BITS.matcher(fields[3]).matches()) {
+            throw new IllegalArgumentException(where + "read-only bits '" + fields[3] + "' are not of the form 0x%016X");
+        }
+        Register.Scope scope;
+        try {
+            scope = Register.Scope.valueOf(fields[2]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "scope '" + fields[2] + "' is not THREAD, CORE or PACKAGE", e);
+        }
+        try {
+            return new Register(Long.parseLong(fields[0].substring(2), 16), fields[1], scope,
+                    Long.parseUnsignedLong(fields[3].substring(2), 16), fields[5]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage(), e);
+        }
+    }
+
+    private static List<CpuIdentity> cpus(String field, Map<String, CpuIdentity> cpusByKey, String where) {
+        if (field.equals("-")) {
+            return List.of();
+        }
+        List<CpuIdentity> cpus = new ArrayList<>();
+        for (String token : field.split(",")) {
+            List<CpuIdentity> matched = switch (token) {
+                case "intel" -> vendor(cpusByKey, CpuIdentity.INTEL);
+                case "amd" -> vendor(cpusByKey, CpuIdentity.AMD);
+                default -> {
+                    CpuIdentity cpu = cpusByKey.get(token);
+                    if (cpu == null) {
+                        throw new IllegalArgumentException(where + "CPU '" + token
+                                + "' is not intel, amd, '-' or a key of a cpu line above");
+                    }
+                    yield List.of(cpu);
+                }
+            };
+            for (CpuIdentity cpu : matched) {
+                if (cpus.contains(cpu)) {
+                    throw new IllegalArgumentException(where + "CPU " + cpuKey(cpu) + " is named twice");
+                }
+                cpus.add(cpu);
+            }
+        }
+        return cpus;
+    }
+
+    private static List<CpuIdentity> vendor(Map<String, CpuIdentity> cpusByKey, String vendor) {
+        return cpusByKey.values().stream().filter(cpu -> cpu.vendor().equals(vendor)).toList();
+    }
+
+    private static void claimName(Map<String, Register> byName, String name, Register register, String where) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(where + "name '" + name + "' is not upper-case letters, digits and '_'");
+        }
+        Register previous = byName.putIfAbsent(name, register);
+        if (previous != null) {
+            throw new IllegalArgumentException(where + "name " + name + " already belongs to " + previous);
+        }
+    }
+
+    /** Holder: the built-in table is read the first time someone asks for it. */
+    private static final class BuiltIn {
+        static final RegisterCatalog CATALOG = load();
+
+        private static RegisterCatalog load() {
+            try (InputStream in = RegisterCatalog.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("msrsafe-core is missing its resource io/github/msrsafe/registers/"
+                            + RESOURCE + " (a broken build or repackaging)");
+                }
+                var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                return parse(RESOURCE, reader.lines().toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the built-in register catalog", e);
+            }
+        }
+    }
+}
