@@ -57,6 +57,8 @@ public final class MsrSafe implements AutoCloseable {
     private final List<Integer> cpus;
     private final AtomicReferenceArray<OpenFile> cpuFiles;
     private final Optional<ModuleVersion> moduleVersion;
+    // Kept as an int: Optional.map boxes a u32 above the Integer cache, allocating on every execute.
+    private final int batchVersion;
     // One 8-byte buffer per thread for pread/pwrite, so that reads allocate nothing once warm.
     private final ThreadLocal<MemorySegment> registerBuffer =
             ThreadLocal.withInitial(() -> arena.allocate(JAVA_LONG_UNALIGNED));
@@ -70,6 +72,7 @@ public final class MsrSafe implements AutoCloseable {
         int slots = online.length == 0 ? 0 : online[online.length - 1] + 1;
         this.cpuFiles = new AtomicReferenceArray<>(slots);
         this.moduleVersion = files.driver() == Driver.STOCK_MSR ? Optional.empty() : readModuleVersion();
+        this.batchVersion = moduleVersion.map(ModuleVersion::u32).orElse(0);
     }
 
     /**
@@ -288,7 +291,7 @@ public final class MsrSafe implements AutoCloseable {
 
     /** The version the batch header carries: the loaded module's, or 0 if unknown. */
     int batchVersion() {
-        return moduleVersion.map(ModuleVersion::u32).orElse(0);
+        return batchVersion;
     }
 
     String path(DeviceNode node) {
