@@ -7,4 +7,5 @@ module io.github.msrsafe {
     exports io.github.msrsafe;
     exports io.github.msrsafe.allowlist;
     exports io.github.msrsafe.registers;
+    exports io.github.msrsafe.telemetry;
 }
