@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
             AllowlistCommand.Show.class,
             AllowlistCommand.Install.class,
             AllowlistCommand.Clear.class,
+            AllowlistLintCommand.class,
+            AllowlistSelectCommand.class,
         })
 final class AllowlistCommand implements Callable<Integer> {
 

@@ -6,7 +6,7 @@ package io.github.msrsafe.cli;
  */
 enum ExitCode {
     OK(0, "success"),
-    FINDINGS(1, "allowlist lint found errors (or warnings, with --strict)"),
+    FINDINGS(1, "allowlist lint found problems at or above --fail-on (default: errors)"),
     USAGE(2, "bad command line or input: unknown option, malformed number, unknown MSR name, malformed batch file"),
     OPS_FAILED(3, "some operations failed: an op of a batch, or some CPUs of a multi-CPU read or write"),
     NOT_ALLOWED(4, "the allowlist does not permit the access (not listed, or read-only)"),
@@ -16,6 +16,7 @@ enum ExitCode {
     MSR_FAULT(8, "the processor faulted (EIO): the MSR does not exist here or the value is refused"),
     ALLOWLIST_REJECTED(9, "the allowlist text is malformed; nothing was installed"),
     DEVICE_ERROR(10, "any other failure of the device"),
+    UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 
     private final int status;

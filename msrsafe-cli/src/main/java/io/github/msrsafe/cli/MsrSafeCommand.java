@@ -7,6 +7,7 @@ import io.github.msrsafe.MsrFaultException;
 import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.AllowlistException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,9 +65,20 @@ final class MsrSafeCommand implements Callable<Integer> {
     private boolean debug;
 
     private final InputStream in;
+    private final IntFunction<SimulatedDevice> simulator;
 
-    MsrSafeCommand(InputStream in) {
+    /**
+     * @param in        what "-" reads
+     * @param simulator the simulated device for {@code --device sim[:CPUS]}, given the CPU count (0: default)
+     */
+    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator) {
         this.in = in;
+        this.simulator = simulator;
+    }
+
+    /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */
+    static SimulatedDevice standardSimulator(int cpus) {
+        return cpus == 0 ? SimulatedDevice.standard() : SimulatedDevice.standard(cpus);
     }
 
     @Override
@@ -128,7 +141,7 @@ final class MsrSafeCommand implements Callable<Integer> {
     MsrSafe open() throws MsrSafeException {
         DeviceChoice choice = deviceChoice();
         if (choice.simulated()) {
-            return Devices.simulated(choice.simulatedCpus());
+            return simulator.apply(choice.simulatedCpus()).open();
         }
         try {
             return MsrSafe.open(choice.root());

@@ -1,6 +1,7 @@
 package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.SimulatedDevice;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.spi.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -33,6 +35,7 @@ public final class MsrSafeTool implements ToolProvider {
     private static final String PREFIX = "msrsafe: ";
 
     private final InputStream in;
+    private final IntFunction<SimulatedDevice> simulator;
 
     /** A tool that reads standard input for {@code batch -} and {@code allowlist install -}. */
     public MsrSafeTool() {
@@ -41,7 +44,17 @@ public final class MsrSafeTool implements ToolProvider {
 
     /** A tool that reads {@code in} where a command is given "-" as its file. */
     public MsrSafeTool(InputStream in) {
+        this(in, MsrSafeCommand::standardSimulator);
+    }
+
+    /**
+     * A tool whose {@code --device sim[:CPUS]} is the device {@code simulator} returns for the CPU
+     * count (0 when not given): tests hand in one device, with its own clock and state, to
+     * every run.
+     */
+    MsrSafeTool(InputStream in, IntFunction<SimulatedDevice> simulator) {
         this.in = Objects.requireNonNull(in, "in");
+        this.simulator = Objects.requireNonNull(simulator, "simulator");
     }
 
     @Override
@@ -57,7 +70,7 @@ public final class MsrSafeTool implements ToolProvider {
     @Override
     public int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(in, out, err).execute(args);
+            return commandLine(in, simulator, out, err).execute(args);
         } finally {
             out.flush();
             err.flush();
@@ -65,8 +78,8 @@ public final class MsrSafeTool implements ToolProvider {
     }
 
     /** The whole command tree writing to {@code out} and {@code err}; also what man pages and completion are made from. */
-    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in));
+    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in, simulator));
         commandLine.setOut(out);
         commandLine.setErr(err);
         // Help looks the same on a terminal, in a pipe and in the man pages.
@@ -78,6 +91,8 @@ public final class MsrSafeTool implements ToolProvider {
         commandLine.setExecutionExceptionHandler(MsrSafeTool::failure);
         Map<String, String> statuses = exitStatusHelp();
         for (CommandLine command : allCommands(commandLine)) {
+            // -V on any command (and the man pages' version) says the tool's version.
+            command.getCommandSpec().versionProvider(new VersionCommand.Provider());
             command.getCommandSpec().usageMessage()
                     .descriptionHeading("%n")
                     .parameterListHeading("%nParameters:%n")

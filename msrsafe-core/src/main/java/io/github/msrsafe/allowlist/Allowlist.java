@@ -5,6 +5,7 @@ import io.github.msrsafe.internal.allowlist.AllowlistScanner;
 import io.github.msrsafe.internal.allowlist.Kstrtoull;
 import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
+import io.github.msrsafe.internal.allowlist.Verdicts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class Allowlist {
     public static final String KERNEL_HEADER = String.format("%-10s %-18s", "#MSR", "Write mask") + "\n";
 
     /** The largest write the module accepts, in bytes; one more is E2BIG. */
-    public static final int MAX_WRITE_BYTES = 128 * 1024;
+    public static final int MAX_WRITE_BYTES = Verdicts.MAX_WRITE_BYTES;
 
     /** Writes of at most this many bytes clear the allowlist instead of being parsed. */
     public static final int CLEARING_WRITE_BYTES = 2;
@@ -162,10 +163,7 @@ public final class Allowlist {
         }
         if (written.length > MAX_WRITE_BYTES) {
             LineMap lines = new LineMap(written);
-            throw located(Errno.E2BIG, source, lines, MAX_WRITE_BYTES, null,
-                    "the text is " + written.length + " bytes, more than the " + MAX_WRITE_BYTES
-                            + " bytes (128 KiB) the module accepts in one write (E2BIG); the first byte"
-                            + " beyond the limit is here", true);
+            throw located(Errno.E2BIG, source, lines, MAX_WRITE_BYTES, null, Verdicts.tooLarge(written.length), true);
         }
         AllowlistScanner scanner = new AllowlistScanner(written);
         long[] value = new long[1];
@@ -175,16 +173,18 @@ public final class Allowlist {
         int count = 0;
         long address = 0;
         int addressOffset = 0;
+        int addressEnd = 0;
         for (AllowlistScanner.Item item = scanner.next(); item != AllowlistScanner.Item.END; item = scanner.next()) {
             switch (item) {
                 case COMMENT -> {
                 }
                 case ADDRESS -> {
-                    address = convert(written, source, scanner, "address", value);
+                    address = convert(written, source, scanner, false, value);
                     addressOffset = scanner.start();
+                    addressEnd = scanner.end();
                 }
                 case MASK -> {
-                    long mask = convert(written, source, scanner, "write mask", value);
+                    long mask = convert(written, source, scanner, true, value);
                     if (count == addresses.length) {
                         addresses = Arrays.copyOf(addresses, count * 2);
                         masks = Arrays.copyOf(masks, count * 2);
@@ -195,15 +195,13 @@ public final class Allowlist {
                     offsets[count] = addressOffset;
                     count++;
                 }
-                case TRUNCATED -> throw truncated(written, source, scanner, addressOffset);
+                case TRUNCATED -> throw truncated(written, source, scanner, addressOffset, addressEnd);
                 case END -> throw new AssertionError("END ends the loop");
             }
         }
         if (count == 0) {
             throw located(Errno.ENOMSG, source, new LineMap(written), scanner.limit(), null,
-                    "no entries (ENOMSG): the text holds only whitespace and comments"
-                            + (scanner.limit() < written.length ? " before the NUL byte that ends it" : ""),
-                    true);
+                    Verdicts.noEntries(scanner.limit() < written.length), true);
         }
         List<AllowlistEntry> parsed = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -227,7 +225,7 @@ public final class Allowlist {
         return parse(Files.readAllBytes(file), file.toString());
     }
 
-    private static long convert(byte[] text, String source, AllowlistScanner scanner, String what, long[] value)
+    private static long convert(byte[] text, String source, AllowlistScanner scanner, boolean mask, long[] value)
             throws AllowlistException {
         int start = scanner.start();
         int end = scanner.end();
@@ -236,33 +234,21 @@ public final class Allowlist {
             return value[0];
         }
         LineMap lines = new LineMap(text);
-        String token = Tokens.printable(text, start, end);
-        String why = Kstrtoull.explain(text, start, end, lines::column);
-        Errno error = Errno.of(errno).orElseThrow();
-        String problem = error == Errno.ERANGE
-                ? what + " " + token + " is too large (ERANGE): "
-                : what + " " + token + " is not a number (EINVAL): ";
-        throw located(error, source, lines, start, Tokens.text(text, start, end), problem + why, true);
+        throw located(Errno.of(errno).orElseThrow(), source, lines, start, Tokens.text(text, start, end),
+                Verdicts.notANumber(text, start, end, mask, errno, lines), true);
     }
 
     private static AllowlistException truncated(byte[] text, String source, AllowlistScanner scanner,
-            int addressOffset) {
+            int addressStart, int addressEnd) {
         LineMap lines = new LineMap(text);
         int start = scanner.start();
         int end = scanner.end();
-        String cause = end < text.length
-                ? "the NUL byte at line " + lines.line(end) + ", column " + lines.column(end) + " ends the input"
-                : "the input ends";
-        if (start == end) {
-            return located(Errno.EILSEQ, source, lines, addressOffset, null,
-                    "the entry has an address but " + cause + " before its write mask (EILSEQ):"
-                            + " every entry needs an address and a write mask", true);
-        }
-        String what = scanner.expectingMask() ? "write mask " : "address ";
-        return located(Errno.EILSEQ, source, lines, start, Tokens.text(text, start, end),
-                what + Tokens.printable(text, start, end) + " runs into the end of input (EILSEQ): " + cause
-                        + " right after it, and the module needs whitespace after every token;"
-                        + " end the text with a newline", true);
+        String description = Verdicts.truncated(text, start, end, scanner.expectingMask(), lines, addressStart,
+                addressEnd);
+        return start == end
+                ? located(Errno.EILSEQ, source, lines, addressStart, Tokens.text(text, addressStart, addressEnd),
+                        description, true)
+                : located(Errno.EILSEQ, source, lines, start, Tokens.text(text, start, end), description, true);
     }
 
     private static AllowlistException duplicate(byte[] text, String source, long[] addresses, int[] offsets,
@@ -278,10 +264,8 @@ public final class Allowlist {
                     end++;
                 }
                 return located(Errno.ENOTUNIQ, source, lines, at, Tokens.text(text, at, end),
-                        "address " + Tokens.printable(text, at, end) + " (" + hex(addresses[i])
-                                + ") is already listed at line " + lines.line(offsets[earlier]) + ", column "
-                                + lines.column(offsets[earlier]) + " (ENOTUNIQ): each address may appear once;"
-                                + " the module finds this in its second pass, after discarding the previous list",
+                        Verdicts.duplicate(Tokens.printable(text, at, end), addresses[i],
+                                lines.line(offsets[earlier]), lines.column(offsets[earlier])),
                         false);
             }
         }

@@ -82,7 +82,7 @@ class AllowlistParseTest {
         return Stream.of(
                 rejects("no final newline", "0x10 0x0", Errno.EILSEQ, 1, 6, "0x0"),
                 rejects("address at the end", "0x10 0\n0x11", Errno.EILSEQ, 2, 1, "0x11"),
-                rejects("address without mask", "0x10 0\n0x11\n", Errno.EILSEQ, 2, 1, null),
+                rejects("address without mask", "0x10 0\n0x11\n", Errno.EILSEQ, 2, 1, "0x11"),
                 rejects("NUL right after a mask", "0x10 0\0\n", Errno.EILSEQ, 1, 6, "0"),
                 rejects("NUL in the middle of a token", "0x10 0x1\u00002\n", Errno.EILSEQ, 1, 6, "0x1"),
                 rejects("0x alone", "0x 0\n", Errno.EINVAL, 1, 1, "0x"),
@@ -183,6 +183,9 @@ class AllowlistParseTest {
         assertMessage("0x10 0x0#c\n", "'#' at column 9 is glued to the number");
         assertMessage("0x10 #c\n", "a comment can only start where an entry can");
         assertMessage("0x10 0", "end the text with a newline");
+        assertMessage("0x10 0\n0x11 \n", "address '0x11' has no write mask");
+        assertMessage("0x10\u00C2\u00A00 0\n", "first byte of a UTF-8 no-break space");
+        assertMessage("0x10 0\u0000\n", "the NUL byte at line 1, column 7 ends the input");
     }
 
     private static void assertMessage(String text, String expected) {

@@ -125,6 +125,10 @@ public final class Kstrtoull {
         }
         String bad = Tokens.printable(text, at, at + 1);
         String where = " at column " + columnOf.applyAsInt(at);
+        if (text[at] == (byte) 0xC2 && at + 1 == end && end < text.length && text[end] == (byte) 0xA0) {
+            return bad + where + " is the first byte of a UTF-8 no-break space (C2 A0); the kernel counts"
+                    + " only its second byte as whitespace, so the first is left in the number. Use a plain space";
+        }
         int digit = digitValue(text[at]);
         if (digit >= 0 && radix == 8) {
             return bad + where + " is not an octal digit (a number with a leading 0 is octal;"

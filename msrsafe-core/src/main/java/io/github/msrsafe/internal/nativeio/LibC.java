@@ -235,12 +235,14 @@ final class LibC {
 
     private static String nativeAccessMessage() {
         Module module = LibC.class.getModule();
-        String ours = module.isNamed() ? module.getName() : "ALL-UNNAMED";
+        String denied = module.isNamed() ? "module " + module.getName() : "the class path";
+        String advice = module.isNamed()
+                ? "--enable-native-access=" + module.getName()
+                        + " (or --enable-native-access=ALL-UNNAMED when the library is on the class path)"
+                : "--enable-native-access=ALL-UNNAMED"
+                        + " (or --enable-native-access=io.github.msrsafe when the library is on the module path)";
         return "msrsafe-java needs native access to call the C library (open, pread, pwrite, ioctl), and the JVM"
-                + " denied it to " + (module.isNamed() ? "module " + ours : "the class path")
-                + ". Add --enable-native-access=" + ours + " to the java command line"
-                + " (--enable-native-access=io.github.msrsafe when the library is on the module path,"
-                + " --enable-native-access=ALL-UNNAMED when it is on the class path).";
+                + " denied it to " + denied + ". Start java with " + advice + ".";
     }
 
     // A handle of the downcall's type (call state first) that throws the denial.

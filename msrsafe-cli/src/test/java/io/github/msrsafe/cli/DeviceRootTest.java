@@ -1,0 +1,128 @@
+package io.github.msrsafe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command on device roots other than the simulator: directories of plain files laid
+ * out like /dev/cpu, reached through the native layer (open, pread, pwrite on the files),
+ * and directories with no device at all.
+ */
+class DeviceRootTest {
+
+    @TempDir
+    Path root;
+
+    /** A file standing in for a per-CPU device: pread at offset MSR reads the 8 bytes there. */
+    private void cpuNode(int cpu, String name, long tscValue) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(0x20).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(0x10, tscValue);
+        Files.createDirectories(root.resolve(String.valueOf(cpu)));
+        Files.write(root.resolve(cpu + "/" + name), bytes.array());
+    }
+
+    private long fileValue(int cpu, String name, int offset) throws IOException {
+        return ByteBuffer.wrap(Files.readAllBytes(root.resolve(cpu + "/" + name))).order(ByteOrder.LITTLE_ENDIAN).getLong(offset);
+    }
+
+    private Cli.Result run(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--device";
+        all[1] = root.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return Cli.tool(all);
+    }
+
+    @Test
+    void aMissingDeviceDirectoryIsNamed() {
+        Path missing = root.resolve("nowhere");
+        String error = Cli.tool("--device", missing.toString(), "read", "0x10").failure(ExitCode.DEVICE_MISSING);
+        assertTrue(error.contains(missing.toString()) && error.contains("ENOENT"), error);
+        assertTrue(!error.contains("--device sim"), "the user chose the device; no hint about the default: " + error);
+    }
+
+    @Test
+    void aDirectoryWithoutDevicesIsMissingTooForEveryCommand() {
+        for (List<String> command : List.of(List.of("read", "0x10"), List.of("write", "0x10", "0"), List.of("cpus"),
+                List.of("latency"), List.of("allowlist", "show"), List.of("allowlist", "clear"))) {
+            String error = run(command.toArray(String[]::new)).failure(ExitCode.DEVICE_MISSING);
+            assertTrue(error.contains("neither msr_safe"), command + ": " + error);
+        }
+    }
+
+    @Test
+    void versionStillPrintsTheLibraryWhenTheDeviceIsMissing() {
+        Cli.Result result = run("version");
+        assertEquals(ExitCode.DEVICE_MISSING.status(), result.status());
+        assertTrue(result.out().startsWith("msrsafe " + System.getProperty("msrsafe.version")), result.out());
+        assertTrue(result.errorLine().contains("neither msr_safe"), result.err());
+    }
+
+    @Test
+    void theDefaultDeviceSuggestsTheSimulatorWhenItIsMissing() {
+        assumeFalse(Files.exists(Path.of("/dev/cpu/0/msr_safe")) || Files.exists(Path.of("/dev/cpu/0/msr")),
+                "this machine has an MSR driver");
+        String error = Cli.tool("cpus").failure(ExitCode.DEVICE_MISSING);
+        assertTrue(error.endsWith("(with msrsafe: --device sim)"), error);
+    }
+
+    @Test
+    void readsAndWritesThroughPerCpuFiles() throws IOException {
+        cpuNode(0, "msr_safe", 0x1111);
+        cpuNode(1, "msr_safe", 0xABCDEF);
+        Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes());
+        assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)"), run("cpus").ok().lines());
+        assertEquals("module: msr_safe 1.8.0 at " + root + ": compatible", run("version").ok().lines().get(1));
+        assertEquals("abcdef\n", run("read", "-p", "1", "IA32_TIME_STAMP_COUNTER").ok().out());
+        run("write", "-p", "0", "0x10", "0x5555").ok();
+        assertEquals(0x5555, fileValue(0, "msr_safe", 0x10));
+        assertEquals(0xABCDEF, fileValue(1, "msr_safe", 0x10));
+    }
+
+    @Test
+    void anIncompatibleModuleIsFlagged() throws IOException {
+        cpuNode(0, "msr_safe", 0);
+        Files.write(root.resolve("msr_safe_version"), "2.0.0\0".getBytes());
+        assertEquals("module: msr_safe 2.0.0 at " + root + ": NOT compatible (this library speaks the msr_safe 1.x batch ABI, from 1.6)",
+                run("version").ok().lines().get(1));
+    }
+
+    @Test
+    void aBatchDeviceThatIsNotMsrSafesIsAnError() throws IOException {
+        cpuNode(0, "msr_safe", 1);
+        cpuNode(1, "msr_safe", 2);
+        Files.write(root.resolve("msr_batch"), new byte[0]);
+        String error = run("read", "-a", "0x10").failure(ExitCode.DEVICE_ERROR);
+        assertTrue(error.contains("ENOTTY") && error.contains("does not accept X86_IOC_MSR_BATCH"), error);
+    }
+
+    @Test
+    void theStockMsrDriverWorksWithEmulatedBatches() throws IOException {
+        cpuNode(0, "msr", 0x10);
+        cpuNode(1, "msr", 0x20);
+        cpuNode(2, "msr", 0x30);
+        assertEquals(List.of("driver: msr (stock driver) at " + root, "online CPUs: 0-2 (3 CPUs)"), run("cpus").ok().lines());
+        assertEquals(List.of("0: 10", "1: 20", "2: 30"), run("read", "-a", "0x10").ok().lines());
+        run("write", "-p", "1", "0x10", "0x99").ok();
+        assertEquals(List.of(0x10L, 0x99L, 0x30L), List.of(fileValue(0, "msr", 0x10), fileValue(1, "msr", 0x10), fileValue(2, "msr", 0x10)));
+        assertTrue(run("version").ok().lines().get(1).startsWith("driver: the stock msr driver at " + root));
+    }
+
+    @Test
+    void aShortReadIsReportedNotGuessed() throws IOException {
+        cpuNode(0, "msr_safe", 0);
+        // The file ends at 0x20: an MSR beyond it reads 0 bytes.
+        String error = run("read", "0x100").failure(ExitCode.DEVICE_ERROR);
+        assertTrue(error.contains("transferred 0 bytes instead of 8"), error);
+    }
+}

@@ -1,0 +1,16 @@
+package io.github.msrsafe.allowlist.lint;
+
+import java.util.Objects;
+
+/**
+ * What the linter needs to know of one MSR from a register catalog.
+ *
+ * @param name         the architectural name, e.g. {@code IA32_TIME_STAMP_COUNTER}
+ * @param readOnlyBits the bits no write can change by architecture: read-only
+ *                     and reserved bits (all ones for a read-only register)
+ */
+public record KnownRegister(String name, long readOnlyBits) {
+    public KnownRegister {
+        Objects.requireNonNull(name, "name");
+    }
+}

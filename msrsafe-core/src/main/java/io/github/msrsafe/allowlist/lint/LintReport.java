@@ -1,0 +1,265 @@
+package io.github.msrsafe.allowlist.lint;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The outcome of linting files: what was linted, the findings in order, and
+ * the files that could not be read. Renders as compiler-style text, JSON or
+ * SARIF 2.1.0, and gives the exit status a command should return.
+ *
+ * @param files    the files linted, in order
+ * @param findings the findings, file by file in that order, each file's in text order
+ * @param problems files or directories that could not be read
+ */
+public record LintReport(List<String> files, List<Finding> findings, List<Problem> problems) {
+
+    /** Exit status: nothing at or above the chosen severity. */
+    public static final int EXIT_CLEAN = 0;
+    /** Exit status: findings at or above the chosen severity. */
+    public static final int EXIT_FINDINGS = 1;
+    /** Exit status: a usage error, or a file that could not be read. */
+    public static final int EXIT_ERROR = 2;
+
+    /** The name SARIF reports give the tool. */
+    public static final String TOOL_NAME = "msrsafe-allowlist-lint";
+
+    /** The SARIF 2.1.0 JSON schema the output declares. */
+    public static final String SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    /**
+     * A file or directory the linter could not read.
+     *
+     * @param file    the path as given
+     * @param message why, e.g. "cannot read: no such file"
+     */
+    public record Problem(String file, String message) {
+        public Problem {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(message, "message");
+        }
+
+        /** {@code file: error: message}. */
+        public String toText() {
+            return file + ": error: " + message;
+        }
+    }
+
+    /** Output formats, as {@code --format} names them. */
+    public enum Format {
+        TEXT, JSON, SARIF;
+
+        /** "text", "json" or "sarif" in any case; IllegalArgumentException naming the bad value otherwise. */
+        public static Format parse(String name) {
+            for (Format format : values()) {
+                if (format.name().equalsIgnoreCase(name.strip())) {
+                    return format;
+                }
+            }
+            throw new IllegalArgumentException("unknown format '" + name + "': expected text, json or sarif");
+        }
+    }
+
+    public LintReport {
+        files = List.copyOf(files);
+        findings = List.copyOf(findings);
+        problems = List.copyOf(problems);
+    }
+
+    /** How many findings have exactly this severity. */
+    public int count(Severity severity) {
+        return (int) findings.stream().filter(finding -> finding.severity() == severity).count();
+    }
+
+    /**
+     * {@link #EXIT_ERROR} if a file could not be read, else {@link #EXIT_FINDINGS}
+     * if a finding is at least {@code failAt}, else {@link #EXIT_CLEAN}.
+     */
+    public int exitStatus(Severity failAt) {
+        Objects.requireNonNull(failAt, "failAt");
+        if (!problems.isEmpty()) {
+            return EXIT_ERROR;
+        }
+        return findings.stream().anyMatch(finding -> finding.severity().atLeast(failAt)) ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
+
+    /** The report in {@code format}. */
+    public String format(Format format) {
+        return switch (format) {
+            case TEXT -> toText();
+            case JSON -> toJson();
+            case SARIF -> toSarif();
+        };
+    }
+
+    /**
+     * One {@code file:line:col: severity: message [rule]} line per finding,
+     * one {@code file: error: message} line per unreadable file, then a
+     * summary line such as {@code 2 files: 1 error, 0 warnings, 3 infos}.
+     */
+    public String toText() {
+        StringBuilder text = new StringBuilder();
+        for (Finding finding : findings) {
+            text.append(finding.toText()).append('\n');
+        }
+        for (Problem problem : problems) {
+            text.append(problem.toText()).append('\n');
+        }
+        text.append(files.size()).append(files.size() == 1 ? " file: " : " files: ")
+                .append(plural(count(Severity.ERROR), "error")).append(", ")
+                .append(plural(count(Severity.WARNING), "warning")).append(", ")
+                .append(plural(count(Severity.INFO), "info"));
+        if (!problems.isEmpty()) {
+            text.append(", ").append(problems.size()).append(" unreadable");
+        }
+        return text.append('\n').toString();
+    }
+
+    private static String plural(int count, String word) {
+        return count + " " + word + (count == 1 ? "" : "s");
+    }
+
+    /**
+     * JSON: {@code files}, {@code summary} (counts per severity),
+     * {@code findings} (file, line, column, severity, rule, errno for module
+     * rejections, message) and {@code problems} (file, message).
+     */
+    public String toJson() {
+        JsonWriter json = new JsonWriter().beginObject();
+        json.field("tool", TOOL_NAME);
+        json.name("files").beginArray();
+        files.forEach(json::value);
+        json.endArray();
+        json.name("summary").beginObject()
+                .field("files", files.size())
+                .field("error", count(Severity.ERROR))
+                .field("warning", count(Severity.WARNING))
+                .field("info", count(Severity.INFO))
+                .field("problems", problems.size())
+                .endObject();
+        json.name("findings").beginArray();
+        for (Finding finding : findings) {
+            json.beginObject()
+                    .field("file", finding.file())
+                    .field("line", finding.line())
+                    .field("column", finding.column())
+                    .field("severity", finding.severity().label())
+                    .field("rule", finding.rule().id());
+            finding.rule().errno().ifPresent(errno -> json.field("errno", errno.name()));
+            json.field("message", finding.message()).endObject();
+        }
+        json.endArray();
+        json.name("problems").beginArray();
+        for (Problem problem : problems) {
+            json.beginObject().field("file", problem.file()).field("message", problem.message()).endObject();
+        }
+        json.endArray();
+        return json.endObject().finish();
+    }
+
+    /**
+     * SARIF 2.1.0 for code-scanning services: one run whose driver lists every
+     * {@link Rule} (so {@code ruleIndex} is the rule's ordinal), one result per
+     * finding, and unreadable files as tool execution notifications. Columns
+     * are byte columns, which equal the SARIF default (UTF-16 code units) for
+     * ASCII text.
+     */
+    public String toSarif() {
+        JsonWriter json = new JsonWriter().beginObject();
+        json.field("$schema", SARIF_SCHEMA).field("version", "2.1.0");
+        json.name("runs").beginArray().beginObject();
+        json.name("tool").beginObject().name("driver").beginObject();
+        json.field("name", TOOL_NAME);
+        json.field("fullName", "msrsafe-java allowlist linter");
+        String version = LintReport.class.getModule().getDescriptor() == null ? null
+                : LintReport.class.getModule().getDescriptor().rawVersion().orElse(null);
+        if (version != null) {
+            json.field("version", version);
+        }
+        json.name("rules").beginArray();
+        for (Rule rule : Rule.values()) {
+            json.beginObject().field("id", rule.id()).field("name", ruleName(rule));
+            json.name("shortDescription").beginObject().field("text", rule.title()).endObject();
+            json.name("fullDescription").beginObject().field("text", rule.description()).endObject();
+            json.name("defaultConfiguration").beginObject().field("level", rule.severity().sarifLevel()).endObject();
+            rule.errno().ifPresent(errno -> json.name("properties").beginObject()
+                    .field("errno", errno.name()).endObject());
+            json.endObject();
+        }
+        json.endArray().endObject().endObject();
+        json.name("invocations").beginArray().beginObject();
+        json.name("executionSuccessful").value(problems.isEmpty());
+        json.name("toolExecutionNotifications").beginArray();
+        for (Problem problem : problems) {
+            json.beginObject().field("level", "error");
+            json.name("message").beginObject().field("text", problem.message()).endObject();
+            json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
+            json.name("artifactLocation").beginObject().field("uri", uri(problem.file())).endObject();
+            json.endObject().endObject().endArray();
+            json.endObject();
+        }
+        json.endArray().endObject().endArray();
+        json.name("results").beginArray();
+        for (Finding finding : findings) {
+            json.beginObject()
+                    .field("ruleId", finding.rule().id())
+                    .field("ruleIndex", finding.rule().ordinal())
+                    .field("level", finding.severity().sarifLevel());
+            json.name("message").beginObject().field("text", finding.message()).endObject();
+            json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
+            json.name("artifactLocation").beginObject().field("uri", uri(finding.file())).endObject();
+            json.name("region").beginObject()
+                    .field("startLine", finding.line())
+                    .field("startColumn", finding.column())
+                    .endObject();
+            json.endObject().endObject().endArray();
+            json.endObject();
+        }
+        json.endArray();
+        json.endObject().endArray();
+        return json.endObject().finish();
+    }
+
+    /** {@code einval-not-a-number} to {@code EinvalNotANumber}, the SARIF rule name. */
+    private static String ruleName(Rule rule) {
+        StringBuilder name = new StringBuilder();
+        for (String part : rule.id().split("-")) {
+            name.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+        }
+        return name.toString();
+    }
+
+    /**
+     * A SARIF artifact URI: a relative path stays relative with '/' separators
+     * (code-scanning services resolve it against the repository root), an
+     * absolute one becomes a file: URI. Bytes outside the URI path characters
+     * are percent-encoded.
+     */
+    static String uri(String file) {
+        String path = File.separatorChar == '\\' ? file.replace('\\', '/') : file;
+        boolean absolute;
+        try {
+            absolute = Path.of(file).isAbsolute();
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            absolute = false;
+        }
+        StringBuilder uri = new StringBuilder(absolute ? "file://" : "");
+        if (absolute && !path.startsWith("/")) {
+            uri.append('/');
+        }
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            boolean plain = c < 0x80 && (Character.isLetterOrDigit(c) || "-._~/!$&'()*+,;=:@".indexOf(c) >= 0);
+            if (plain) {
+                uri.append(c);
+            } else {
+                uri.append('%').append(String.format("%02X", b & 0xFF));
+            }
+        }
+        return uri.toString();
+    }
+}

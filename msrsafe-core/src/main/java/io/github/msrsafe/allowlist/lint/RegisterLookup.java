@@ -1,0 +1,23 @@
+package io.github.msrsafe.allowlist.lint;
+
+import java.util.Optional;
+
+/**
+ * The linter's view of a register catalog: what is known of an MSR address.
+ * Kept this small so the linter does not depend on any particular catalog;
+ * a catalog adapts to it with a lambda.
+ *
+ * {@snippet :
+ * RegisterLookup registers = address -> catalog.find(address)
+ *         .map(register -> new KnownRegister(register.name(), register.readOnlyBits()));
+ * }
+ */
+@FunctionalInterface
+public interface RegisterLookup {
+
+    /** Knows nothing: the linter then skips the checks that need a catalog. */
+    RegisterLookup NONE = address -> Optional.empty();
+
+    /** What is known of the MSR at {@code address}, or empty if the catalog does not know it. */
+    Optional<KnownRegister> find(long address);
+}

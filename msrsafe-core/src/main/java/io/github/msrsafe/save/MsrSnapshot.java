@@ -1,0 +1,327 @@
+package io.github.msrsafe.save;
+
+import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.allowlist.AllowlistEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The saved state of every allowlisted MSR on every CPU, laid out as msrsave's
+ * file: one slot per (CPU, allowlist entry), CPU-major
+ * ({@code slot = cpuPosition * entries.size() + entryIndex}), each slot the
+ * register's value ANDed with its write mask.
+ *
+ * <p>Slots follow msrsave's conventions exactly, so a snapshot converts to and
+ * from its raw file without loss:
+ * <ul>
+ *   <li>a read-only entry (write mask 0) holds 0; it can never be restored;</li>
+ *   <li>a failed read holds {@link #failedReadMarker(long) ~mask}, or
+ *       {@link #FAILED_READ_COOKIE} when the mask is all ones. A slot is a failed
+ *       read when it has bits outside the mask (or is the cookie for an all-ones
+ *       mask), which a masked value never has: {@link #isFailedRead(long, long)}.</li>
+ * </ul>
+ *
+ * <p>{@code cpus} are CPU numbers, ascending; the raw file numbers them only by
+ * position (msrsave writes CPUs 0..n-1), so position {@code p} holds
+ * {@code cpus.get(p)}. The {@code slots} array is copied in and out.
+ *
+ * {@snippet lang=java :
+ * MsrSnapshot snapshot = MsrSnapshot.readRaw(Path.of("/var/run/msr.save"), msr.cpus(), msr.allowlist());
+ * OptionalLong powerLimit = snapshot.value(0, 0x610);   // empty if the saved read failed
+ * snapshot.writeText(Path.of("/tmp/msr.txt"));          // the same state, self-describing
+ * }
+ *
+ * @param cpus    the CPU numbers, ascending, one slot group each
+ * @param entries the allowlist entries in allowlist order, one slot per CPU each
+ * @param slots   {@code cpus.size() * entries.size()} slot values
+ * @param savedAt when the state was read (for a raw file: its modification time)
+ */
+public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long[] slots, Instant savedAt) {
+
+    /** What msrsave stores for a failed read of a register whose write mask is all ones. */
+    public static final long FAILED_READ_COOKIE = 0xFB6A58813AEA28CFL;
+
+    /** Bytes per slot in the raw file: one little-endian u64. */
+    public static final int RAW_SLOT_BYTES = Long.BYTES;
+
+    /** Validates the shape and copies the lists and the array. */
+    public MsrSnapshot {
+        cpus = List.copyOf(Objects.requireNonNull(cpus, "cpus"));
+        entries = List.copyOf(Objects.requireNonNull(entries, "entries"));
+        Objects.requireNonNull(slots, "slots");
+        Objects.requireNonNull(savedAt, "savedAt");
+        int previous = -1;
+        for (int cpu : cpus) {
+            if (cpu <= previous) {
+                throw new IllegalArgumentException("CPU numbers must be non-negative and ascending, without repeats: " + cpus);
+            }
+            previous = cpu;
+        }
+        Set<Long> addresses = new HashSet<>();
+        for (AllowlistEntry entry : entries) {
+            if (!addresses.add(entry.address())) {
+                throw new IllegalArgumentException("allowlist address " + hex(entry.address()) + " is listed twice");
+            }
+        }
+        long expected = (long) cpus.size() * entries.size();
+        if (slots.length != expected) {
+            throw new IllegalArgumentException(cpus.size() + " CPUs x " + entries.size() + " entries need "
+                    + expected + " slots, not " + slots.length);
+        }
+        slots = slots.clone();
+    }
+
+    /** The slot values, a copy. */
+    @Override
+    public long[] slots() {
+        return slots.clone();
+    }
+
+    /** Number of slots: CPUs x entries. */
+    public int slotCount() {
+        return slots.length;
+    }
+
+    /** The slot index of entry {@code entryIndex} on the CPU at position {@code cpuPosition}. */
+    public int slotIndex(int cpuPosition, int entryIndex) {
+        Objects.checkIndex(cpuPosition, cpus.size());
+        Objects.checkIndex(entryIndex, entries.size());
+        return cpuPosition * entries.size() + entryIndex;
+    }
+
+    /** The stored slot (masked value or failed-read marker) of entry {@code entryIndex} on the CPU at {@code cpuPosition}. */
+    public long slot(int cpuPosition, int entryIndex) {
+        return slots[slotIndex(cpuPosition, entryIndex)];
+    }
+
+    /** Whether that slot records a failed read (see {@link #isFailedRead(long, long)}). */
+    public boolean failedRead(int cpuPosition, int entryIndex) {
+        return isFailedRead(slot(cpuPosition, entryIndex), entries.get(entryIndex).writeMask());
+    }
+
+    /**
+     * The saved (masked) value of {@code msr} on CPU number {@code cpu}; empty if the saved
+     * read failed.
+     *
+     * @throws IllegalArgumentException if the CPU or the MSR is not in this snapshot
+     */
+    public OptionalLong value(int cpu, long msr) {
+        int cpuPosition = cpus.indexOf(cpu);
+        if (cpuPosition < 0) {
+            throw new IllegalArgumentException("CPU " + cpu + " is not in this snapshot (CPUs " + CpuRanges.format(cpus) + ")");
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).address() == msr) {
+                return failedRead(cpuPosition, i) ? OptionalLong.empty() : OptionalLong.of(slot(cpuPosition, i));
+            }
+        }
+        throw new IllegalArgumentException("MSR " + hex(msr) + " is not in this snapshot's allowlist");
+    }
+
+    /** Number of slots that record a failed read. */
+    public int failedReadCount() {
+        int count = 0;
+        for (int p = 0; p < cpus.size(); p++) {
+            for (int i = 0; i < entries.size(); i++) {
+                count += failedRead(p, i) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    /** The fingerprint of this snapshot's allowlist: {@link #allowlistFingerprint(List)}. */
+    public String allowlistFingerprint() {
+        return allowlistFingerprint(entries);
+    }
+
+    // ---- msrsave's conventions ----
+
+    /** What a failed read of a register with this write mask is stored as: {@code ~mask}, or the cookie for an all-ones mask. */
+    public static long failedReadMarker(long writeMask) {
+        return writeMask == -1L ? FAILED_READ_COOKIE : ~writeMask;
+    }
+
+    /**
+     * Whether a stored slot is a failed read, by msrsave's rule: for an all-ones mask, the
+     * slot is the cookie; otherwise the slot has bits outside the mask (a masked value never
+     * does). A read-only entry's slot is a failed read unless it is 0.
+     */
+    public static boolean isFailedRead(long stored, long writeMask) {
+        return writeMask == -1L ? stored == FAILED_READ_COOKIE : (stored & ~writeMask) != 0;
+    }
+
+    /**
+     * A short, stable fingerprint of an allowlist: {@code "sha256:"} and the lower-case hex
+     * SHA-256 of the entries in the kernel's read-back format without its header, i.e. of
+     * the concatenated lines {@code printf("0x%08llX 0x%016llX\n", address, mask)}. Two
+     * allowlists have the same fingerprint when they hold the same entries in the same order.
+     */
+    public static String allowlistFingerprint(List<AllowlistEntry> entries) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (AllowlistEntry entry : entries) {
+            sha256.update(entry.kernelLine().getBytes(StandardCharsets.US_ASCII));
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+    }
+
+    // ---- raw msrsave file ----
+
+    /** The raw file's bytes: each slot as a little-endian u64, in slot order. */
+    public byte[] toRawBytes() {
+        ByteBuffer buffer = ByteBuffer.allocate(Math.multiplyExact(slots.length, RAW_SLOT_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asLongBuffer().put(slots);
+        return buffer.array();
+    }
+
+    /**
+     * Writes the raw msrsave file: to a temporary file in the same directory, flushed to
+     * disk, then renamed over {@code file}, so an existing file survives any failure.
+     */
+    public void writeRaw(Path file) throws IOException {
+        AtomicFiles.write(file, toRawBytes());
+    }
+
+    /**
+     * Parses raw msrsave bytes saved on these CPUs under this allowlist.
+     *
+     * @param source named in messages, may be null
+     * @throws SnapshotException ({@link SnapshotException.Problem#SIZE_MISMATCH}) unless the
+     *                           length is exactly cpus x entries x 8
+     */
+    public static MsrSnapshot fromRawBytes(byte[] raw, List<Integer> cpus, List<AllowlistEntry> entries,
+                                           Instant savedAt, Path source) throws SnapshotException {
+        checkRawSize(raw.length, cpus.size(), entries.size(), source);
+        long[] slots = new long[raw.length / RAW_SLOT_BYTES];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(slots);
+        return new MsrSnapshot(cpus, entries, slots, savedAt);
+    }
+
+    /**
+     * Reads a raw msrsave file saved on these CPUs under this allowlist. The raw file carries
+     * no CPU list or allowlist of its own: only its size can tell that they no longer match,
+     * so a file that is not exactly {@code cpus.size() * entries.size() * 8} bytes is refused
+     * before it is read. {@link #savedAt()} is the file's modification time.
+     *
+     * @throws SnapshotException     if the size does not match
+     * @throws NoSuchFileException   if there is no such file
+     */
+    public static MsrSnapshot readRaw(Path file, List<Integer> cpus, List<AllowlistEntry> entries) throws IOException {
+        checkRawSize(Files.size(file), cpus.size(), entries.size(), file);
+        Instant modified = Files.getLastModifiedTime(file).toInstant();
+        // Read after the size check so a huge file is never loaded; the length is checked again in case it changed.
+        return fromRawBytes(Files.readAllBytes(file), cpus, entries, modified, file);
+    }
+
+    /** {@link #readRaw(Path, List, List)} with an {@link Allowlist}'s entries. */
+    public static MsrSnapshot readRaw(Path file, List<Integer> cpus, Allowlist allowlist) throws IOException {
+        return readRaw(file, cpus, allowlist.entries());
+    }
+
+    private static void checkRawSize(long actualBytes, int cpuCount, int entryCount, Path source) throws SnapshotException {
+        long expectedBytes = (long) cpuCount * entryCount * RAW_SLOT_BYTES;
+        if (actualBytes == expectedBytes) {
+            return;
+        }
+        StringBuilder reason = new StringBuilder("a raw msrsave file for ").append(cpuCount).append(" CPUs and ")
+                .append(entryCount).append(" allowlist entries must be exactly ").append(expectedBytes)
+                .append(" bytes (CPUs x entries x 8), but this one has ").append(actualBytes).append(" bytes");
+        long perCpu = (long) entryCount * RAW_SLOT_BYTES;
+        long perEntry = (long) cpuCount * RAW_SLOT_BYTES;
+        if (actualBytes % RAW_SLOT_BYTES != 0) {
+            reason.append("; that is not a whole number of 8-byte values, so the file is damaged (truncated or appended to)");
+        } else if (perCpu > 0 && actualBytes % perCpu == 0) {
+            reason.append("; it fits ").append(actualBytes / perCpu)
+                    .append(" CPUs with this allowlist: was it saved with another number of CPUs online?");
+        } else if (perEntry > 0 && actualBytes % perEntry == 0) {
+            reason.append("; it fits ").append(actualBytes / perEntry)
+                    .append(" allowlist entries on these CPUs: was it saved under another allowlist?");
+        } else {
+            reason.append(actualBytes < expectedBytes ? "; it is too short (truncated?)" : "; it is too long");
+            reason.append(" or was saved with another allowlist or CPU count");
+        }
+        reason.append(". Nothing was restored.");
+        throw new SnapshotException(SnapshotException.Problem.SIZE_MISMATCH, source, reason.toString());
+    }
+
+    // ---- self-describing text file ----
+
+    /** The self-describing text form (see {@code docs/save-restore.md}). */
+    public String toText() {
+        return TextSnapshot.format(this);
+    }
+
+    /**
+     * Parses the self-describing text form, checking its structure, its line count and that
+     * its allowlist fingerprint matches the entries it lists.
+     *
+     * @param source named in messages, may be null
+     */
+    public static MsrSnapshot fromText(String text, Path source) throws SnapshotException {
+        return TextSnapshot.parse(text, source);
+    }
+
+    /** Writes the text form atomically, as {@link #writeRaw(Path)} does. */
+    public void writeText(Path file) throws IOException {
+        AtomicFiles.write(file, toText().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a text snapshot file. */
+    public static MsrSnapshot readText(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > TextSnapshot.MAX_BYTES) {
+            throw new SnapshotException(SnapshotException.Problem.MALFORMED, file,
+                    "a text snapshot is at most " + TextSnapshot.MAX_BYTES + " bytes; this file has " + size);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SnapshotException(SnapshotException.Problem.MALFORMED, file,
+                    "this is not a text snapshot (it is not UTF-8 text); is it a raw msrsave file?");
+        }
+        return fromText(text, file);
+    }
+
+    // ---- value semantics over the array ----
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MsrSnapshot that && cpus.equals(that.cpus) && entries.equals(that.entries)
+                && Arrays.equals(slots, that.slots) && savedAt.equals(that.savedAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cpus, entries, Arrays.hashCode(slots), savedAt);
+    }
+
+    @Override
+    public String toString() {
+        return "MsrSnapshot[CPUs " + CpuRanges.format(cpus) + ", " + entries.size() + " allowlist entries, "
+                + failedReadCount() + " failed reads, saved " + savedAt + "]";
+    }
+
+    static String hex(long value) {
+        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.msrsafe.save;
+
+import io.github.msrsafe.allowlist.Allowlist;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How {@link MsrState#restore} restores.
+ *
+ * @param dryRun            compute and report what would be written, write nothing
+ * @param format            the file's format; {@link SnapshotFormat#AUTO} (the default) detects it
+ * @param allowlist         the allowlist in force; empty (the default) reads the installed one
+ *                          from the device (group msr-admin)
+ * @param allowlistModified when the allowlist was last installed, for msrsave's rule that a raw
+ *                          file older than the allowlist is refused. Empty (the default) takes
+ *                          the modification time of {@code msr_allowlist} under the device root
+ *                          if that file exists, else skips the check (the report says so).
+ *                          Sites that install the allowlist from a file (e.g. in a boot script)
+ *                          should pass that file's modification time: the kernel does not
+ *                          promise to update a device node's time when it is written.
+ * @param verify            after writing, read the written registers back and report any whose
+ *                          masked value is not the saved one (one more batch; default true)
+ */
+public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<Allowlist> allowlist,
+                             Optional<Instant> allowlistModified, boolean verify) {
+
+    /** Checks for nulls. */
+    public RestoreOptions {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(allowlist, "allowlist");
+        Objects.requireNonNull(allowlistModified, "allowlistModified");
+    }
+
+    /** Write, detect the format, read the installed allowlist and its time, verify. */
+    public static RestoreOptions defaults() {
+        return new RestoreOptions(false, SnapshotFormat.AUTO, Optional.empty(), Optional.empty(), true);
+    }
+
+    /** These options as a dry run (or not). */
+    public RestoreOptions withDryRun(boolean newDryRun) {
+        return new RestoreOptions(newDryRun, format, allowlist, allowlistModified, verify);
+    }
+
+    /** These options with the file's format given. */
+    public RestoreOptions withFormat(SnapshotFormat newFormat) {
+        return new RestoreOptions(dryRun, newFormat, allowlist, allowlistModified, verify);
+    }
+
+    /** These options with the allowlist given instead of read from the device. */
+    public RestoreOptions withAllowlist(Allowlist newAllowlist) {
+        return new RestoreOptions(dryRun, format, Optional.of(newAllowlist), allowlistModified, verify);
+    }
+
+    /** These options with the allowlist's installation time given. */
+    public RestoreOptions withAllowlistModified(Instant newAllowlistModified) {
+        return new RestoreOptions(dryRun, format, allowlist, Optional.of(newAllowlistModified), verify);
+    }
+
+    /** These options with read-back verification on or off. */
+    public RestoreOptions withVerify(boolean newVerify) {
+        return new RestoreOptions(dryRun, format, allowlist, allowlistModified, newVerify);
+    }
+}

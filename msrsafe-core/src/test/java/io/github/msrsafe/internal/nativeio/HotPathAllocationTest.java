@@ -1,0 +1,158 @@
+package io.github.msrsafe.internal.nativeio;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.sys.DeviceNode;
+import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.OpenFlags;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Once warm, the per-CPU pread/pwrite and the batch ioctl (msr_safe through a
+ * real downcall, and the stock emulation) allocate nothing on the Java heap,
+ * measured with the JVM's per-thread allocation counter.
+ */
+class HotPathAllocationTest {
+
+    // Until the JIT has compiled the path (and scalar-replaced the JDK's own
+    // temporaries) calls do allocate; a window of MEASURED calls must reach
+    // zero within MAX_WINDOWS windows.
+    private static final int MEASURED = 10_000;
+    private static final int MAX_WINDOWS = 200;
+
+    @TempDir
+    static Path root;
+
+    private static LongSupplier allocatedBytes;
+
+    @BeforeAll
+    static void allocationCounter() throws Exception {
+        // com.sun.management through reflection: the module does not read java.management.
+        Object threads;
+        Method counter;
+        try {
+            threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            counter = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
+        } catch (ReflectiveOperationException | LinkageError unavailable) {
+            Assumptions.abort("no per-thread allocation counter in this JVM: " + unavailable);
+            return;
+        }
+        Object bean = threads;
+        Method method = counter;
+        allocatedBytes = () -> {
+            try {
+                return (long) method.invoke(bean);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        };
+        allocatedBytes.getAsLong();
+    }
+
+    @Test
+    void preadAndPwriteOnANativeBuffer() throws Exception {
+        NativeTestSupport.sparseNode(root, 0, "msr_safe");
+        try (NativeDeviceFiles files = NativeDeviceFiles.open(root);
+             OpenFile file = files.open(DeviceNode.cpu(0), OpenFlags.O_RDWR);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            Runnable call = () -> {
+                value.set(JAVA_LONG, 0, value.get(JAVA_LONG, 0) + 1);
+                check(file.pwrite(value, 8, 0x199) == 8 && file.pread(value, 8, 0x199) == 8);
+            };
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " pwrite+pread");
+        }
+    }
+
+    @Test
+    void preadIntoAHeapBuffer() throws Exception {
+        NativeTestSupport.sparseNode(root, 1, "msr_safe");
+        try (NativeDeviceFiles files = NativeDeviceFiles.open(root);
+             OpenFile file = files.open(DeviceNode.cpu(1), OpenFlags.O_RDONLY)) {
+            MemorySegment heap = MemorySegment.ofArray(new long[1]);
+            Runnable call = () -> check(file.pread(heap, 8, 0x10) == 8);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " heap preads");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("restricted")
+    void batchIoctlThroughTheDouble() throws Exception {
+        Path library = NativeTestSupport.sharedLibrary("ioctl_double.c");
+        Path tree = Files.createDirectories(root.resolve("batch"));
+        Files.createFile(Files.createDirectories(tree.resolve("0")).resolve("msr_safe"));
+        Files.createFile(tree.resolve("msr_batch"));
+        try (Arena libraryArena = Arena.ofShared();
+             NativeDeviceFiles files = NativeDeviceFiles.open(tree,
+                     SymbolLookup.libraryLookup(library, libraryArena));
+             OpenFile batch = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
+            MemorySegment ops = arena.allocate(MsrStructs.BATCH_OP, 16);
+            MsrStructs.ARRAY_NUMOPS.set(array, 0L, 16);
+            MsrStructs.ARRAY_OPS.set(array, 0L, ops);
+            for (long op = 0; op < 16; op++) {
+                MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 1);
+                MsrStructs.OP_MSR.set(ops, 0L, op, 0xE7);
+            }
+            Runnable call = () -> check(batch.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops) == 0);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " batch ioctls");
+        }
+    }
+
+    @Test
+    void stockEmulatedBatch() throws Exception {
+        Path tree = Files.createDirectories(root.resolve("stock"));
+        NativeTestSupport.sparseNode(tree, 0, "msr");
+        NativeTestSupport.sparseNode(tree, 1, "msr");
+        try (NativeDeviceFiles files = NativeDeviceFiles.open(tree);
+             OpenFile batch = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
+            MemorySegment ops = arena.allocate(MsrStructs.BATCH_OP, 4);
+            MsrStructs.ARRAY_NUMOPS.set(array, 0L, 4);
+            MsrStructs.ARRAY_OPS.set(array, 0L, ops);
+            for (long op = 0; op < 4; op++) {
+                MsrStructs.OP_CPU.set(ops, 0L, op, (short) (op % 2));
+                MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) (op < 2 ? 1 : 0));
+                MsrStructs.OP_MSR.set(ops, 0L, op, 0x199);
+            }
+            Runnable call = () -> check(batch.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops) == 0);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated batches");
+        }
+    }
+
+    /** Bytes allocated by the first allocation-free window of calls, or by the last window tried. */
+    private static long allocatedWhileRunning(Runnable call) {
+        // The counter itself may allocate (reflection); measure that and take it off.
+        long counterStart = allocatedBytes.getAsLong();
+        long counterCost = allocatedBytes.getAsLong() - counterStart;
+        long allocated = -1;
+        for (int window = 0; window < MAX_WINDOWS && allocated != 0; window++) {
+            long before = allocatedBytes.getAsLong();
+            for (int i = 0; i < MEASURED; i++) {
+                call.run();
+            }
+            allocated = Math.max(0, allocatedBytes.getAsLong() - before - counterCost);
+        }
+        return allocated;
+    }
+
+    private static void check(boolean succeeded) {
+        if (!succeeded) {
+            throw new AssertionError("call failed");
+        }
+    }
+}
