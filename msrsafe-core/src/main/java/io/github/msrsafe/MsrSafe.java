@@ -298,6 +298,11 @@ public final class MsrSafe implements AutoCloseable {
         return files.path(node);
     }
 
+    /** The device tree under this handle (SimulatedDevice.behind tells whether it is simulated). */
+    DeviceFiles deviceFiles() {
+        return files;
+    }
+
     void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this MsrSafe handle is closed");

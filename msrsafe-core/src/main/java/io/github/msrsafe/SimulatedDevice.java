@@ -241,6 +241,16 @@ public final class SimulatedDevice {
 
     // ---- topology and load, for telemetry (io.github.msrsafe.telemetry.CpuTopology) ----
 
+    /**
+     * The simulated device {@code msr} is a handle on, if it is one: code that is handed only a
+     * handle can still learn the device's layout ({@link #packages()}, {@link #threadsPerCore()}).
+     */
+    public static java.util.Optional<SimulatedDevice> behind(MsrSafe msr) {
+        return msr.deviceFiles() instanceof SimKernel simKernel
+                ? java.util.Optional.of(new SimulatedDevice(simKernel))
+                : java.util.Optional.empty();
+    }
+
     /** Number of packages (sockets); each holds {@code cpuCount() / packages()} consecutive CPU ids. */
     public int packages() {
         return kernel.cpuCount() / kernel.cpusPerPackage();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,20 @@ class SimulatedLoadTest {
         assertEquals(3, device.packages());
         assertEquals(2, device.threadsPerCore());
         assertEquals(1, SimulatedDevice.standard(4).packages());
+    }
+
+    @Test
+    void aHandleTellsWhichSimulatedDeviceItIsOn() throws MsrSafeException {
+        SimulatedDevice device = SimulatedDevice.builder().cpus(4).packages(2)
+                .registers(SimulatedDevice.standardRegisters()).build();
+        try (MsrSafe msr = device.open()) {
+            SimulatedDevice behind = SimulatedDevice.behind(msr).orElseThrow();
+            assertEquals(2, behind.packages());
+            behind.poke(3, 0x1B1, 0x8830_0000L); // the same device: one's poke is the other's peek
+            assertEquals(0x8830_0000L, device.peek(2, 0x1B1));
+        }
+        try (MsrSafe wrapped = UnreadableAllowlist.open(1, SimulatedDevice.standardRegisters(), List.of(), System::nanoTime)) {
+            assertTrue(SimulatedDevice.behind(wrapped).isEmpty(), "a device tree that is not the simulator's own");
+        }
     }
 }

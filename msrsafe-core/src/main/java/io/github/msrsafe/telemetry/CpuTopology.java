@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,8 +21,7 @@ import java.util.Set;
  * package-scope register once per package and a core-scope register once per core.
  *
  * {@snippet :
- * CpuTopology topology = CpuTopology.detect(msr);          // sysfs on a real machine
- * CpuTopology sim = CpuTopology.of(device, msr.cpus());    // a simulated device's own layout
+ * CpuTopology topology = CpuTopology.detect(msr);   // sysfs on a real machine, the layout of a simulated one
  * }
  *
  * @param cpus one placement per CPU, in ascending CPU order, each CPU once
@@ -99,10 +99,14 @@ public record CpuTopology(List<Placement> cpus) {
     }
 
     /**
-     * The topology of the CPUs {@code msr} sees: from sysfs for a real device, one package
-     * for a simulated one (use {@link #of(SimulatedDevice, Collection)} when you hold the device).
+     * The topology of the CPUs {@code msr} sees: a simulated device's own layout, else what
+     * sysfs reports (one package when it reports nothing).
      */
     public static CpuTopology detect(MsrSafe msr) {
+        Optional<SimulatedDevice> simulated = SimulatedDevice.behind(msr);
+        if (simulated.isPresent()) {
+            return of(simulated.get(), msr.cpus());
+        }
         if (msr.driver() == Driver.SIMULATED) {
             return singlePackage(msr.cpus());
         }

@@ -51,9 +51,17 @@ class CpuTopologyTest {
     }
 
     @Test
-    void simulatedHandleDefaultsToOnePackage() throws MsrSafeException {
+    void detectOnASimulatedHandleFindsTheDevicesLayout() throws MsrSafeException {
         try (MsrSafe msr = SimulatedDevice.standard(3).open()) {
             assertEquals(CpuTopology.singlePackage(List.of(0, 1, 2)), CpuTopology.detect(msr));
+        }
+        SimulatedDevice device = SimulatedDevice.builder().cpus(8).packages(2).threadsPerCore(2).offline(1).build();
+        try (MsrSafe msr = device.open()) {
+            CpuTopology topology = CpuTopology.detect(msr);
+            assertEquals(List.of(0, 2, 3, 4, 5, 6, 7), topology.cpuNumbers());
+            assertEquals(List.of(0, 1), topology.packageIds());
+            assertEquals(new Placement(3, 0, 1), topology.placement(3));
+            assertEquals(new Placement(7, 1, 1), topology.placement(7));
         }
     }
 
