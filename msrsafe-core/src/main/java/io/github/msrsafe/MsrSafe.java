@@ -284,7 +284,18 @@ public final class MsrSafe implements AutoCloseable {
     synchronized OpenFile batchFile() throws MsrSafeException {
         ensureOpen();
         if (batchFile == null) {
-            batchFile = openNode(DeviceNode.BATCH, O_RDONLY, -1, -1);
+            if (driver() == Driver.STOCK_MSR) {
+                // The emulated batch opens the per-CPU files with its own access mode, and
+                // its writes need write access; fall back to reading only where that is all we may do.
+                try {
+                    batchFile = files.open(DeviceNode.BATCH, O_RDWR | O_CLOEXEC);
+                } catch (ErrnoException e) {
+                    batchFile = openNode(DeviceNode.BATCH, O_RDONLY, -1, -1);
+                }
+            } else {
+                // msr_safe's batch ioctl needs only read access (EBADF otherwise).
+                batchFile = openNode(DeviceNode.BATCH, O_RDONLY, -1, -1);
+            }
         }
         return batchFile;
     }

@@ -1,7 +1,6 @@
 package io.github.msrsafe.registers;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One model-specific register as the catalog knows it: where it is, what the
@@ -33,7 +32,6 @@ public record Register(long address, String name, Scope scope, long readOnlyBits
     public static final long ALL_BITS = -1L;
 
     private static final long MAX_ADDRESS = 0xFFFF_FFFFL;
-    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
 
     public Register {
         if (address < 0 || address > MAX_ADDRESS) {
@@ -41,12 +39,26 @@ public record Register(long address, String name, Scope scope, long readOnlyBits
                     "MSR address 0x%X is not below 2^32; msr_safe cannot reach it".formatted(address));
         }
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        if (!isName(name)) {
             throw new IllegalArgumentException(
                     "register name '" + name + "' is not upper-case letters, digits and '_'");
         }
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(description, "description");
+    }
+
+    /** Upper-case letters, digits and '_', starting with a letter. */
+    static boolean isName(String text) {
+        if (text.isEmpty() || text.charAt(0) < 'A' || text.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True if a write to this register faults (every bit is read-only). */

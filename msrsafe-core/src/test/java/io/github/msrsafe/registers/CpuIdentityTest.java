@@ -1,6 +1,7 @@
 package io.github.msrsafe.registers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,17 @@ class CpuIdentityTest {
         var family = assertThrows(IllegalArgumentException.class, () -> new CpuIdentity(CpuIdentity.INTEL, 0x100, 0));
         assertEquals("CPU family 256 is outside 0..0xFF", family.getMessage());
         assertThrows(NullPointerException.class, () -> new CpuIdentity(null, 6, 0x55));
+    }
+
+    @Test
+    void equalityCoversVendorFamilyAndModel() {
+        CpuIdentity skx = new CpuIdentity(CpuIdentity.INTEL, 6, 0x55);
+        assertEquals(skx, new CpuIdentity("GenuineIntel", 6, 0x55));
+        assertEquals(skx.hashCode(), new CpuIdentity("GenuineIntel", 6, 0x55).hashCode());
+        assertNotEquals(skx, new CpuIdentity(CpuIdentity.AMD, 6, 0x55));
+        assertNotEquals(skx, new CpuIdentity(CpuIdentity.INTEL, 7, 0x55));
+        assertNotEquals(skx, new CpuIdentity(CpuIdentity.INTEL, 6, 0x56));
+        assertNotEquals(skx, (Object) "GenuineIntel family 0x6 model 0x55");
     }
 
     @Test

@@ -282,6 +282,31 @@ class RegisterCatalogTest {
         });
     }
 
+    @Test
+    void splitsFieldsKeepingTheRestOfTheLineWhole() {
+        assertEquals(List.of("a", "b", "c  d\te"), List.of(RegisterCatalog.fields("  a\t b   c  d\te  ", 3)));
+        assertEquals(List.of("a", "b", "c"), List.of(RegisterCatalog.fields("a b c", 6)));
+        assertEquals(List.of(), List.of(RegisterCatalog.fields("   ", 6)));
+        assertTrue(RegisterCatalog.isHex("0x0000ABCD", 8));
+        assertFalse(RegisterCatalog.isHex("0x0000abcd", 8));
+        assertFalse(RegisterCatalog.isHex("0X0000ABCD", 8));
+        assertFalse(RegisterCatalog.isHex("0x000ABCD", 8));
+        assertFalse(RegisterCatalog.isHex("0x0000ABCG", 8));
+    }
+
+    /** docs/registers.md lists every register of the table, so the page cannot silently fall behind. */
+    @Test
+    void theDocumentationListsEveryRegister() throws java.io.IOException {
+        java.nio.file.Path docs = java.nio.file.Path.of("..", "docs", "registers.md");
+        assertTrue(java.nio.file.Files.isRegularFile(docs), "no " + docs.toAbsolutePath());
+        String text = java.nio.file.Files.readString(docs);
+        for (Register register : CATALOG.registers()) {
+            String row = "| `0x%08X` | %s | %s |".formatted(register.address(), register.name(),
+                    register.scope().name().toLowerCase(java.util.Locale.ROOT));
+            assertTrue(text.contains(row), "docs/registers.md lacks the row " + row);
+        }
+    }
+
     private static Set<Long> addresses(List<Register> registers) {
         return registers.stream().map(Register::address).collect(Collectors.toCollection(java.util.TreeSet::new));
     }

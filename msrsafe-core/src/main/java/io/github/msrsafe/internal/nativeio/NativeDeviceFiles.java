@@ -98,10 +98,12 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     /** The full seam: {@code onlineList} (may be null) stands in for the sysfs online list. */
     static NativeDeviceFiles open(Path root, Path onlineList, SymbolLookup ioctlLookup) throws MsrSafeException {
-        Driver driver = detectDriver(root);
+        Path absolute = root.toAbsolutePath().normalize();
+        Driver driver = detectDriver(absolute);
+        // Links the C library now, so that missing native access shows up here and not at the first read.
         LibC.requireNativeAccess();
         MethodHandle batchIoctl = ioctlLookup == null ? null : LibC.linkIoctl(ioctlLookup);
-        return new NativeDeviceFiles(root, driver, onlineList, batchIoctl);
+        return new NativeDeviceFiles(absolute, driver, onlineList, batchIoctl);
     }
 
     @Override
@@ -157,6 +159,11 @@ public final class NativeDeviceFiles implements DeviceFiles {
             file = new NativeOpenFile(this, fd, node.kind() == DeviceNode.Kind.BATCH ? batchIoctl : null);
         }
         openFiles.add(file);
+        if (closed.get()) {
+            // close() ran while this file was being opened and may have missed it.
+            file.close();
+            throw new IllegalStateException("device tree " + root + " is closed");
+        }
         return file;
     }
 

@@ -378,8 +378,12 @@ public final class SimKernel implements DeviceFiles {
         return result;
     }
 
-    /** Steps 5 and 6: every op runs; the FIRST failing op's error, or 0. */
+    /**
+     * Steps 5 and 6: every op runs; the FIRST failing op's error, or 0. The whole batch runs
+     * at one reading of the clock, so counters read together (APERF and MPERF) are consistent.
+     */
     private int execute(MemorySegment ops, long numops) {
+        long now = clock.getAsLong();
         int result = 0;
         for (long i = 0; i < numops; i++) {
             int cpu = Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, i));
@@ -388,7 +392,6 @@ public final class SimKernel implements DeviceFiles {
             if (register < 0) {
                 err = -EIO; // rdmsr faults; a read op's msrdata stays as it was
             } else {
-                long now = clock.getAsLong();
                 long old = registers.read(register, cpu, now);
                 if ((short) OP_ISRDMSR.get(ops, 0L, i) != 0) {
                     OP_MSRDATA.set(ops, 0L, i, old);

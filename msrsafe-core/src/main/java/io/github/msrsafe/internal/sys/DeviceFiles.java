@@ -29,7 +29,7 @@ public interface DeviceFiles extends AutoCloseable {
      */
     OpenFile open(DeviceNode node, int flags) throws ErrnoException;
 
-    /** Releases whatever the tree holds (nothing for the native tree). Idempotent. */
+    /** Releases what the tree holds (the native tree: its memory and any files still open). Idempotent. */
     @Override
     void close();
 }

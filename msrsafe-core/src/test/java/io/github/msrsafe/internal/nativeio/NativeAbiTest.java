@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,9 @@ class NativeAbiTest {
 
     @BeforeAll
     static void runProbe() throws IOException {
+        if (!NativeTestSupport.gccAvailable()) {
+            return;
+        }
         NativeTestSupport.Result result = NativeTestSupport.run(
                 List.of(NativeTestSupport.executable("abi_probe.c").toString()));
         assertEquals(0, result.exitCode(), result.output());
@@ -36,6 +40,11 @@ class NativeAbiTest {
             assertEquals(2, keyValue.length, "probe line: " + line);
             probe.put(keyValue[0], Long.parseUnsignedLong(keyValue[1]));
         }
+    }
+
+    @BeforeEach
+    void needsGcc() {
+        NativeTestSupport.assumeGcc();
     }
 
     @Test

@@ -65,6 +65,9 @@ class NativeBatchTest {
     @BeforeAll
     @SuppressWarnings("restricted")
     static void loadTheDouble() throws Exception {
+        if (!NativeTestSupport.gccAvailable()) {
+            return;
+        }
         Path library = NativeTestSupport.sharedLibrary("ioctl_double.c");
         libraryArena = Arena.ofShared();
         double_ = SymbolLookup.libraryLookup(library, libraryArena);
@@ -97,6 +100,7 @@ class NativeBatchTest {
 
     @BeforeEach
     void freshMachine() throws Throwable {
+        NativeTestSupport.assumeGcc();
         reset.invokeExact();
         files = NativeDeviceFiles.open(root, double_);
         batchFile = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
@@ -105,8 +109,10 @@ class NativeBatchTest {
 
     @AfterEach
     void close() {
-        files.close();
-        arena.close();
+        if (files != null) {
+            files.close();
+            arena.close();
+        }
     }
 
     @Test

@@ -20,15 +20,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Compiles the C sources in src/test/c with gcc, and builds sparse stand-ins
- * for per-CPU MSR files. Without gcc the native tests are skipped, with the
+ * Compiles the C sources in src/test/c with gcc (or the compiler named by the
+ * system property msrsafe.test.cc), and builds sparse stand-ins for per-CPU
+ * MSR files. Without the compiler the native tests are skipped, with the
  * reason shown.
  */
-final class NativeTestSupport {
+public final class NativeTestSupport {
 
     /** Past every 32-bit MSR address, so pread/pwrite at any MSR stays inside the file. */
     static final long SPARSE_NODE_LENGTH = (1L << 32) + 16;
 
+    private static final String CC = System.getProperty("msrsafe.test.cc", "gcc");
     private static final Map<String, Path> BUILT = new HashMap<>();
     private static String gccMissing;   // why gcc cannot be used; null when it can
     private static boolean gccChecked;
@@ -57,23 +59,35 @@ final class NativeTestSupport {
     }
 
     /** Skips the calling test, with the reason, when gcc cannot run. */
-    static synchronized void assumeGcc() {
+    public static void assumeGcc() {
+        Assumptions.assumeTrue(gccAvailable(), () -> "gcc not found: " + gccMissing);
+    }
+
+    /**
+     * Whether gcc runs; for {@code @BeforeAll} methods, which should return
+     * quietly and leave the skipping to {@link #assumeGcc()} in
+     * {@code @BeforeEach}, so that every test shows as skipped with the reason.
+     */
+    public static synchronized boolean gccAvailable() {
         if (!gccChecked) {
             gccChecked = true;
             try {
-                Process gcc = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+                Process gcc = new ProcessBuilder(CC, "--version").redirectErrorStream(true).start();
                 gcc.getInputStream().readAllBytes();
                 if (!gcc.waitFor(30, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
-                    gccMissing = "gcc --version did not succeed";
+                    gccMissing = CC + " --version did not succeed";
                 }
             } catch (IOException e) {
                 gccMissing = e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                gccMissing = "interrupted while running gcc --version";
+                gccMissing = "interrupted while running " + CC + " --version";
+            }
+            if (gccMissing != null) {
+                System.err.println("msrsafe native tests that need C are skipped: gcc not found: " + gccMissing);
             }
         }
-        Assumptions.assumeTrue(gccMissing == null, () -> "gcc not found: " + gccMissing);
+        return gccMissing == null;
     }
 
     /** Compiles src/test/c/{@code source} into an executable, once per test run. */
@@ -82,7 +96,7 @@ final class NativeTestSupport {
     }
 
     /** Compiles src/test/c/{@code source} into a shared library, once per test run. */
-    static Path sharedLibrary(String source) throws IOException {
+    public static Path sharedLibrary(String source) throws IOException {
         return build(source, "lib" + source.replaceFirst("\\.c$", ".so"), List.of("-shared", "-fPIC"));
     }
 
@@ -93,7 +107,7 @@ final class NativeTestSupport {
             return built;
         }
         Path target = outputDir().resolve(output);
-        List<String> command = new ArrayList<>(List.of("gcc", "-std=gnu11", "-O1", "-Wall", "-Wextra"));
+        List<String> command = new ArrayList<>(List.of(CC, "-std=gnu11", "-O1", "-Wall", "-Wextra"));
         command.addAll(kindFlags);
         command.addAll(List.of("-I", headersDir().toString(), "-o", target.toString(), cSource(source).toString()));
         Result result = run(command);
@@ -125,7 +139,7 @@ final class NativeTestSupport {
     // ---- sparse per-CPU files: offset = MSR address, 8 little-endian bytes per register
 
     /** Creates root/cpu/name as a sparse file as long as the MSR address space. */
-    static Path sparseNode(Path root, int cpu, String name) throws IOException {
+    public static Path sparseNode(Path root, int cpu, String name) throws IOException {
         Path node = Files.createDirectories(root.resolve(Integer.toString(cpu))).resolve(name);
         try (RandomAccessFile file = new RandomAccessFile(node.toFile(), "rw")) {
             file.setLength(SPARSE_NODE_LENGTH);
@@ -133,14 +147,14 @@ final class NativeTestSupport {
         return node;
     }
 
-    static void poke(Path node, long msr, long value) throws IOException {
+    public static void poke(Path node, long msr, long value) throws IOException {
         try (FileChannel channel = FileChannel.open(node, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
             assertEquals(Long.BYTES, channel.write(bytes, msr));
         }
     }
 
-    static long peek(Path node, long msr) throws IOException {
+    public static long peek(Path node, long msr) throws IOException {
         try (FileChannel channel = FileChannel.open(node, StandardOpenOption.READ)) {
             ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(Long.BYTES, channel.read(bytes, msr));

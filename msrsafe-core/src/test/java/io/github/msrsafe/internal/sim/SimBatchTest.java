@@ -213,6 +213,25 @@ class SimBatchTest {
     }
 
     @Test
+    void aBatchRunsAtOneReadingOfTheClock() {
+        java.util.concurrent.atomic.AtomicLong ticking = new java.util.concurrent.atomic.AtomicLong();
+        SimKernel kernel = new SimKernel(1, 1, 1, new int[0],
+                java.util.List.of(io.github.msrsafe.SimulatedRegister.writableCounter(0xE7, "MPERF",
+                        io.github.msrsafe.SimulatedRegister.Scope.THREAD, 1_000_000_000L, 64)),
+                java.util.List.of(new io.github.msrsafe.allowlist.AllowlistEntry(0xE7, -1L)),
+                () -> ticking.addAndGet(1_000)); // every look at the clock moves it 1 µs
+        try (BatchBuffer batch = new BatchBuffer(3);
+             OpenFile file = kernel.open(DeviceNode.BATCH, OpenFlags.O_RDONLY)) {
+            batch.read(0, 0, 0xE7).write(1, 0, 0xE7, 5).read(2, 0, 0xE7);
+            assertEquals(0, batch.run(file));
+            assertEquals(5, batch.data(2), "the read after the write sees no time pass");
+            assertEquals(1_000, batch.data(0), "built at 1 µs, run at 2 µs");
+        } catch (io.github.msrsafe.internal.sys.ErrnoException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void theVersionFieldIsIgnored() {
         for (int version : new int[] {0, 0x0001_0800, 0x0002_0000, 0xDEAD_BEEF}) {
             try (BatchBuffer batch = new BatchBuffer(1)) {

@@ -1,0 +1,125 @@
+package io.github.msrsafe;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.msrsafe.internal.nativeio.NativeDeviceFiles;
+import io.github.msrsafe.internal.nativeio.NativeTestSupport;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The public API over the real native path: per-CPU pread/pwrite on sparse
+ * files standing in for /dev/cpu/N/msr_safe, and MsrBatch through the C test
+ * double bound in place of libc's ioctl (src/test/c/ioctl_double.c: CPUs 0..3,
+ * CPU 2 offline; allowlist 0x10 mask 0, 0xE7 all ones, 0x199 0xFFFF, 0x620 faults).
+ */
+class MsrSafeOnNativeTest {
+
+    @TempDir
+    Path root;
+
+    private void msrSafeTree(int... cpus) throws Exception {
+        for (int cpu : cpus) {
+            NativeTestSupport.sparseNode(root, cpu, "msr_safe");
+        }
+        Files.createFile(root.resolve("msr_batch"));
+        Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void perCpuReadsAndWritesHitTheFileAtTheMsrOffset() throws Exception {
+        msrSafeTree(0, 1);
+        Path cpu1 = root.resolve("1").resolve("msr_safe");
+        NativeTestSupport.poke(cpu1, 0xE7, 0x0123_4567_89AB_CDEFL);
+        try (MsrSafe msr = MsrSafe.open(root)) {
+            assertEquals(Driver.MSR_SAFE, msr.driver());
+            assertEquals(List.of(0, 1), msr.cpus());
+            assertEquals(new ModuleVersion(1, 8, 0), msr.moduleVersion().orElseThrow());
+            assertEquals(0x0123_4567_89AB_CDEFL, msr.read(1, 0xE7));
+            msr.write(1, 0xFFFF_FFF8L, -2L); // the highest reachable 8-byte slot
+            assertEquals(-2L, NativeTestSupport.peek(cpu1, 0xFFFF_FFF8L));
+            assertThrows(IllegalArgumentException.class, () -> msr.read(1, 0x1_0000_0000L));
+            CpuUnavailableException missing = assertThrows(CpuUnavailableException.class, () -> msr.read(5, 0x10));
+            assertTrue(missing.getMessage().contains("online CPUs: 0-1"), missing.getMessage());
+        }
+    }
+
+    @Test
+    void stockMsrDriverServesTheSameApiWithBatchesAsPerCpuCalls() throws Exception {
+        for (int cpu : new int[] {0, 1}) {
+            NativeTestSupport.poke(NativeTestSupport.sparseNode(root, cpu, "msr"), 0x10, 100 + cpu);
+        }
+        try (MsrSafe msr = MsrSafe.open(root); MsrBatch batch = msr.newBatch()) {
+            assertEquals(Driver.STOCK_MSR, msr.driver());
+            assertTrue(msr.moduleVersion().isEmpty());
+            batch.addRead(0, 0x10);
+            batch.addRead(1, 0x10);
+            batch.addWrite(1, 0xE7, 7);
+            assertEquals(BatchOutcome.SUCCEEDED, batch.execute());
+            assertEquals(100, batch.value(0));
+            assertEquals(101, batch.value(1));
+            assertEquals(7, NativeTestSupport.peek(root.resolve("1").resolve("msr"), 0xE7));
+        }
+    }
+
+    @Test
+    void neitherDriverIsAClearErrorSayingWhatToDo() {
+        DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(root));
+        assertTrue(e.getMessage().contains("msr_safe") && e.getMessage().contains("msr"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("restricted")
+    void batchesGoThroughTheIoctlWithTheModulesVersion() throws Throwable {
+        NativeTestSupport.assumeGcc();
+        msrSafeTree(0, 1, 3);
+        try (Arena library = Arena.ofConfined()) {
+            SymbolLookup ioctlDouble = SymbolLookup.libraryLookup(NativeTestSupport.sharedLibrary("ioctl_double.c"), library);
+            MethodHandle reset = Linker.nativeLinker().downcallHandle(
+                    ioctlDouble.find("msrsafe_double_reset").orElseThrow(), FunctionDescriptor.ofVoid());
+            MethodHandle lastVersion = Linker.nativeLinker().downcallHandle(
+                    ioctlDouble.find("msrsafe_double_last_version").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+            reset.invokeExact();
+            try (MsrSafe msr = MsrSafe.over(NativeDeviceFiles.open(root, ioctlDouble)); MsrBatch batch = msr.newBatch()) {
+                batch.addWrite(1, 0x199, 0xFFFF_FFFF_FFFF_1234L);
+                batch.addRead(1, 0x199);
+                batch.addRead(3, 0xE7);
+                assertEquals(BatchOutcome.SUCCEEDED, batch.execute());
+                assertEquals(0x1234L, batch.value(1) & 0xFFFF);
+                assertEquals(0xFFFFL, batch.writeMask(0));
+                assertEquals(0x0001_0800, (int) lastVersion.invokeExact());
+
+                batch.clear();
+                batch.addWrite(0, 0xE7, 1);      // valid: must not run
+                batch.addRead(2, 0x10);          // CPU 2 offline in the double
+                batch.addWrite(0, 0x10, 1);      // mask 0
+                assertEquals(BatchOutcome.REJECTED, batch.execute());
+                assertFalse(batch.ran(0));
+                assertEquals(Errno.ENXIO.number(), batch.errno(1));
+                assertEquals(Errno.EROFS.number(), batch.errno(2));
+
+                batch.clear();
+                batch.addRead(0, 0x620);         // faults on rdmsr
+                batch.addRead(0, 0xE7);
+                assertEquals(BatchOutcome.OPS_FAILED, batch.execute());
+                assertEquals(Errno.EIO.number(), batch.errno(0));
+                assertTrue(batch.succeeded(1));
+                MsrFaultException fault = assertThrows(MsrFaultException.class, batch::throwIfFailed);
+                assertTrue(fault.getMessage().contains("MSR 0x620"), fault.getMessage());
+            }
+        }
+    }
+}
