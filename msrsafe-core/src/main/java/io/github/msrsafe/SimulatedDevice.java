@@ -261,6 +261,14 @@ public final class SimulatedDevice {
         return kernel.threadsPerCore();
     }
 
+    /**
+     * The clock this device's counters follow, in nanoseconds: code measuring rates from them
+     * (a telemetry sampler) measures its intervals on it too, so that a test's clock drives both.
+     */
+    public LongSupplier clock() {
+        return kernel.clock();
+    }
+
     /** Package power of {@link #standardRegisters(double)} with every CPU idle, in watts. */
     public static final double IDLE_PACKAGE_WATTS = 15;
 

@@ -9,6 +9,7 @@ import io.github.msrsafe.MsrFaultException;
 import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
@@ -640,15 +641,15 @@ public final class Sampler implements AutoCloseable {
     /**
      * Configures a {@link Sampler}. Defaults: every signal the vendor supports, the vendor of
      * /proc/cpuinfo (Intel for a simulated device), the topology of
-     * {@link CpuTopology#detect(MsrSafe)}, {@link System#nanoTime()} and
-     * {@link System#currentTimeMillis()} as clocks.
+     * {@link CpuTopology#detect(MsrSafe)}, {@link System#nanoTime()} (a simulated device's own
+     * clock) and {@link System#currentTimeMillis()} as clocks.
      */
     public static final class Builder {
         private final MsrSafe msr;
         private List<Signal> signals;
         private CpuTopology topology;
         private Vendor vendor;
-        private LongSupplier clock = System::nanoTime;
+        private LongSupplier clock;
         private LongSupplier wallClock = System::currentTimeMillis;
         private double dramJoulesPerUnit = Double.NaN;
         private boolean dramUnitChosen;
@@ -740,6 +741,10 @@ public final class Sampler implements AutoCloseable {
                         + " processors; available: " + Signal.supportedBy(chosenVendor));
             }
             CpuTopology chosenTopology = topology != null ? topology : CpuTopology.detect(msr);
+            if (clock == null) {
+                // A simulated device's counters follow its own clock: measure the intervals on it too.
+                clock = SimulatedDevice.behind(msr).map(SimulatedDevice::clock).orElse(System::nanoTime);
+            }
             for (int cpu : chosenTopology.cpuNumbers()) {
                 if (!msr.cpus().contains(cpu)) {
                     throw new IllegalArgumentException("topology CPU " + cpu + " is not online (online: " + msr.cpus()

@@ -123,6 +123,21 @@ class SamplerTest {
     }
 
     @Test
+    void bySelfDetectionTheSimulatedDevicesTopologyAndClockAreUsed() throws MsrSafeException {
+        // No topology, clock or vendor given: all three come from the simulated device behind the handle.
+        try (Sampler sampler = Sampler.builder(msr).open()) {
+            assertEquals(List.of(0, 1), sampler.topology().packageIds());
+            assertEquals(Vendor.INTEL, sampler.vendor());
+            sampler.sample();
+            nanos.addAndGet(2 * SECOND);
+            Sample sample = sampler.sample();
+            assertEquals(2.0, sample.intervalSeconds());
+            assertEquals(25.0, sample.cpuValue(Signal.BUSY_PERCENT, 6), 1e-9);
+            assertEquals(27.5, sample.packageValue(Signal.PACKAGE_WATTS, 1), 1e-12);
+        }
+    }
+
+    @Test
     void energyCounterWrapIsCountedNotNegative() throws MsrSafeException {
         try (Sampler sampler = sampler().signals(Signal.PACKAGE_WATTS, Signal.PACKAGE_JOULES).open()) {
             // Package 1 (CPUs 4..7) 1000 units short of 2^32: the next second's 450,560 units wrap it.
