@@ -1,0 +1,545 @@
+package io.github.msrsafe.benchmarks.report;
+
+import io.github.msrsafe.benchmarks.report.SvgChart.Point;
+import io.github.msrsafe.benchmarks.report.SvgChart.Series;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Turns JMH's JSON results into docs/benchmarks.md and its SVG charts. Everything in
+ * the report is computed from the results and the machine; nothing is typed in by hand,
+ * so a rerun replaces it whole.
+ *
+ * <pre>
+ * java -cp msrsafe-benchmarks.jar io.github.msrsafe.benchmarks.report.Report \
+ *     --results results.json --markdown docs/benchmarks.md --charts docs/benchmarks \
+ *     [--command "how to reproduce"] [--jmh-options "..."] [--load-before "0.1 0.2 0.3"]
+ *     [--load-after "..."] [--seconds N]
+ * </pre>
+ */
+public final class Report {
+
+    static final String READ = "SerialVsBatchReadBenchmark";
+    static final String WRITE = "SerialVsBatchWriteBenchmark";
+    static final String FFM = "FfmVsCBenchmark";
+    static final String ALLOWLIST = "AllowlistParseBenchmark";
+    static final String CLI = "CliColdStartBenchmark";
+    static final String ALLOCATION = "gc.alloc.rate.norm";
+
+    private static final List<String> BACKENDS = List.of("sim", "native", "real");
+    private static final Map<String, String> BACKEND_COLORS = Map.of("sim", "#1f77b4", "native", "#d62728",
+            "real", "#2ca02c");
+    private static final Map<String, String> BACKEND_NAMES = Map.of(
+            "sim", "simulated device (pure Java, no system call)",
+            "native", "native FFM path: sparse per-CPU files (pread/pwrite), batch ioctl to the C stand-in module",
+            "real", "real msr_safe under /dev/cpu");
+
+    /**
+     * How the run was made, for the report's header.
+     *
+     * @param command    the command that reproduces the report
+     * @param jmhOptions the JMH options the run used
+     * @param loadBefore the load average before the run ("1.0 0.5 0.2"), or empty
+     * @param loadAfter  the load average after it, or empty
+     * @param seconds    the run's wall time, or -1
+     * @param date       the day of the run
+     */
+    public record Run(String command, String jmhOptions, String loadBefore, String loadAfter, long seconds,
+                      LocalDate date) {}
+
+    private final List<JmhResult> results;
+    private final Environment environment;
+    private final Run run;
+    private final String chartPath; // relative to the markdown file
+
+    Report(List<JmhResult> results, Environment environment, Run run, String chartPath) {
+        this.results = results;
+        this.environment = environment;
+        this.run = run;
+        this.chartPath = chartPath;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("usage: Report --results FILE [--results FILE...] --markdown FILE --charts DIR "
+                        + "[--command TEXT] [--jmh-options TEXT] [--load-before TEXT] [--load-after TEXT] [--seconds N]");
+                System.exit(2);
+            }
+            options.merge(args[i].substring(2), args[++i], (a, b) -> a + "\n" + b);
+        }
+        List<JmhResult> results = new ArrayList<>();
+        for (String file : options.getOrDefault("results", "").split("\n")) {
+            if (!file.isEmpty()) {
+                results.addAll(JmhResult.parseAll(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
+            }
+        }
+        if (results.isEmpty()) {
+            System.err.println("Report: no results (give --results with a JMH -rf json file)");
+            System.exit(1);
+        }
+        Path markdown = Path.of(options.getOrDefault("markdown", "docs/benchmarks.md"));
+        Path charts = Path.of(options.getOrDefault("charts", "docs/benchmarks"));
+        Run run = new Run(options.getOrDefault("command", ""), options.getOrDefault("jmh-options", ""),
+                options.getOrDefault("load-before", ""), options.getOrDefault("load-after", ""),
+                Long.parseLong(options.getOrDefault("seconds", "-1")), LocalDate.now(ZoneOffset.UTC));
+        Path parent = markdown.toAbsolutePath().getParent();
+        String relative = parent.relativize(charts.toAbsolutePath()).toString().replace('\\', '/');
+        Report report = new Report(results, Environment.collect(results), run, relative);
+        Files.createDirectories(charts);
+        for (Map.Entry<String, String> chart : report.charts().entrySet()) {
+            Files.writeString(charts.resolve(chart.getKey()), chart.getValue(), StandardCharsets.UTF_8);
+        }
+        Files.createDirectories(parent);
+        Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+        System.out.println("Report: wrote " + markdown + " and " + report.charts().size() + " chart(s) in " + charts
+                + " from " + results.size() + " results");
+    }
+
+    // ---- charts
+
+    /** The SVG charts by file name: latency against ops per round, serial vs batch, one per op kind measured. */
+    Map<String, String> charts() {
+        Map<String, String> charts = new LinkedHashMap<>();
+        chart(READ, "serialRead", "batchRead", "Reading N CPUs x M MSRs: per-CPU pread vs one batch ioctl")
+                .ifPresent(svg -> charts.put("serial-vs-batch-read.svg", svg));
+        chart(WRITE, "serialWrite", "batchWrite", "Writing N CPUs x M MSRs: per-CPU pwrite vs one batch ioctl")
+                .ifPresent(svg -> charts.put("serial-vs-batch-write.svg", svg));
+        return charts;
+    }
+
+    private Optional<String> chart(String benchmarkClass, String serial, String batch, String title) {
+        List<Series> series = new ArrayList<>();
+        for (String backend : BACKENDS) {
+            for (String method : List.of(serial, batch)) {
+                List<Point> points = select(r -> r.benchmarkClass().equals(benchmarkClass) && r.method().equals(method)
+                        && backend.equals(r.params().get("backend"))).stream()
+                        .map(r -> new Point(opsPerRound(r), r.score(), r.error()))
+                        .toList();
+                if (!points.isEmpty()) {
+                    series.add(new Series(backend + (method.equals(serial) ? " serial" : " batch"),
+                            BACKEND_COLORS.get(backend), method.equals(serial), points));
+                }
+            }
+        }
+        if (series.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(SvgChart.render(title, "ops per round (CPUs x MSRs per CPU), log scale",
+                "microseconds per round, log scale", series));
+    }
+
+    // ---- markdown
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Generated by `").append(run.command().isEmpty() ? "Report" : run.command().split(" ")[0])
+                .append("` from a real run on ").append(run.date())
+                .append(" on the machine described below. Do not edit: rerun the script, which replaces this file ")
+                .append("and its charts.\n\n");
+        if (!run.command().isEmpty()) {
+            md.append("Reproduce (from the project root):\n\n```sh\n").append(run.command()).append("\n```\n\n");
+        }
+        environment(md);
+        howToRead(md);
+        serialVsBatch(md, READ, "serialRead", "batchRead", "Reads", "serial-vs-batch-read.svg", "pread", "read");
+        serialVsBatch(md, WRITE, "serialWrite", "batchWrite", "Writes", "serial-vs-batch-write.svg", "pwrite", "write");
+        ffmVsC(md);
+        allocation(md);
+        allowlist(md);
+        cli(md);
+        notMeasured(md);
+        return md.toString();
+    }
+
+    private void environment(StringBuilder md) {
+        md.append("## Environment\n\n| | |\n|---|---|\n");
+        row(md, "CPU", environment.cpuModel() + ", " + environment.logicalCpus() + " logical CPUs");
+        row(md, "Memory", environment.memory());
+        row(md, "OS", environment.os() + ", kernel " + environment.kernel());
+        row(md, "JDK", environment.jdk());
+        row(md, "C compiler", environment.gcc() + " (-O2)");
+        row(md, "JMH", environment.jmh());
+        if (!run.jmhOptions().isEmpty()) {
+            row(md, "JMH options", "`" + run.jmhOptions() + "`");
+        }
+        if (!run.loadBefore().isEmpty()) {
+            row(md, "Load average (1, 5, 15 min)", "before: " + run.loadBefore()
+                    + (run.loadAfter().isEmpty() ? "" : "; after: " + run.loadAfter()));
+        }
+        if (run.seconds() >= 0) {
+            row(md, "Run time", String.format(Locale.ROOT, "%d min %02d s", run.seconds() / 60, run.seconds() % 60));
+        }
+        md.append('\n');
+    }
+
+    private void howToRead(StringBuilder md) {
+        int minSamples = results.stream().mapToInt(JmhResult::samples).min().orElse(0);
+        int maxSamples = results.stream().mapToInt(JmhResult::samples).max().orElse(0);
+        md.append("## How to read these numbers\n\n");
+        md.append("- This is a short configuration (a few minutes for everything), on a machine whose ")
+                .append(environment.logicalCpus()).append(" CPUs may be shared with other work. ")
+                .append("Each score comes from ").append(minSamples == maxSamples ? String.valueOf(minSamples)
+                        : minSamples + " to " + maxSamples)
+                .append(" measurement iteration(s) in one forked JVM.\n");
+        md.append("- `±` is JMH's error: half the width of the 99.9% confidence interval over those iterations ")
+                .append("(Student's t). It does not cover variation between JVM runs (JIT decisions, memory layout) ")
+                .append("or load from other processes, so treat differences smaller than about 20% as unproven. ")
+                .append("`±?` means too few iterations to compute an interval.\n");
+        md.append("- Ratios carry the combined relative error of both scores.\n");
+        md.append("- A *round* is one benchmark op: N CPUs x M registers, read or written once each, either ")
+                .append("one system call per register (*serial*, `MsrSafe.read`/`write` on the per-CPU device) or one ")
+                .append("`MsrBatch.execute()` (*batch*, one X86_IOC_MSR_BATCH ioctl). Values are drawn from a fixed ")
+                .append("seed and checked once before timing.\n");
+        md.append("- Backends: ");
+        List<String> present = BACKENDS.stream()
+                .filter(b -> results.stream().anyMatch(r -> b.equals(r.params().get("backend")))).toList();
+        for (String backend : present) {
+            md.append("**").append(backend).append("**: ").append(BACKEND_NAMES.get(backend)).append(". ");
+        }
+        if (!present.contains("real")) {
+            md.append("**real**: not measured, this machine has no /dev/cpu/msr_batch (msr_safe is not loaded); ")
+                    .append("the benchmarks detect it and skip the backend with that reason.");
+        }
+        md.append("\n\n");
+    }
+
+    private void serialVsBatch(StringBuilder md, String benchmarkClass, String serial, String batch, String title,
+                               String chart, String call, String verb) {
+        List<JmhResult> rows = select(r -> r.benchmarkClass().equals(benchmarkClass));
+        md.append("## Serial vs batch: ").append(title.toLowerCase(Locale.ROOT)).append("\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        if (charts().containsKey(chart)) {
+            md.append("![").append(title).append(": latency per round against ops per round, serial vs batch](")
+                    .append(chartPath).append('/').append(chart).append(")\n\n");
+        }
+        for (String backend : BACKENDS) {
+            Map<String, JmhResult> serialByShape = byShape(rows, backend, serial);
+            Map<String, JmhResult> batchByShape = byShape(rows, backend, batch);
+            if (serialByShape.isEmpty() && batchByShape.isEmpty()) {
+                continue;
+            }
+            md.append("**").append(backend).append("** (").append(BACKEND_NAMES.get(backend)).append(")\n\n");
+            md.append("| CPUs x MSRs | ops | serial, us/round | batch, us/round | serial, ns/op | batch, ns/op | batch speed-up |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            List<String> shapes = new ArrayList<>(serialByShape.keySet());
+            batchByShape.keySet().stream().filter(s -> !shapes.contains(s)).forEach(shapes::add);
+            shapes.sort(Comparator.comparingInt(Report::shapeOps).thenComparing(s -> s));
+            String largest = null;
+            for (String shape : shapes) {
+                JmhResult s = serialByShape.get(shape);
+                JmhResult b = batchByShape.get(shape);
+                int ops = shapeOps(shape);
+                md.append("| ").append(shape).append(" | ").append(String.format(Locale.ROOT, "%,d", ops)).append(" | ")
+                        .append(s == null ? "-" : withError(s.score(), s.error())).append(" | ")
+                        .append(b == null ? "-" : withError(b.score(), b.error())).append(" | ")
+                        .append(s == null ? "-" : number(s.score() * 1000 / ops)).append(" | ")
+                        .append(b == null ? "-" : number(b.score() * 1000 / ops)).append(" | ")
+                        .append(s == null || b == null ? "-" : ratio(s, b)).append(" |\n");
+                if (s != null && b != null) {
+                    largest = shape;
+                }
+            }
+            md.append('\n');
+            if (largest != null) {
+                JmhResult s = serialByShape.get(largest);
+                JmhResult b = batchByShape.get(largest);
+                md.append(String.format(Locale.ROOT, "At %,d ops per round (%s), one batch took %s us against %s us "
+                                + "for one %s per register: a speed-up (serial / batch) of %s.\n\n", shapeOps(largest), largest,
+                        number(b.score()), number(s.score()), call, ratio(s, b)));
+            }
+        }
+        if (benchmarkClass.equals(WRITE)) {
+            md.append("Writes are never benchmarked on real hardware: they would change the machine's registers.\n\n");
+        }
+        md.append("On the native backend the serial path is a real system call per register (pread/pwrite on a ")
+                .append("page-cached sparse file) while the batch path is one downcall into the C stand-in module, ")
+                .append("which makes one system call (fcntl) per ioctl and keeps the registers in memory: it shows ")
+                .append("the library's per-call overhead and what batching saves in kernel entries, not the cost of ")
+                .append("rdmsr/wrmsr and cross-CPU interrupts that the real module adds to every ").append(verb)
+                .append(".\n\n");
+    }
+
+    private void ffmVsC(StringBuilder md) {
+        List<JmhResult> rows = select(r -> r.benchmarkClass().equals(FFM));
+        md.append("## FFM overhead against C\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not run (it needs gcc).\n\n");
+            return;
+        }
+        md.append("The same system calls made by the library, by a bare FFM downcall and by C (gcc -O2) in one JMH ")
+                .append("run. The C loop is entered with one FFM call per invocation and repeats the case 100 times ")
+                .append("(preads) or 10 times (batches), so the downcall into C is spread thin; scores are per case.\n\n");
+        md.append("| case | library (Java) | bare FFM downcall | C | library / C | bare FFM / C |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        Optional<JmhResult> library = first(rows, "preadLibrary", null);
+        Optional<JmhResult> ffm = first(rows, "preadFfm", null);
+        Optional<JmhResult> c = first(rows, "preadC", null);
+        if (library.isPresent() || c.isPresent()) {
+            md.append("| pread of 8 bytes (MsrSafe.read) | ").append(timed(library)).append(" | ").append(timed(ffm))
+                    .append(" | ").append(timed(c)).append(" | ").append(ratio(library, c)).append(" | ")
+                    .append(ratio(ffm, c)).append(" |\n");
+        }
+        List<Integer> sizes = rows.stream().filter(r -> r.params().containsKey("batchOps"))
+                .map(r -> r.intParam("batchOps", 0)).distinct().sorted().toList();
+        for (int size : sizes) {
+            Optional<JmhResult> javaBatch = first(rows, "batchLibrary", String.valueOf(size));
+            Optional<JmhResult> cBatch = first(rows, "batchC", String.valueOf(size));
+            md.append("| batch of ").append(String.format(Locale.ROOT, "%,d", size))
+                    .append(" read(s): fill ops, ioctl, fold values | ").append(timed(javaBatch)).append(" | - | ")
+                    .append(timed(cBatch)).append(" | ").append(ratio(javaBatch, cBatch)).append(" | - |\n");
+        }
+        md.append("\n*library*: `MsrSafe.read` (argument checks, the per-CPU descriptor, pread with errno captured) ")
+                .append("and `MsrBatch.clear/addRead/execute/value`. *bare FFM*: one `invokeExact` of a pread handle ")
+                .append("with `captureCallState(\"errno\")`, the floor for any correct binding. The pread goes to a ")
+                .append("page-cached sparse file and the batch ioctl to the C stand-in module, the same for all.\n\n");
+    }
+
+    private void allocation(StringBuilder md) {
+        List<JmhResult> rows = select(r -> r.secondary().containsKey(ALLOCATION)
+                && !r.benchmarkClass().equals(ALLOWLIST) && !r.benchmarkClass().equals(CLI));
+        md.append("## Allocation\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not measured: run with `-prof gc` to get bytes allocated per op.\n\n");
+            return;
+        }
+        md.append("Bytes allocated on the Java heap per benchmark op, from JMH's gc profiler (`-prof gc`, ")
+                .append("`gc.alloc.rate.norm`). The library's goal is 0 for `MsrSafe.read`/`write` and for ")
+                .append("`MsrBatch.execute()` once warm. The profiler divides everything the JVM allocated during an ")
+                .append("iteration, JMH's own bookkeeping included (a few kilobytes), by the ops that iteration ran; ")
+                .append("so read the *B per iteration* column too: when it stays at that level while the ops per ")
+                .append("iteration vary a hundredfold, the measured code allocates nothing per op.\n\n");
+        List<JmhResult> headline = new ArrayList<>();
+        first(rows, "preadLibrary", null).ifPresent(headline::add);
+        for (String method : List.of("serialRead", "batchRead", "serialWrite", "batchWrite")) {
+            for (String backend : BACKENDS) {
+                rows.stream().filter(r -> r.method().equals(method) && backend.equals(r.params().get("backend")))
+                        .min(Comparator.comparingInt(Report::opsPerRound)).ifPresent(headline::add);
+            }
+        }
+        rows.stream().filter(r -> r.method().equals("batchLibrary"))
+                .sorted(Comparator.comparingInt(r -> r.intParam("batchOps", 0))).forEach(headline::add);
+        md.append("| what | benchmark | parameters | B per op | ops per iteration | B per iteration |\n");
+        md.append("|---|---|---|---:|---:|---:|\n");
+        for (JmhResult r : headline) {
+            allocationRow(md, r, describeOp(r));
+        }
+        md.append("\n<details><summary>Every benchmark</summary>\n\n");
+        md.append("| benchmark | parameters | B per op | ops per iteration | B per iteration |\n");
+        md.append("|---|---|---:|---:|---:|\n");
+        List<JmhResult> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(JmhResult::benchmark).thenComparing(r -> r.params().getOrDefault("backend", ""))
+                .thenComparingInt(Report::opsPerRound).thenComparingInt(r -> r.intParam("batchOps", 0)));
+        for (JmhResult r : sorted) {
+            allocationRow(md, r, null);
+        }
+        md.append("\n</details>\n\n");
+    }
+
+    private static void allocationRow(StringBuilder md, JmhResult r, String what) {
+        JmhResult.Metric bytes = r.secondary().get(ALLOCATION);
+        double ops = r.opsPerIteration();
+        md.append("| ");
+        if (what != null) {
+            md.append(what).append(" | ");
+        }
+        md.append(r.benchmark()).append(" | ").append(describeParams(r)).append(" | ")
+                .append(bytes(bytes.score())).append(" | ")
+                .append(Double.isNaN(ops) ? "?" : String.format(Locale.ROOT, "%,.0f", ops)).append(" | ")
+                .append(Double.isNaN(ops) ? "?" : bytes(bytes.score() * ops)).append(" |\n");
+    }
+
+    private static String describeOp(JmhResult r) {
+        return switch (r.method()) {
+            case "preadLibrary" -> "per-CPU read (one `MsrSafe.read`)";
+            case "serialRead" -> "per-CPU reads (a round of `MsrSafe.read`)";
+            case "serialWrite" -> "per-CPU writes (a round of `MsrSafe.write`)";
+            case "batchRead" -> "batch execute (reads) and `value(i)`";
+            case "batchWrite" -> "batch execute (writes)";
+            case "batchLibrary" -> "batch clear, addRead, execute, value";
+            default -> r.method();
+        };
+    }
+
+    private void allowlist(StringBuilder md) {
+        List<JmhResult> rows = select(r -> r.benchmarkClass().equals(ALLOWLIST));
+        md.append("## Allowlist parsing\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        md.append("`Allowlist.parse` on a generated allowlist of the largest size the module accepts in one write ")
+                .append("(mixed hex styles, comments, blank lines; fixed seed).\n\n");
+        md.append("| input | parses per second | MiB/s |\n|---:|---:|---:|\n");
+        for (JmhResult r : rows) {
+            int bytes = r.intParam("inputBytes", 0);
+            double mib = bytes / (1024.0 * 1024.0);
+            md.append("| ").append(String.format(Locale.ROOT, "%,d bytes", bytes)).append(" | ")
+                    .append(withError(r.score(), r.error())).append(" | ")
+                    .append(withError(r.score() * mib, r.error() * mib)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void cli(StringBuilder md) {
+        List<JmhResult> rows = select(r -> r.benchmarkClass().equals(CLI));
+        md.append("## CLI cold start\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not in these results (the benchmark is skipped, with its reason, when the CLI is not built).\n\n");
+            return;
+        }
+        md.append("Wall time of one `msrsafe --device sim version` in a fresh process, from start to exit, timed by ")
+                .append("JMH in single-shot mode (one process per shot). `bin/msrsafe` is the launcher users run: a ")
+                .append("shell script that finds a JDK and execs java; `java` is that same java command alone ")
+                .append("(`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`, the CLI's module path), so the difference is ")
+                .append("the script's share.\n\n| started with | ms per run | runs |\n|---|---:|---:|\n");
+        for (JmhResult r : rows) {
+            md.append("| `").append(r.params().getOrDefault("launcher", "?")).append("` | ")
+                    .append(withError(r.score(), r.error())).append(" | ").append(r.samples()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void notMeasured(StringBuilder md) {
+        md.append("## Not measured here\n\n");
+        md.append("- The real msr_safe module, unless this machine had /dev/cpu/msr_batch (see Backends above): ")
+                .append("real rdmsr/wrmsr costs, and the inter-processor interrupts that run each CPU's ops, are ")
+                .append("absent from the sim and native numbers.\n");
+        md.append("- Several threads sharing one handle, and batches above 131,072 ops (split into several ioctls).\n");
+        md.append("- Run-to-run variation: one fork per benchmark. For decisions, rerun with more forks and ")
+                .append("iterations on an idle machine (`run-benchmarks.sh -f 3 -wi 5 -i 10`).\n");
+    }
+
+    // ---- helpers
+
+    private List<JmhResult> select(Predicate<JmhResult> filter) {
+        return results.stream().filter(filter).toList();
+    }
+
+    private static Map<String, JmhResult> byShape(List<JmhResult> rows, String backend, String method) {
+        Map<String, JmhResult> byShape = new TreeMap<>();
+        for (JmhResult r : rows) {
+            if (r.method().equals(method) && backend.equals(r.params().get("backend"))) {
+                byShape.put(r.params().get("cpus") + " x " + r.params().get("msrsPerCpu"), r);
+            }
+        }
+        return byShape;
+    }
+
+    private static int shapeOps(String shape) {
+        String[] parts = shape.split(" x ");
+        return Integer.parseInt(parts[0]) * Integer.parseInt(parts[1]);
+    }
+
+    static int opsPerRound(JmhResult r) {
+        return r.intParam("cpus", 1) * r.intParam("msrsPerCpu", 1);
+    }
+
+    private static int accessesPerOp(JmhResult r) {
+        if (r.params().containsKey("cpus")) {
+            return opsPerRound(r);
+        }
+        return r.intParam("batchOps", 1);
+    }
+
+    private static Optional<JmhResult> first(List<JmhResult> rows, String method, String batchOps) {
+        return rows.stream().filter(r -> r.method().equals(method)
+                && (batchOps == null || batchOps.equals(r.params().get("batchOps")))).findFirst();
+    }
+
+    private static String describeParams(JmhResult r) {
+        List<String> parts = new ArrayList<>();
+        r.params().entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.comparingInt(Report::paramOrder)))
+                .forEach(e -> parts.add(e.getKey() + "=" + e.getValue()));
+        return String.join(", ", parts);
+    }
+
+    private static int paramOrder(String name) {
+        int index = List.of("backend", "cpus", "msrsPerCpu", "batchOps").indexOf(name);
+        return index < 0 ? 99 : index;
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+
+    /** A time score in ns/op (or other unit) shown in the handiest unit. */
+    private static String timed(Optional<JmhResult> result) {
+        if (result.isEmpty()) {
+            return "-";
+        }
+        JmhResult r = result.get();
+        if (r.unit().equals("ns/op") && r.score() >= 10_000) {
+            return withError(r.score() / 1000, r.error() / 1000) + " us";
+        }
+        return withError(r.score(), r.error()) + " " + r.unit().replace("/op", "");
+    }
+
+    private static String ratio(Optional<JmhResult> numerator, Optional<JmhResult> denominator) {
+        return numerator.isPresent() && denominator.isPresent() ? ratio(numerator.get(), denominator.get()) : "-";
+    }
+
+    /** numerator / denominator with the combined relative error, e.g. "3.2 ± 0.4x". */
+    static String ratio(JmhResult numerator, JmhResult denominator) {
+        double ratio = numerator.score() / denominator.score();
+        double relative = Math.sqrt(square(numerator.error() / numerator.score())
+                + square(denominator.error() / denominator.score()));
+        return withError(ratio, ratio * relative) + "x";
+    }
+
+    private static double square(double value) {
+        return value * value;
+    }
+
+    /** "12.3 ± 0.4", with both rounded to the error's first significant digits. */
+    static String withError(double value, double error) {
+        if (Double.isNaN(error) || error < 0) {
+            return number(value) + " ±?";
+        }
+        return number(value) + " ± " + number(error);
+    }
+
+    /** Three significant digits, thousands separated, no exponent. */
+    static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "?";
+        }
+        double magnitude = Math.abs(value);
+        if (magnitude >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        if (magnitude >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        if (magnitude >= 1 || magnitude == 0) {
+            return String.format(Locale.ROOT, "%.2f", value);
+        }
+        int decimals = Math.min(6, 2 - (int) Math.floor(Math.log10(magnitude)));
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private static String bytes(double value) {
+        if (Double.isNaN(value)) {
+            return "?";
+        }
+        return value < 0.001 ? "0" : number(value);
+    }
+}

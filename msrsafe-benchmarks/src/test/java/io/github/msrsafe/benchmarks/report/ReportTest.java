@@ -1,0 +1,134 @@
+package io.github.msrsafe.benchmarks.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+    private static final Environment MACHINE = new Environment("Test CPU", 2, "1.0 GiB", "TestOS", "6.0", "JDK 25",
+            "gcc 12", "1.37");
+    private static final Report.Run RUN = new Report.Run("msrsafe-benchmarks/run-benchmarks.sh", "-f 1 -i 5",
+            "0.50 0.40 0.30", "1.00 0.90 0.80", 245, LocalDate.of(2026, 11, 23));
+
+    @Test
+    void serialVsBatchTablesShowPerOpCostsAndTheSpeedUpWithItsError() {
+        String md = report(results()).markdown();
+        // 60 x 500: serial 7,000 ± 700 us, batch 700 ± 70 us -> 233 and 23.3 ns per op, 10x ± sqrt(2)*1.
+        assertTrue(md.contains("| 60 x 500 | 30,000 | 7,000 ± 700 | 700 ± 70.0 | 233 | 23.3 | 10.0 ± 1.41x |"), md);
+        assertTrue(md.contains("At 30,000 ops per round (60 x 500), one batch took 700 us against 7,000 us"), md);
+        // A shape with only one of the two methods still gets a row.
+        assertTrue(md.contains("| 1 x 1 | 1 | 0.200 ± 0.0100 | - |"), md);
+    }
+
+    @Test
+    void ffmTableStatesJavaOverCRatios() {
+        String md = report(results()).markdown();
+        // library 1,500 ± 100 ns, bare FFM 1,200 ± 60 ns, C 1,000 ± 50 ns.
+        assertTrue(md.contains("| pread of 8 bytes (MsrSafe.read) | 1,500 ± 100 ns | 1,200 ± 60.0 ns | 1,000 ± 50.0 ns "
+                + "| 1.50 ± 0.125x | 1.20 ± 0.0849x |"), md);
+        // 20,000 ns shows in microseconds.
+        assertTrue(md.contains("| batch of 1,000 read(s): fill ops, ioctl, fold values | 20.0 ± 2.00 us | - | 10.0 ± 1.00 us "
+                + "| 2.00 ± 0.283x | - |"), md);
+    }
+
+    @Test
+    void allocationShowsBytesPerOpAndPerIteration() {
+        String md = report(results()).markdown();
+        // preadLibrary: 0.01 B/op at 1,500 ns/op over 1 s iterations: 666,667 ops, 6,667 B per iteration.
+        assertTrue(md.contains("| per-CPU read (one `MsrSafe.read`) | FfmVsCBenchmark.preadLibrary |  | 0.0100 | 666,667 "
+                + "| 6,667 |"), md);
+        assertTrue(md.contains("<details>"), md);
+    }
+
+    @Test
+    void throughputBecomesMebibytesPerSecond() {
+        String md = report(results()).markdown();
+        // 80 parses/s of 131,072 bytes = 10 MiB/s.
+        assertTrue(md.contains("| 131,072 bytes | 80.0 ± 8.00 | 10.0 ± 1.00 |"), md);
+    }
+
+    @Test
+    void saysWhatWasNotRunAndWhy() {
+        String md = report(results()).markdown();
+        assertTrue(md.contains("**real**: not measured, this machine has no /dev/cpu/msr_batch"), md);
+        assertTrue(md.contains("## CLI cold start\n\nNot in these results"), md);
+        assertTrue(md.contains("msrsafe-benchmarks/run-benchmarks.sh"), md);
+        assertTrue(md.contains("before: 0.50 0.40 0.30; after: 1.00 0.90 0.80"), md);
+        assertTrue(md.contains("4 min 05 s"), md);
+    }
+
+    @Test
+    void chartsPlotEachBackendAndMethodThatWasMeasured() {
+        Map<String, String> charts = report(results()).charts();
+        assertEquals(List.of("serial-vs-batch-read.svg"), List.copyOf(charts.keySet()));
+        String svg = charts.get("serial-vs-batch-read.svg");
+        assertTrue(svg.contains(">sim serial<") && svg.contains(">sim batch<"), svg);
+        assertFalse(svg.contains(">native"), svg);
+    }
+
+    @Test
+    void numbersKeepThreeSignificantDigits() {
+        assertEquals("1,235", Report.number(1234.56));
+        assertEquals("12.3", Report.number(12.34));
+        assertEquals("1.23", Report.number(1.234));
+        assertEquals("0.00123", Report.number(0.0012345));
+        assertEquals("5.00 ±?", Report.withError(5, Double.NaN));
+    }
+
+    @Test
+    void opsPerIterationFollowsTheUnit() {
+        JmhResult averageTime = JmhResult.parseAll("[" + entry("X.y", "avgt", "", 2, 0, "us/op", -1, "300 ms") + "]").get(0);
+        assertEquals(150_000, averageTime.opsPerIteration(), 1e-6);
+        JmhResult throughput = JmhResult.parseAll("[" + entry("X.y", "thrpt", "", 50, 0, "ops/s", -1, "2 s") + "]").get(0);
+        assertEquals(100, throughput.opsPerIteration(), 1e-9);
+        JmhResult singleShot = JmhResult.parseAll("[" + entry("X.y", "ss", "", 50, 0, "ms/op", -1, "single-shot") + "]").get(0);
+        assertTrue(Double.isNaN(singleShot.opsPerIteration()));
+    }
+
+    private static Report report(List<JmhResult> results) {
+        return new Report(results, MACHINE, RUN, "benchmarks");
+    }
+
+    private static List<JmhResult> results() {
+        List<String> entries = new ArrayList<>();
+        String read = "io.github.msrsafe.benchmarks.SerialVsBatchReadBenchmark.";
+        entries.add(entry(read + "serialRead", "avgt", shape("sim", 60, 500), 7000, 700, "us/op", 100, "1 s"));
+        entries.add(entry(read + "batchRead", "avgt", shape("sim", 60, 500), 700, 70, "us/op", 10, "1 s"));
+        entries.add(entry(read + "serialRead", "avgt", shape("sim", 1, 1), 0.2, 0.01, "us/op", 0.001, "1 s"));
+        String ffm = "io.github.msrsafe.benchmarks.FfmVsCBenchmark.";
+        entries.add(entry(ffm + "preadLibrary", "avgt", "", 1500, 100, "ns/op", 0.01, "1 s"));
+        entries.add(entry(ffm + "preadFfm", "avgt", "", 1200, 60, "ns/op", 0.01, "1 s"));
+        entries.add(entry(ffm + "preadC", "avgt", "", 1000, 50, "ns/op", 0.01, "1 s"));
+        entries.add(entry(ffm + "batchLibrary", "avgt", "\"batchOps\": \"1000\"", 20_000, 2000, "ns/op", 0.02, "1 s"));
+        entries.add(entry(ffm + "batchC", "avgt", "\"batchOps\": \"1000\"", 10_000, 1000, "ns/op", 0.02, "1 s"));
+        entries.add(entry("io.github.msrsafe.benchmarks.AllowlistParseBenchmark.parse", "thrpt",
+                "\"inputBytes\": \"131072\"", 80, 8, "ops/s", 5_000_000, "1 s"));
+        return JmhResult.parseAll("[" + String.join(",", entries) + "]");
+    }
+
+    private static String shape(String backend, int cpus, int msrs) {
+        return String.format(Locale.ROOT, "\"backend\": \"%s\", \"cpus\": \"%d\", \"msrsPerCpu\": \"%d\"", backend, cpus, msrs);
+    }
+
+    /** One result as JMH writes it; allocation < 0 leaves the gc metrics out. */
+    private static String entry(String benchmark, String mode, String params, double score, double error, String unit,
+                                double allocation, String measurementTime) {
+        String secondary = allocation < 0 ? "{}" : String.format(Locale.ROOT,
+                "{\"gc.alloc.rate.norm\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"B/op\"}}", allocation);
+        return String.format(Locale.ROOT, """
+                {"jmhVersion": "1.37", "benchmark": "%s", "mode": "%s", "threads": 1, "forks": 1,
+                 "jdkVersion": "25", "vmName": "Test VM", "vmVersion": "25+1",
+                 "measurementIterations": 5, "measurementTime": "%s",
+                 "params": {%s},
+                 "primaryMetric": {"score": %s, "scoreError": %s, "scoreUnit": "%s"},
+                 "secondaryMetrics": %s}""", benchmark, mode, measurementTime, params, score, error, unit, secondary);
+    }
+}
