@@ -110,10 +110,11 @@ final class TelemetryCollector implements MultiCollector {
         try {
             sample = sampler.sample();
         } catch (MsrSafeException | RuntimeException e) {
-            if (!e.getMessage().equals(lastError)) {
-                err.println("msrsafe: scrape failed: " + e.getMessage());
+            String reason = String.valueOf(e.getMessage());
+            if (!reason.equals(lastError)) {
+                err.println("msrsafe: scrape failed: " + reason);
                 err.flush();
-                lastError = e.getMessage();
+                lastError = reason;
             }
             return MetricSnapshots.of(gauge(UP, null, "1 if the last scrape read every register, else 0.",
                     List.of(point(Labels.EMPTY, 0))));

@@ -726,7 +726,7 @@ public final class Sampler implements AutoCloseable {
          */
         public Sampler open() throws MsrSafeException {
             CpuIdentity identity = msr.driver() == Driver.SIMULATED ? null : cpuIdentity();
-            Vendor chosenVendor = vendor != null ? vendor : identity == null ? Vendor.INTEL : vendorOf(identity);
+            Vendor chosenVendor = vendor != null ? vendor : Vendor.detect(msr);
             if (!dramUnitChosen && identity != null) {
                 OptionalDouble fixed = RaplUnits.dramJoulesPerUnit(identity);
                 if (fixed.isPresent()) {
@@ -765,15 +765,7 @@ public final class Sampler implements AutoCloseable {
             try {
                 return CpuIdentity.current();
             } catch (IOException | RuntimeException e) {
-                return null; // no /proc/cpuinfo: Intel's layout, the common case for msr_safe
-            }
-        }
-
-        private static Vendor vendorOf(CpuIdentity identity) {
-            try {
-                return Vendor.of(identity);
-            } catch (IllegalArgumentException e) {
-                return Vendor.INTEL;
+                return null; // no /proc/cpuinfo: no fixed DRAM unit is known
             }
         }
     }

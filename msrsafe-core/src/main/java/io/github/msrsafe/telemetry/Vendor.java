@@ -1,6 +1,9 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.Driver;
+import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.registers.CpuIdentity;
+import java.io.IOException;
 
 /**
  * Whose register layout the telemetry reads: Intel's RAPL and thermal MSRs, or AMD's
@@ -24,5 +27,21 @@ public enum Vendor {
             default -> throw new IllegalArgumentException("no telemetry registers are known for CPU vendor '"
                     + cpu.vendor() + "' (known: " + CpuIdentity.INTEL + ", " + CpuIdentity.AMD + ")");
         };
+    }
+
+    /**
+     * The vendor whose registers {@code msr} reaches: Intel for a simulated device (its
+     * registers are Intel's), else the vendor of /proc/cpuinfo, Intel when that is unreadable
+     * or names another vendor.
+     */
+    public static Vendor detect(MsrSafe msr) {
+        if (msr.driver() == Driver.SIMULATED) {
+            return INTEL;
+        }
+        try {
+            return of(CpuIdentity.current());
+        } catch (IOException | RuntimeException e) {
+            return INTEL;
+        }
     }
 }

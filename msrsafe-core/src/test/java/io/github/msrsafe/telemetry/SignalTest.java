@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.SimulatedDevice;
+import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
 import java.util.List;
 import java.util.Optional;
@@ -56,5 +59,17 @@ class SignalTest {
         assertEquals(Optional.of(Signal.PACKAGE_WATTS), Signal.byName(" PkgWatt "));
         assertEquals(Optional.of(Signal.PACKAGE_WATTS), Signal.byName("package_watts"));
         assertEquals(Optional.empty(), Signal.byName("GFXWatt"));
+    }
+
+    @Test
+    void vendorsFromCpuIdentityAndDevices() throws Exception {
+        assertEquals(Vendor.AMD, Vendor.of(new CpuIdentity(CpuIdentity.AMD, 0x19, 0x11)));
+        assertEquals(Vendor.INTEL, Vendor.of(new CpuIdentity(CpuIdentity.INTEL, 6, 0x8F)));
+        CpuIdentity hygon = new CpuIdentity("HygonGenuine", 0x18, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Vendor.of(hygon));
+        assertTrue(e.getMessage().contains("HygonGenuine"), e.getMessage());
+        try (MsrSafe msr = SimulatedDevice.standard(1).open()) {
+            assertEquals(Vendor.INTEL, Vendor.detect(msr)); // the simulated registers are Intel's
+        }
     }
 }
