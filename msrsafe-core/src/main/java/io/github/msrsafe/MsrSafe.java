@@ -356,7 +356,7 @@ public final class MsrSafe implements AutoCloseable {
 
     private MsrSafeException cpuMissing(int cpu, long msr) {
         return new CpuUnavailableException(Errno.ENOENT.number(), "open", path(DeviceNode.cpu(cpu)), cpu, msr,
-                "CPU " + cpu + " does not exist or is offline (online CPUs: " + ranges(cpus) + ")");
+                "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
     }
 
     private OpenFile openNode(DeviceNode node, int flags, int cpu, long msr) throws MsrSafeException {
@@ -370,7 +370,7 @@ public final class MsrSafe implements AutoCloseable {
     private MsrSafeException openFailure(int errno, DeviceNode node, int cpu, long msr) {
         if (node.kind() == DeviceNode.Kind.CPU && (errno == Errno.ENOENT.number() || errno == Errno.ENXIO.number())) {
             return new CpuUnavailableException(errno, "open", path(node), cpu, msr,
-                    "CPU " + cpu + " does not exist or is offline (online CPUs: " + ranges(cpus) + ")");
+                    "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
         }
         return Failures.of(errno, Call.OPEN, path(node), driver(), cpu, msr);
     }
@@ -416,27 +416,5 @@ public final class MsrSafe implements AutoCloseable {
             throw new IllegalArgumentException("MSR address " + MsrSafeException.hex(msr)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it cannot be reached");
         }
-    }
-
-    /** "0-3,5,8-11" for messages. */
-    static String ranges(List<Integer> values) {
-        if (values.isEmpty()) {
-            return "none";
-        }
-        StringBuilder text = new StringBuilder();
-        int start = values.get(0);
-        int previous = start;
-        for (int i = 1; i <= values.size(); i++) {
-            int value = i < values.size() ? values.get(i) : Integer.MIN_VALUE;
-            if (value != previous + 1) {
-                text.append(text.isEmpty() ? "" : ",").append(start);
-                if (previous != start) {
-                    text.append('-').append(previous);
-                }
-                start = value;
-            }
-            previous = value;
-        }
-        return text.toString();
     }
 }
