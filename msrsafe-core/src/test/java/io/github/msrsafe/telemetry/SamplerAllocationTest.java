@@ -17,6 +17,7 @@ class SamplerAllocationTest {
 
     private static final int WARM_UP = 20_000;
     private static final int MEASURED = 5_000;
+    private static final int ROUNDS = 5;
 
     @Test
     void samplingEverySignalAllocatesNothing() throws Exception {
@@ -35,7 +36,8 @@ class SamplerAllocationTest {
                 sink[0] += sample.packageValue(Signal.PACKAGE_WATTS, 1) + sample.summaryValue(Signal.DRAM_JOULES)
                         + sample.value(Signal.PL1_SECONDS, 0) + sample.intervalSeconds();
             });
-            assertEquals(0, bytes, "bytes allocated by " + MEASURED + " samples of " + sampler.batchSize() + " reads");
+            assertEquals(0, bytes, "bytes allocated by " + MEASURED + " samples of " + sampler.batchSize()
+                    + " reads, in the best of " + ROUNDS + " rounds");
         }
     }
 
@@ -43,6 +45,14 @@ class SamplerAllocationTest {
         void run() throws Exception;
     }
 
+    /**
+     * The fewest bytes {@code action} allocated in {@link #MEASURED} runs, over up to
+     * {@link #ROUNDS} rounds after the warm-up. Steady state is what counts: on a busy machine
+     * (the full test suite on two cores) the JIT may still be compiling the sampler when the
+     * first round starts, and code C2 has not compiled yet may allocate short-lived objects that
+     * C2's escape analysis removes (one full-suite run saw 1,928 bytes in a first round of 5,000
+     * samples). An allocation per sample shows in every round.
+     */
     private static long allocatedBy(ThrowingRunnable action) throws Exception {
         Method counter = allocationCounter();
         Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
@@ -50,14 +60,18 @@ class SamplerAllocationTest {
         for (int i = 0; i < WARM_UP; i++) {
             action.run();
         }
-        counter.invoke(threads); // the first call may itself allocate
-        long before = (long) counter.invoke(threads);
-        for (int i = 0; i < MEASURED; i++) {
-            action.run();
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS && fewest > 0; round++) {
+            counter.invoke(threads); // the first call may itself allocate
+            long before = (long) counter.invoke(threads);
+            for (int i = 0; i < MEASURED; i++) {
+                action.run();
+            }
+            long after = (long) counter.invoke(threads);
+            long readingCost = (long) counter.invoke(threads) - after;
+            fewest = Math.min(fewest, Math.max(0, after - before - readingCost));
         }
-        long after = (long) counter.invoke(threads);
-        long readingCost = (long) counter.invoke(threads) - after;
-        return Math.max(0, after - before - readingCost);
+        return fewest;
     }
 
     private static Method allocationCounter() {
