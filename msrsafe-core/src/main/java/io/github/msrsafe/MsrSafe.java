@@ -4,6 +4,7 @@ import static io.github.msrsafe.internal.sys.OpenFlags.O_CLOEXEC;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDONLY;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDWR;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_WRONLY;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.github.msrsafe.Failures.Call;
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -82,14 +84,14 @@ public final class MsrSafe implements AutoCloseable {
      * @throws DeviceNotFoundException if neither driver is present, saying how to fix it
      */
     public static MsrSafe open() throws MsrSafeException {
-        return open(java.nio.file.Path.of(DEFAULT_ROOT));
+        return open(Path.of(DEFAULT_ROOT));
     }
 
     /**
      * Opens the MSR devices under another root directory laid out like /dev/cpu
      * ({@code N/msr_safe}, {@code msr_batch}, {@code msr_allowlist}, {@code msr_safe_version}).
      */
-    public static MsrSafe open(java.nio.file.Path root) throws MsrSafeException {
+    public static MsrSafe open(Path root) throws MsrSafeException {
         return over(NativeDeviceFiles.open(root));
     }
 
@@ -183,7 +185,7 @@ public final class MsrSafe implements AutoCloseable {
             MemorySegment buffer = scratch.allocate(4096);
             long count;
             while ((count = file.read(buffer, buffer.byteSize())) > 0) {
-                text.write(buffer.asSlice(0, count).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, (int) count);
+                text.write(buffer.asSlice(0, count).toArray(JAVA_BYTE), 0, (int) count);
             }
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);
@@ -400,7 +402,7 @@ public final class MsrSafe implements AutoCloseable {
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_VERSION, path(DeviceNode.VERSION), driver(), -1, -1);
             }
-            String text = new String(buffer.asSlice(0, count).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+            String text = new String(buffer.asSlice(0, count).toArray(JAVA_BYTE),
                     StandardCharsets.US_ASCII);
             try {
                 return Optional.of(ModuleVersion.parse(text));
