@@ -219,6 +219,28 @@ class SimulatedDeviceTest {
         assertTrue(twoSockets.toString().contains("8 CPUs, 7 online"), twoSockets.toString());
     }
 
+    @Test
+    void theConfigurationInTheDocsBuilds() throws MsrSafeException {
+        SimulatedDevice documented = SimulatedDevice.builder()
+                .cpus(16).packages(2).threadsPerCore(2)
+                .offline(15)
+                .registers(SimulatedDevice.standardRegisters())
+                .register(SimulatedRegister.readWrite(0x1B0, "IA32_ENERGY_PERF_BIAS", SimulatedRegister.Scope.THREAD,
+                        6, ~0xFL))
+                .allowlist("""
+                        0x00000611 0x0000000000000000 # MSR_PKG_ENERGY_STATUS
+                        0x000001B0 0x000000000000000F # IA32_ENERGY_PERF_BIAS
+                        """)
+                .clock(nanos::get)
+                .build();
+        try (MsrSafe msr = documented.open()) {
+            msr.write(14, 0x1B0, 0xFF);
+            assertEquals(0xF, msr.read(14, 0x1B0));
+            assertEquals(6, documented.peek(13, 0x1B0));
+            assertEquals(15, msr.cpus().size());
+        }
+    }
+
     private static void assertMessage(String fragment, Runnable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action::run);
         assertTrue(e.getMessage().contains(fragment), () -> "'" + e.getMessage() + "' should mention " + fragment);

@@ -4,6 +4,7 @@ import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.allowlist.AllowlistException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ final class AllowlistCommand implements Callable<Integer> {
             MsrSafeCommand root = MsrSafeCommand.of(spec);
             String source = MsrSafeCommand.inputName(file);
             byte[] text = root.readInput(file, "allowlist");
-            Allowlist allowlist = Allowlist.parse(text, source);
+            Allowlist allowlist = checked(text, source);
             long writable = allowlist.entries().stream().filter(entry -> entry.writeMask() != 0).count();
             String entries = allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries") + " (" + writable + " writable)";
             if (dryRun) {
@@ -117,6 +118,20 @@ final class AllowlistCommand implements Callable<Integer> {
                         : "installed " + entries + " from " + source + " on " + msr.root());
             }
             return ExitCode.OK.status();
+        }
+    }
+
+    /**
+     * The allowlist {@code text} holds, checked as the module will check it.
+     *
+     * @throws CliException (allowlist rejected) with the diagnosis, saying that nothing was written
+     */
+    static Allowlist checked(byte[] text, String source) {
+        try {
+            return Allowlist.parse(text, source);
+        } catch (AllowlistException e) {
+            throw new CliException(ExitCode.ALLOWLIST_REJECTED,
+                    e.getMessage() + " (msrsafe checked it first: nothing was written, the installed allowlist is unchanged)", e);
         }
     }
 

@@ -75,7 +75,7 @@ final class AllowlistSelectCommand implements Callable<Integer> {
             return ExitCode.OK.status();
         }
         byte[] text = root.readInput(file.toString(), "allowlist");
-        Allowlist allowlist = Allowlist.parse(text, file.toString());
+        Allowlist allowlist = AllowlistCommand.checked(text, file.toString());
         try (MsrSafe msr = root.open()) {
             msr.installAllowlist(text);
             long writable = allowlist.entries().stream().filter(entry -> entry.writeMask() != 0).count();

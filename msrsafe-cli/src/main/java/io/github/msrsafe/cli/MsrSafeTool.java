@@ -5,7 +5,11 @@ import io.github.msrsafe.SimulatedDevice;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,9 +108,10 @@ public final class MsrSafeTool implements ToolProvider {
         return commandLine;
     }
 
-    private static Iterable<CommandLine> allCommands(CommandLine root) {
-        java.util.List<CommandLine> all = new java.util.ArrayList<>();
-        java.util.ArrayDeque<CommandLine> pending = new java.util.ArrayDeque<>();
+    /** The root and every subcommand, breadth first. */
+    static List<CommandLine> allCommands(CommandLine root) {
+        List<CommandLine> all = new ArrayList<>();
+        ArrayDeque<CommandLine> pending = new ArrayDeque<>();
         pending.add(root);
         while (!pending.isEmpty()) {
             CommandLine command = pending.removeFirst();
@@ -119,7 +124,7 @@ public final class MsrSafeTool implements ToolProvider {
     private static Map<String, String> exitStatusHelp() {
         Map<String, String> statuses = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
-            statuses.put(String.format("%3d", code.status()), code.meaning());
+            statuses.put(String.format(Locale.ROOT, "%3d", code.status()), code.meaning());
         }
         return statuses;
     }

@@ -7,6 +7,7 @@ import io.github.msrsafe.MsrSafeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -96,7 +97,7 @@ final class ReadCommand extends DeviceCommand {
                 if (json) {
                     results.add(op.succeeded() ? result(op.cpu(), op.value(), format) : JsonOps.error(op));
                 } else if (op.succeeded()) {
-                    out().printf("%" + width + "d: %s%n", op.cpu(), format.format(op.value()));
+                    out().print(String.format(Locale.ROOT, "%" + width + "d: %s\n", op.cpu(), format.format(op.value())));
                 }
             }
             if (json) {

@@ -114,7 +114,8 @@ class DeviceRootTest {
         assertEquals(List.of("driver: msr (stock driver) at " + root, "online CPUs: 0-2 (3 CPUs)"), run("cpus").ok().lines());
         assertEquals(List.of("0: 10", "1: 20", "2: 30"), run("read", "-a", "0x10").ok().lines());
         run("write", "-p", "1", "0x10", "0x99").ok();
-        assertEquals(List.of(0x10L, 0x99L, 0x30L), List.of(fileValue(0, "msr", 0x10), fileValue(1, "msr", 0x10), fileValue(2, "msr", 0x10)));
+        run("write", "-p", "0,2", "0x10", "0x77").ok();
+        assertEquals(List.of(0x77L, 0x99L, 0x77L), List.of(fileValue(0, "msr", 0x10), fileValue(1, "msr", 0x10), fileValue(2, "msr", 0x10)));
         assertTrue(run("version").ok().lines().get(1).startsWith("driver: the stock msr driver at " + root));
     }
 

@@ -29,11 +29,8 @@ class HelpAndToolTest {
         List<String> names = new ArrayList<>();
         CommandLine root = MsrSafeTool.commandLine(new ByteArrayInputStream(new byte[0]), MsrSafeCommand::standardSimulator,
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-        List<CommandLine> pending = new ArrayList<>(List.of(root));
-        while (!pending.isEmpty()) {
-            CommandLine command = pending.remove(0);
+        for (CommandLine command : MsrSafeTool.allCommands(root)) {
             names.add(command.getCommandSpec().qualifiedName());
-            pending.addAll(command.getSubcommands().values());
         }
         return names;
     }

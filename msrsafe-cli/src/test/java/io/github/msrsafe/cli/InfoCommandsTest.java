@@ -78,15 +78,18 @@ class InfoCommandsTest {
         Cli moving = new Cli(SimulatedDevice.builder().cpus(3)
                 .registers(SimulatedDevice.standardRegisters()).allowlist(SimulatedDevice.standardAllowlist())
                 .clock(() -> ticking.addAndGet(1_000)).build());
-        Pattern line = Pattern.compile("(Serial|Batch) cycles from first write to last read: (\\d+) \\(on 3 CPUs, \\d+\\.\\d us\\)");
-        for (String text : moving.sim("latency", "-p", "0-2").ok().lines()) {
+        Pattern line = Pattern.compile("(Serial|Batch) cycles from first write to last read: (\\d+) \\(on 3 CPUs, best of 4, \\d+\\.\\d us\\)");
+        for (String text : moving.sim("latency", "-p", "0-2", "--rounds", "4").ok().lines()) {
             var match = line.matcher(text);
             assertTrue(match.matches(), text);
             long cycles = Long.parseLong(match.group(2));
             assertTrue(cycles > 0 && cycles % 2400 == 0, text);
         }
-        String json = moving.sim("latency", "--json").ok().out();
-        assertTrue(json.contains("\"cpus\": 3,\n  \"serialCycles\": "), json);
+        String json = moving.sim("latency", "--json", "-n", "1").ok().out();
+        assertTrue(json.contains("\"cpus\": 3,\n  \"rounds\": 1,\n  \"serialCycles\": "), json);
+        String once = moving.sim("latency", "-n", "1").ok().out();
+        assertTrue(Pattern.compile("\\(on 3 CPUs, \\d+\\.\\d us\\)").matcher(once).find(), "one round says no 'best of': " + once);
+        assertEquals("--rounds must be at least 1: 0", moving.sim("latency", "-n", "0").failure(ExitCode.USAGE));
     }
 
     @Test

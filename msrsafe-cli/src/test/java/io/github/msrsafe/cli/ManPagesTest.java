@@ -10,7 +10,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,15 +38,12 @@ class ManPagesTest {
         CommandLine root = MsrSafeTool.commandLine(new ByteArrayInputStream(new byte[0]), MsrSafeCommand::standardSimulator,
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         Map<String, String> pages = new TreeMap<>();
-        List<CommandLine> pending = new ArrayList<>(List.of(root));
-        while (!pending.isEmpty()) {
-            CommandLine command = pending.remove(0);
+        for (CommandLine command : MsrSafeTool.allCommands(root)) {
             StringWriter page = new StringWriter();
             try (PrintWriter writer = new PrintWriter(page)) {
                 ManPageGenerator.writeSingleManPage(writer, command.getCommandSpec());
             }
             pages.put(command.getCommandSpec().qualifiedName("-") + ".adoc", page.toString().replace("\r\n", "\n"));
-            pending.addAll(command.getSubcommands().values());
         }
         return pages;
     }

@@ -32,7 +32,7 @@ import net.jqwik.api.Tuple;
  * from the contract alone (plain maps, no code shared with the simulator).
  * Time stands still, so counters behave as stored values.
  */
-class SimBatchProperties {
+class SimReferenceModelTest {
 
     // 8 CPU ids, 2 threads per core, 4 CPUs per package.
     static final int CPUS = 8;

@@ -1,0 +1,93 @@
+package io.github.msrsafe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The small parsers and printers behind the commands. */
+class ParsingTest {
+
+    @Test
+    void numbersInEverySpelling() {
+        assertEquals(0, Numbers.parseU64("0", "value"));
+        assertEquals(255, Numbers.parseU64("0xff", "value"));
+        assertEquals(255, Numbers.parseU64("0XFF", "value"));
+        assertEquals(5, Numbers.parseU64("0b101", "value"));
+        assertEquals(1_000_000, Numbers.parseU64("1_000_000", "value"));
+        assertEquals(7, Numbers.parseU64("+7", "value"));
+        assertEquals(0xFFFF_FFFF_0000_0000L, Numbers.parseU64("0xFFFF_FFFF_0000_0000", "value"));
+        assertEquals(-1L, Numbers.parseU64("0xFFFFFFFFFFFFFFFF", "value"));
+    }
+
+    @Test
+    void malformedNumbersSayWhatIsWrong() {
+        assertEquals("value '0x' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("0x", "value")));
+        assertEquals("value '0b102' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("0b102", "value")));
+        assertEquals("value '1__0' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("1__0", "value")));
+        assertEquals("value '_1' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("_1", "value")));
+        assertEquals("value is empty", usage(() -> Numbers.parseU64(" ", "value")));
+        assertTrue(usage(() -> Numbers.parseU64("0b" + "1".repeat(65), "value")).endsWith("is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)"));
+    }
+
+    @Test
+    void cpuLists() {
+        assertEquals(List.of(0, 1, 2, 3, 8), CpuList.parse("0-3,8").cpus());
+        assertEquals(List.of(1, 2, 5), CpuList.parse(" 5, 1-2 ,2 ").cpus());
+        assertEquals("0-3,8,10-11", CpuList.format(List.of(0, 1, 2, 3, 8, 10, 11)));
+        assertEquals("none", CpuList.format(List.of()));
+        assertEquals("CPU list '1-x': 'x' is not a CPU number", usage(() -> CpuList.parse("1-x")));
+        assertEquals("CPU list '-1': '-1' is not a CPU number", usage(() -> CpuList.parse("-1")));
+        assertEquals("the CPU list is empty", usage(() -> CpuList.parse("")));
+    }
+
+    @Test
+    void bitFields() {
+        ValueFormat field = new ValueFormat(ValueFormat.Radix.HEX, 47, 40, false, false);
+        assertEquals(0x08, field.extract(0x0000_0800_0000_1800L));
+        assertEquals(-1L, new ValueFormat(ValueFormat.Radix.HEX, 63, 0, false, false).extract(-1L));
+        assertEquals("1", new ValueFormat(ValueFormat.Radix.UNSIGNED_DECIMAL, 63, 63, false, false).format(Long.MIN_VALUE));
+        assertEquals("-1", new ValueFormat(ValueFormat.Radix.SIGNED_DECIMAL, 63, 63, false, false).format(Long.MIN_VALUE));
+        assertEquals("-9223372036854775808", new ValueFormat(ValueFormat.Radix.SIGNED_DECIMAL, 63, 0, false, false).format(Long.MIN_VALUE));
+        assertEquals("0777777777777777777777", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, true, false).format(Long.MAX_VALUE));
+        assertEquals("01", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(1));
+        assertEquals("0", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(0));
+        assertEquals("bit field 'a:1': 'a' is not a bit number 0..63", usage(() -> ValueFormat.parseField("a:1")));
+        assertEquals("bit field '15' must be HIGH:LOW, e.g. 15:0", usage(() -> ValueFormat.parseField("15")));
+    }
+
+    @Test
+    void deviceChoices() {
+        assertTrue(DeviceChoice.parse("sim").simulated());
+        assertEquals(16, DeviceChoice.parse("sim:16").simulatedCpus());
+        assertEquals("./sim", DeviceChoice.parse("./sim").root().toString(), "a directory called sim is still reachable");
+        assertEquals("/dev/cpu", DeviceChoice.DEFAULT.root().toString());
+    }
+
+    @Test
+    void jsonEscapesAndNests() {
+        Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("a", "q\"\\\n\u0001");
+        document.put("b", java.util.Arrays.asList(1, true, null));
+        document.put("c", Map.of());
+        assertEquals("{\n  \"a\": \"q\\\"\\\\\\n\\u0001\",\n  \"b\": [\n    1,\n    true,\n    null\n  ],\n  \"c\": {}\n}",
+                Json.write(document));
+    }
+
+    @Test
+    void tablesAlignColumns() {
+        Table table = new Table(">#", "NAME", "NOTE");
+        table.add(1, "a", "x");
+        table.add(10, "long name", "");
+        assertEquals(" #  NAME       NOTE\n 1  a          x\n10  long name\n", table.render());
+    }
+
+    private static String usage(org.junit.jupiter.api.function.Executable parse) {
+        CliException e = assertThrows(CliException.class, parse);
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        return e.getMessage();
+    }
+}
