@@ -1,12 +1,18 @@
 /**
  * The {@code msrsafe} command: rdmsr/wrmsr-style reads and writes, batches, allowlists,
- * version and CPU listing over msr_safe, on the real device or the simulated one.
+ * version and CPU listing over msr_safe, on the real device or the simulated one, and
+ * telemetry (turbostat-like {@code stat}, a Prometheus {@code exporter}).
  * Runs as {@code java -m io.github.msrsafe.cli} or in-process as the
  * {@link java.util.spi.ToolProvider} named "msrsafe".
  */
 module io.github.msrsafe.cli {
     requires io.github.msrsafe;
     requires info.picocli;
+    // msrsafe exporter: the Prometheus Java client (automatic modules) and the JDK HTTP server it runs on.
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.exporter.httpserver;
+    requires jdk.httpserver;
 
     // picocli reads the command annotations and sets option fields reflectively.
     opens io.github.msrsafe.cli to info.picocli;

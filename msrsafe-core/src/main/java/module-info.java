@@ -9,4 +9,5 @@ module io.github.msrsafe {
     exports io.github.msrsafe.allowlist.lint;
     exports io.github.msrsafe.registers;
     exports io.github.msrsafe.save;
+    exports io.github.msrsafe.telemetry;
 }

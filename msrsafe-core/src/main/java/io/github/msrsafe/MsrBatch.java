@@ -14,6 +14,7 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
 import static io.github.msrsafe.internal.abi.MsrStructs.X86_IOC_MSR_BATCH;
 
+import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
 import java.lang.foreign.Arena;
@@ -46,7 +47,7 @@ import java.util.List;
 public final class MsrBatch implements AutoCloseable {
 
     /** The most ops one ioctl carries; larger batches are split. */
-    public static final int MAX_OPS_PER_IOCTL = io.github.msrsafe.internal.abi.MsrStructs.MAX_OPS_PER_IOCTL;
+    public static final int MAX_OPS_PER_IOCTL = MsrStructs.MAX_OPS_PER_IOCTL;
 
     private static final int INITIAL_CAPACITY = 64;
     private static final int NOT_EXECUTED = -1;

@@ -4,6 +4,7 @@ import static io.github.msrsafe.internal.sys.OpenFlags.O_CLOEXEC;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDONLY;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDWR;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_WRONLY;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.github.msrsafe.Failures.Call;
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -82,14 +84,14 @@ public final class MsrSafe implements AutoCloseable {
      * @throws DeviceNotFoundException if neither driver is present, saying how to fix it
      */
     public static MsrSafe open() throws MsrSafeException {
-        return open(java.nio.file.Path.of(DEFAULT_ROOT));
+        return open(Path.of(DEFAULT_ROOT));
     }
 
     /**
      * Opens the MSR devices under another root directory laid out like /dev/cpu
      * ({@code N/msr_safe}, {@code msr_batch}, {@code msr_allowlist}, {@code msr_safe_version}).
      */
-    public static MsrSafe open(java.nio.file.Path root) throws MsrSafeException {
+    public static MsrSafe open(Path root) throws MsrSafeException {
         return over(NativeDeviceFiles.open(root));
     }
 
@@ -183,7 +185,7 @@ public final class MsrSafe implements AutoCloseable {
             MemorySegment buffer = scratch.allocate(4096);
             long count;
             while ((count = file.read(buffer, buffer.byteSize())) > 0) {
-                text.write(buffer.asSlice(0, count).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, (int) count);
+                text.write(buffer.asSlice(0, count).toArray(JAVA_BYTE), 0, (int) count);
             }
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);
@@ -309,6 +311,11 @@ public final class MsrSafe implements AutoCloseable {
         return files.path(node);
     }
 
+    /** The device tree under this handle (SimulatedDevice.behind tells whether it is simulated). */
+    DeviceFiles deviceFiles() {
+        return files;
+    }
+
     void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this MsrSafe handle is closed");
@@ -351,7 +358,7 @@ public final class MsrSafe implements AutoCloseable {
 
     private MsrSafeException cpuMissing(int cpu, long msr) {
         return new CpuUnavailableException(Errno.ENOENT.number(), "open", path(DeviceNode.cpu(cpu)), cpu, msr,
-                "CPU " + cpu + " does not exist or is offline (online CPUs: " + ranges(cpus) + ")");
+                "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
     }
 
     private OpenFile openNode(DeviceNode node, int flags, int cpu, long msr) throws MsrSafeException {
@@ -365,7 +372,7 @@ public final class MsrSafe implements AutoCloseable {
     private MsrSafeException openFailure(int errno, DeviceNode node, int cpu, long msr) {
         if (node.kind() == DeviceNode.Kind.CPU && (errno == Errno.ENOENT.number() || errno == Errno.ENXIO.number())) {
             return new CpuUnavailableException(errno, "open", path(node), cpu, msr,
-                    "CPU " + cpu + " does not exist or is offline (online CPUs: " + ranges(cpus) + ")");
+                    "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
         }
         return Failures.of(errno, Call.OPEN, path(node), driver(), cpu, msr);
     }
@@ -395,7 +402,7 @@ public final class MsrSafe implements AutoCloseable {
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_VERSION, path(DeviceNode.VERSION), driver(), -1, -1);
             }
-            String text = new String(buffer.asSlice(0, count).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+            String text = new String(buffer.asSlice(0, count).toArray(JAVA_BYTE),
                     StandardCharsets.US_ASCII);
             try {
                 return Optional.of(ModuleVersion.parse(text));
@@ -411,27 +418,5 @@ public final class MsrSafe implements AutoCloseable {
             throw new IllegalArgumentException("MSR address " + MsrSafeException.hex(msr)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it cannot be reached");
         }
-    }
-
-    /** "0-3,5,8-11" for messages. */
-    static String ranges(List<Integer> values) {
-        if (values.isEmpty()) {
-            return "none";
-        }
-        StringBuilder text = new StringBuilder();
-        int start = values.get(0);
-        int previous = start;
-        for (int i = 1; i <= values.size(); i++) {
-            int value = i < values.size() ? values.get(i) : Integer.MIN_VALUE;
-            if (value != previous + 1) {
-                text.append(text.isEmpty() ? "" : ",").append(start);
-                if (previous != start) {
-                    text.append('-').append(previous);
-                }
-                start = value;
-            }
-            previous = value;
-        }
-        return text.toString();
     }
 }

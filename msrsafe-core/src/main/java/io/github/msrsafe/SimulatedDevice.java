@@ -239,6 +239,74 @@ public final class SimulatedDevice {
         kernel.installAllowlistText(text.getBytes(StandardCharsets.ISO_8859_1), "<allowlist>");
     }
 
+    // ---- topology and load, for telemetry (io.github.msrsafe.telemetry.CpuTopology) ----
+
+    /**
+     * The simulated device {@code msr} is a handle on, if it is one: code that is handed only a
+     * handle can still learn the device's layout ({@link #packages()}, {@link #threadsPerCore()}).
+     */
+    public static java.util.Optional<SimulatedDevice> behind(MsrSafe msr) {
+        return msr.deviceFiles() instanceof SimKernel simKernel
+                ? java.util.Optional.of(new SimulatedDevice(simKernel))
+                : java.util.Optional.empty();
+    }
+
+    /** Number of packages (sockets); each holds {@code cpuCount() / packages()} consecutive CPU ids. */
+    public int packages() {
+        return kernel.cpuCount() / kernel.cpusPerPackage();
+    }
+
+    /** Hardware threads per core; consecutive CPU ids share a core. */
+    public int threadsPerCore() {
+        return kernel.threadsPerCore();
+    }
+
+    /**
+     * The clock this device's counters follow, in nanoseconds: code measuring rates from them
+     * (a telemetry sampler) measures its intervals on it too, so that a test's clock drives both.
+     */
+    public LongSupplier clock() {
+        return kernel.clock();
+    }
+
+    /** Package power of {@link #standardRegisters(double)} with every CPU idle, in watts. */
+    public static final double IDLE_PACKAGE_WATTS = 15;
+
+    /** DRAM power of {@link #standardRegisters(double)} with every CPU idle, in watts. */
+    public static final double IDLE_DRAM_WATTS = 2;
+
+    /**
+     * {@link #standardRegisters()} on a processor that is busy a fraction {@code load} of the
+     * time: IA32_MPERF and IA32_APERF count only then (as they count only in C0), and package
+     * and DRAM power rise linearly from {@link #IDLE_PACKAGE_WATTS} and {@link #IDLE_DRAM_WATTS}
+     * to the 65 W and 5 W of full load. Load 1 gives exactly {@link #standardRegisters()}.
+     *
+     * @param load 0 (idle) to 1 (always busy)
+     * @throws IllegalArgumentException if load is outside 0..1
+     */
+    public static List<SimulatedRegister> standardRegisters(double load) {
+        if (!(load >= 0 && load <= 1)) {
+            throw new IllegalArgumentException("load " + load + " is outside 0..1");
+        }
+        double fullPackageWatts = (double) PACKAGE_ENERGY_UNITS_PER_SECOND / (1 << 14);
+        double fullDramWatts = (double) DRAM_ENERGY_UNITS_PER_SECOND / (1 << 14);
+        List<SimulatedRegister> registers = new ArrayList<>();
+        for (SimulatedRegister register : standardRegisters()) {
+            registers.add(switch ((int) register.address()) {
+                case 0xE7 -> SimulatedRegister.writableCounter(0xE7, register.name(), THREAD,
+                        Math.round(load * NOMINAL_HZ), 64);
+                case 0xE8 -> SimulatedRegister.writableCounter(0xE8, register.name(), THREAD,
+                        Math.round(load * ACTUAL_HZ), 64);
+                case 0x611 -> SimulatedRegister.counter(0x611, register.name(), PACKAGE, Math.round(
+                        (IDLE_PACKAGE_WATTS + load * (fullPackageWatts - IDLE_PACKAGE_WATTS)) * (1 << 14)), 32);
+                case 0x619 -> SimulatedRegister.counter(0x619, register.name(), PACKAGE, Math.round(
+                        (IDLE_DRAM_WATTS + load * (fullDramWatts - IDLE_DRAM_WATTS)) * (1 << 14)), 32);
+                default -> register;
+            });
+        }
+        return List.copyOf(registers);
+    }
+
     @Override
     public String toString() {
         int[] online = kernel.onlineCpus();

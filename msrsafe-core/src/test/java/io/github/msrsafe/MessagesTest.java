@@ -69,8 +69,8 @@ class MessagesTest {
 
     @Test
     void cpuRangesAreCompact() {
-        assertEquals("0-3,5,8-11", MsrSafe.ranges(List.of(0, 1, 2, 3, 5, 8, 9, 10, 11)));
-        assertEquals("7", MsrSafe.ranges(List.of(7)));
-        assertEquals("none", MsrSafe.ranges(List.of()));
+        assertEquals("0-3,5,8-11", CpuRanges.format(List.of(0, 1, 2, 3, 5, 8, 9, 10, 11)));
+        assertEquals("7", CpuRanges.format(List.of(7)));
+        assertEquals("none", CpuRanges.format(List.of()));
     }
 }

@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
             CpusCommand.class,
             LatencyCommand.class,
             CompletionCommand.class,
+            StatCommand.class,
+            ExporterCommand.class,
         })
 final class MsrSafeCommand implements Callable<Integer> {
 

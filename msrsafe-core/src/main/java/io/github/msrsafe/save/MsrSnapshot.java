@@ -1,5 +1,6 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import java.io.IOException;

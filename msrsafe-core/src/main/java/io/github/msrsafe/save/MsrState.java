@@ -1,5 +1,6 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrSafe;

@@ -1,5 +1,6 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.save.SnapshotException.Problem;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.CpuRanges;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

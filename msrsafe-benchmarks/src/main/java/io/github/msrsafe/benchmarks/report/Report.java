@@ -163,6 +163,7 @@ public final class Report {
         allocation(md);
         allowlist(md);
         cli(md);
+        others(md);
         notMeasured(md);
         return md.toString();
     }
@@ -418,6 +419,26 @@ public final class Report {
         for (JmhResult r : rows) {
             md.append("| `").append(r.params().getOrDefault("launcher", "?")).append("` | ")
                     .append(withError(r.score(), r.error())).append(" | ").append(r.samples()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** Benchmarks this report has no section of its own for, e.g. added by other parts of the project. */
+    private void others(StringBuilder md) {
+        List<String> known = List.of(READ, WRITE, FFM, ALLOWLIST, CLI);
+        List<JmhResult> rows = select(r -> !known.contains(r.benchmarkClass()));
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Other benchmarks\n\n");
+        md.append("Benchmarks of other parts of the project, as JMH reported them (see each class's javadoc for ")
+                .append("what it measures).\n\n");
+        md.append("| benchmark | parameters | score | B per op |\n|---|---|---:|---:|\n");
+        for (JmhResult r : rows) {
+            JmhResult.Metric bytes = r.secondary().get(ALLOCATION);
+            md.append("| ").append(r.benchmark()).append(" | ").append(describeParams(r)).append(" | ")
+                    .append(withError(r.score(), r.error())).append(' ').append(r.unit()).append(" | ")
+                    .append(bytes == null ? "-" : bytes(bytes.score())).append(" |\n");
         }
         md.append('\n');
     }

@@ -75,6 +75,17 @@ class ReportTest {
     }
 
     @Test
+    void benchmarksWithoutASectionOfTheirOwnStillAppear() {
+        List<JmhResult> results = new ArrayList<>(results());
+        results.addAll(JmhResult.parseAll("[" + entry("io.github.msrsafe.benchmarks.SamplerStepBenchmark.allSignals",
+                "avgt", "\"cpus\": \"256\"", 12.5, 0.5, "us/op", 0.002, "1 s") + "]"));
+        String md = report(results).markdown();
+        assertTrue(md.contains("## Other benchmarks"), md);
+        assertTrue(md.contains("| SamplerStepBenchmark.allSignals | cpus=256 | 12.5 ± 0.500 us/op | 0.00200 |"), md);
+        assertFalse(report(results()).markdown().contains("## Other benchmarks"));
+    }
+
+    @Test
     void numbersKeepThreeSignificantDigits() {
         assertEquals("1,235", Report.number(1234.56));
         assertEquals("12.3", Report.number(12.34));

@@ -2,6 +2,7 @@ package io.github.msrsafe.internal.nativeio;
 
 import io.github.msrsafe.DeviceNotFoundException;
 import io.github.msrsafe.DevicePermissionException;
+import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrSafeException;
@@ -297,28 +298,8 @@ public final class NativeDeviceFiles implements DeviceFiles {
      */
     static BitSet parseCpuList(String text) {
         BitSet cpus = new BitSet();
-        String list = text.strip();
-        if (list.isEmpty()) {
-            return cpus;
-        }
-        for (String part : list.split(",", -1)) {
-            int dash = part.indexOf('-');
-            int first = cpuListNumber(dash < 0 ? part : part.substring(0, dash), text);
-            int last = dash < 0 ? first : cpuListNumber(part.substring(dash + 1), text);
-            if (last < first) {
-                throw new IllegalArgumentException("CPU range " + part + " runs backwards in CPU list '" + list + "'");
-            }
-            cpus.set(first, last + 1);
-        }
+        CpuRanges.parse(text).forEach(cpus::set);
         return cpus;
-    }
-
-    private static int cpuListNumber(String number, String list) {
-        int cpu = cpuNumber(number);
-        if (cpu < 0) {
-            throw new IllegalArgumentException("'" + number + "' is not a CPU number in CPU list '" + list.strip() + "'");
-        }
-        return cpu;
     }
 
     /**

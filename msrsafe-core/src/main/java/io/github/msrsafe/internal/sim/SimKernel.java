@@ -187,6 +187,11 @@ public final class SimKernel implements DeviceFiles {
         return cpusPerPackage;
     }
 
+    /** The clock counters follow (telemetry measures its intervals on the same one). */
+    public LongSupplier clock() {
+        return clock;
+    }
+
     public boolean isOnline(int cpu) {
         checkCpu(cpu);
         synchronized (lock) {

@@ -1,0 +1,176 @@
+package io.github.msrsafe.telemetry;
+
+import io.github.msrsafe.Driver;
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.SimulatedDevice;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which package and core each CPU belongs to: what the {@link Sampler} needs to read a
+ * package-scope register once per package and a core-scope register once per core.
+ *
+ * {@snippet :
+ * CpuTopology topology = CpuTopology.detect(msr);   // sysfs on a real machine, the layout of a simulated one
+ * }
+ *
+ * @param cpus one placement per CPU, in ascending CPU order, each CPU once
+ */
+public record CpuTopology(List<Placement> cpus) {
+
+    /** Where the kernel describes each CPU's place: cpuN/topology/physical_package_id and core_id. */
+    public static final Path SYSFS_CPU = Path.of("/sys/devices/system/cpu");
+
+    /**
+     * Where one CPU sits.
+     *
+     * @param cpu       the CPU number (as msr_safe numbers its devices)
+     * @param packageId the physical package (socket) id
+     * @param coreId    the core id, unique within its package
+     */
+    public record Placement(int cpu, int packageId, int coreId) {
+        public Placement {
+            if (cpu < 0 || packageId < 0 || coreId < 0) {
+                throw new IllegalArgumentException("CPU, package and core ids must not be negative: CPU " + cpu
+                        + ", package " + packageId + ", core " + coreId);
+            }
+        }
+    }
+
+    public CpuTopology {
+        cpus = List.copyOf(cpus);
+        if (cpus.isEmpty()) {
+            throw new IllegalArgumentException("a topology needs at least one CPU");
+        }
+        for (int i = 1; i < cpus.size(); i++) {
+            if (cpus.get(i).cpu() <= cpus.get(i - 1).cpu()) {
+                throw new IllegalArgumentException("CPUs must be listed once each in ascending order: CPU "
+                        + cpus.get(i).cpu() + " follows CPU " + cpus.get(i - 1).cpu());
+            }
+        }
+    }
+
+    /**
+     * One package holding {@code cpus}, each CPU its own core: what to assume when nothing
+     * better is known (package-scope registers are then read on the first CPU only).
+     */
+    public static CpuTopology singlePackage(Collection<Integer> cpus) {
+        return new CpuTopology(cpus.stream().sorted().map(cpu -> new Placement(cpu, 0, cpu)).toList());
+    }
+
+    /**
+     * The layout of a simulated device, for the CPUs in {@code online}: consecutive CPU ids
+     * share a core ({@link SimulatedDevice#threadsPerCore()}) and a package.
+     */
+    public static CpuTopology of(SimulatedDevice device, Collection<Integer> online) {
+        int cpusPerPackage = device.cpuCount() / device.packages();
+        int threadsPerCore = device.threadsPerCore();
+        return new CpuTopology(online.stream().sorted()
+                .map(cpu -> new Placement(cpu, cpu / cpusPerPackage, (cpu % cpusPerPackage) / threadsPerCore))
+                .toList());
+    }
+
+    /**
+     * The topology of {@code cpus} as the kernel reports it under {@code sysfsCpu}
+     * ({@link #SYSFS_CPU}); one package if any CPU's files are missing or unreadable.
+     */
+    public static CpuTopology fromSysfs(Path sysfsCpu, Collection<Integer> cpus) {
+        List<Placement> placements = new ArrayList<>();
+        for (int cpu : cpus.stream().sorted().toList()) {
+            Path topology = sysfsCpu.resolve("cpu" + cpu).resolve("topology");
+            try {
+                placements.add(new Placement(cpu, readId(topology.resolve("physical_package_id")),
+                        readId(topology.resolve("core_id"))));
+            } catch (IOException | IllegalArgumentException e) {
+                return singlePackage(cpus);
+            }
+        }
+        return new CpuTopology(placements);
+    }
+
+    /**
+     * The topology of the CPUs {@code msr} sees: a simulated device's own layout, else what
+     * sysfs reports (one package when it reports nothing).
+     */
+    public static CpuTopology detect(MsrSafe msr) {
+        Optional<SimulatedDevice> simulated = SimulatedDevice.behind(msr);
+        if (simulated.isPresent()) {
+            return of(simulated.get(), msr.cpus());
+        }
+        if (msr.driver() == Driver.SIMULATED) {
+            return singlePackage(msr.cpus());
+        }
+        return fromSysfs(SYSFS_CPU, msr.cpus());
+    }
+
+    /** The package ids, ascending. */
+    public List<Integer> packageIds() {
+        return cpus.stream().map(Placement::packageId).distinct().sorted().toList();
+    }
+
+    /** The CPUs of package {@code packageId}, ascending (empty for an unknown package). */
+    public List<Integer> cpusOf(int packageId) {
+        return cpus.stream().filter(p -> p.packageId() == packageId).map(Placement::cpu).toList();
+    }
+
+    /** The CPU numbers, ascending. */
+    public List<Integer> cpuNumbers() {
+        return cpus.stream().map(Placement::cpu).toList();
+    }
+
+    /** The placement of {@code cpu}. */
+    public Placement placement(int cpu) {
+        return cpus.stream().filter(p -> p.cpu() == cpu).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("CPU " + cpu + " is not in this topology (CPUs " + cpuNumbers() + ")"));
+    }
+
+    /** Number of distinct cores (package, core id pairs). */
+    public int coreCount() {
+        Set<List<Integer>> cores = new HashSet<>();
+        for (Placement p : cpus) {
+            cores.add(List.of(p.packageId(), p.coreId()));
+        }
+        return cores.size();
+    }
+
+    /** The first CPU of each core, in CPU order: where a core-scope register is read. */
+    List<Placement> coreLeaders() {
+        Set<List<Integer>> seen = new HashSet<>();
+        List<Placement> leaders = new ArrayList<>();
+        for (Placement p : cpus) {
+            if (seen.add(List.of(p.packageId(), p.coreId()))) {
+                leaders.add(p);
+            }
+        }
+        return leaders;
+    }
+
+    /** The first CPU of each package, in package-id order: where a package-scope register is read. */
+    List<Placement> packageLeaders() {
+        return packageIds().stream().map(id -> cpus.stream().filter(p -> p.packageId() == id).findFirst()
+                .orElseThrow()).sorted(Comparator.comparingInt(Placement::packageId)).toList();
+    }
+
+    private static int readId(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        try {
+            int id = Integer.parseInt(text);
+            if (id < 0) {
+                throw new IllegalArgumentException(file + " holds a negative id: " + text);
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + " does not hold a number: " + Objects.toString(text), e);
+        }
+    }
+}

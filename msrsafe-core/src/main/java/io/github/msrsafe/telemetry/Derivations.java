@@ -1,0 +1,136 @@
+package io.github.msrsafe.telemetry;
+
+/**
+ * The arithmetic that turns raw register readings into physical quantities: counter
+ * deltas with wrap-around, turbostat's frequency and busy-time formulas, RAPL unit
+ * scaling and the thermal readouts. Pure functions of primitives, so that a sampler
+ * can apply them to every CPU without allocating, and a reader can check each one
+ * against a hand computation.
+ *
+ * <p>Rates take the interval in seconds; an interval that is not positive, or a zero
+ * denominator, gives {@link Double#NaN} rather than an infinity.
+ */
+public final class Derivations {
+
+    private static final double HZ_PER_MHZ = 1e6;
+
+    private Derivations() {}
+
+    /**
+     * How far a counter of {@code bitWidth} bits advanced from {@code previous} to
+     * {@code current}, counting across one wrap: {@code (current - previous) mod 2^bitWidth}.
+     * A 32-bit RAPL energy counter at 200 W and 2^-14 J units wraps in under six
+     * minutes; a 64-bit TSC never does in practice, but the same arithmetic covers it.
+     * The result is unsigned (for 64 bits, read it with {@link #unsigned(long)}).
+     *
+     * @throws IllegalArgumentException if bitWidth is outside 1..64
+     */
+    public static long counterDelta(long previous, long current, int bitWidth) {
+        if (bitWidth < 1 || bitWidth > 64) {
+            throw new IllegalArgumentException("counter width " + bitWidth + " bits is outside 1..64");
+        }
+        long mask = bitWidth == 64 ? -1L : (1L << bitWidth) - 1;
+        return (current - previous) & mask;
+    }
+
+    /** {@code value} read as an unsigned 64-bit number. */
+    public static double unsigned(long value) {
+        return value >= 0 ? value : (double) (value >>> 1) * 2.0 + (value & 1);
+    }
+
+    /**
+     * turbostat's Avg_MHz: the average frequency over the whole interval, halted time
+     * included, {@code ΔAPERF / Δt / 10^6}.
+     */
+    public static double averageMhz(long aperfDelta, double seconds) {
+        return averageMhz(unsigned(aperfDelta), 1, seconds);
+    }
+
+    /**
+     * turbostat's Busy%: the share of the interval the CPU spent in C0,
+     * {@code 100 × ΔMPERF / ΔTSC} (MPERF counts at the TSC rate, but only in C0).
+     */
+    public static double busyPercent(long mperfDelta, long tscDelta) {
+        return busyPercent(unsigned(mperfDelta), unsigned(tscDelta));
+    }
+
+    /**
+     * turbostat's Bzy_MHz: the average frequency while busy,
+     * {@code ΔTSC / Δt / 10^6 × ΔAPERF / ΔMPERF}.
+     */
+    public static double busyMhz(long tscDelta, long aperfDelta, long mperfDelta, double seconds) {
+        return busyMhz(unsigned(tscDelta), unsigned(aperfDelta), unsigned(mperfDelta), 1, seconds);
+    }
+
+    /** turbostat's TSC_MHz: the time-stamp counter's rate, {@code ΔTSC / Δt / 10^6}. */
+    public static double tscMhz(long tscDelta, double seconds) {
+        return averageMhz(unsigned(tscDelta), 1, seconds);
+    }
+
+    /** Average power over the interval: {@code ΔE × unit / Δt}, in watts. */
+    public static double watts(long energyDelta, double joulesPerUnit, double seconds) {
+        return seconds > 0 ? unsigned(energyDelta) * joulesPerUnit / seconds : Double.NaN;
+    }
+
+    // ---- the same over sums of deltas of several CPUs (a package's or the machine's average) ----
+
+    /** Mean rate in MHz of {@code cpus} counters whose deltas add up to {@code deltaSum}. */
+    static double averageMhz(double deltaSum, int cpus, double seconds) {
+        return seconds > 0 && cpus > 0 ? deltaSum / cpus / seconds / HZ_PER_MHZ : Double.NaN;
+    }
+
+    static double busyPercent(double mperfSum, double tscSum) {
+        return tscSum != 0 ? 100.0 * mperfSum / tscSum : Double.NaN;
+    }
+
+    static double busyMhz(double tscSum, double aperfSum, double mperfSum, int cpus, double seconds) {
+        return mperfSum != 0 ? averageMhz(tscSum, cpus, seconds) * (aperfSum / mperfSum) : Double.NaN;
+    }
+
+    // ---- RAPL units (MSR_RAPL_POWER_UNIT 0x606; AMD RAPL_PWR_UNIT 0xC0010299 has the same fields) ----
+
+    /** Watts per power-limit unit: {@code 1 / 2^bits[3:0]}. */
+    public static double raplPowerUnit(long raplPowerUnit) {
+        return Math.scalb(1.0, -(int) (raplPowerUnit & 0xF));
+    }
+
+    /** Joules per energy-status unit: {@code 1 / 2^bits[12:8]}. */
+    public static double raplEnergyUnit(long raplPowerUnit) {
+        return Math.scalb(1.0, -(int) ((raplPowerUnit >>> 8) & 0x1F));
+    }
+
+    /** Seconds per time unit: {@code 1 / 2^bits[19:16]}. */
+    public static double raplTimeUnit(long raplPowerUnit) {
+        return Math.scalb(1.0, -(int) ((raplPowerUnit >>> 16) & 0xF));
+    }
+
+    // ---- thermal ----
+
+    /** TjMax, the throttling temperature in °C: MSR_TEMPERATURE_TARGET bits 23:16. */
+    public static int tjMax(long temperatureTarget) {
+        return (int) ((temperatureTarget >>> 16) & 0xFF);
+    }
+
+    /**
+     * A core's temperature in °C from IA32_THERM_STATUS: TjMax minus the digital readout
+     * (bits 22:16, degrees below TjMax); NaN when the reading-valid bit 31 is clear.
+     */
+    public static double coreTemperature(long thermStatus, int tjMax) {
+        if ((thermStatus & (1L << 31)) == 0) {
+            return Double.NaN;
+        }
+        return tjMax - digitalReadout(thermStatus);
+    }
+
+    /**
+     * The package temperature in °C from IA32_PACKAGE_THERM_STATUS: TjMax minus the digital
+     * readout (bits 22:16). The package register has no valid bit.
+     */
+    public static double packageTemperature(long packageThermStatus, int tjMax) {
+        return tjMax - digitalReadout(packageThermStatus);
+    }
+
+    private static int digitalReadout(long thermStatus) {
+        return (int) ((thermStatus >>> 16) & 0x7F);
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.msrsafe.telemetry;
+
+/** The unit a {@link Signal} is measured in. */
+public enum Unit {
+    /** Megahertz, as turbostat prints frequencies. */
+    MEGAHERTZ("MHz"),
+    /** Percent, 0 to 100. */
+    PERCENT("%"),
+    /** Watts. */
+    WATTS("W"),
+    /** Joules. */
+    JOULES("J"),
+    /** Degrees Celsius. */
+    CELSIUS("°C"),
+    /** Seconds. */
+    SECONDS("s");
+
+    private final String symbol;
+
+    Unit(String symbol) {
+        this.symbol = symbol;
+    }
+
+    /** The unit's symbol, e.g. "MHz". */
+    public String symbol() {
+        return symbol;
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.msrsafe.telemetry;
+
+import io.github.msrsafe.Driver;
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.registers.CpuIdentity;
+import java.io.IOException;
+
+/**
+ * Whose register layout the telemetry reads: Intel's RAPL and thermal MSRs, or AMD's
+ * RAPL MSRs (AMD reports temperature and power limits through the SMU, not through MSRs).
+ */
+public enum Vendor {
+    /** GenuineIntel: MSR_RAPL_POWER_UNIT, MSR_PKG/DRAM_ENERGY_STATUS, thermal status, MSR_PKG_POWER_LIMIT. */
+    INTEL,
+    /** AuthenticAMD: RAPL_PWR_UNIT, PKG_ENERGY_STAT and CORE_ENERGY_STAT. */
+    AMD;
+
+    /**
+     * The vendor of {@code cpu}.
+     *
+     * @throws IllegalArgumentException for a vendor that is neither Intel nor AMD
+     */
+    public static Vendor of(CpuIdentity cpu) {
+        return switch (cpu.vendor()) {
+            case CpuIdentity.INTEL -> INTEL;
+            case CpuIdentity.AMD -> AMD;
+            default -> throw new IllegalArgumentException("no telemetry registers are known for CPU vendor '"
+                    + cpu.vendor() + "' (known: " + CpuIdentity.INTEL + ", " + CpuIdentity.AMD + ")");
+        };
+    }
+
+    /**
+     * The vendor whose registers {@code msr} reaches: Intel for a simulated device (its
+     * registers are Intel's), else the vendor of /proc/cpuinfo, Intel when that is unreadable
+     * or names another vendor.
+     */
+    public static Vendor detect(MsrSafe msr) {
+        if (msr.driver() == Driver.SIMULATED) {
+            return INTEL;
+        }
+        try {
+            return of(CpuIdentity.current());
+        } catch (IOException | RuntimeException e) {
+            return INTEL;
+        }
+    }
+}
