@@ -50,21 +50,30 @@ class AllocationTest {
         void run() throws Exception;
     }
 
+    /**
+     * The fewest bytes allocated by MEASURED runs, over up to five rounds after warm-up. A
+     * round can catch the JIT still compiling (it allocates on this thread); an allocation
+     * in the code itself shows in every round.
+     */
     private static long allocatedBy(ThrowingRunnable action) throws Exception {
         Method counter = allocationCounter();
         Object threads = threadBean();
         for (int i = 0; i < WARM_UP; i++) {
             action.run();
         }
-        // Take the reading twice: the first call of the counter may itself allocate.
-        counter.invoke(threads);
-        long before = (long) counter.invoke(threads);
-        for (int i = 0; i < MEASURED; i++) {
-            action.run();
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && fewest > 0; round++) {
+            // Take the reading twice: the first call of the counter may itself allocate.
+            counter.invoke(threads);
+            long before = (long) counter.invoke(threads);
+            for (int i = 0; i < MEASURED; i++) {
+                action.run();
+            }
+            long after = (long) counter.invoke(threads);
+            long readingCost = (long) counter.invoke(threads) - after;
+            fewest = Math.min(fewest, Math.max(0, after - before - readingCost));
         }
-        long after = (long) counter.invoke(threads);
-        long readingCost = (long) counter.invoke(threads) - after;
-        return Math.max(0, after - before - readingCost);
+        return fewest;
     }
 
     // All by reflection: this module reads only java.base, and core reflection needs no readability.

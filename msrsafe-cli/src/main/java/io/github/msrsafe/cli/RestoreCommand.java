@@ -45,11 +45,11 @@ final class RestoreCommand extends DeviceCommand {
             description = "Show what would be written, per CPU, and write nothing.")
     boolean dryRun;
 
-    @Option(names = "--no-verify",
-            description = "Do not read the written registers back. A counter that keeps counting (a PMC or fixed"
-                    + " counter perf or the NMI watchdog uses, the simulated MPERF) never reads back what was"
-                    + " written, so verifying it fails.")
-    boolean noVerify;
+    @Option(names = "--verify",
+            description = "Read the written registers back and report any that do not hold the saved bits"
+                    + " (msrsave does not check). A counter that keeps counting (a PMC or fixed counter perf or"
+                    + " the NMI watchdog uses, APERF/MPERF) never reads back what was written, so it is reported.")
+    boolean verify;
 
     @Parameters(paramLabel = "FILE", description = "The saved state.")
     String file;
@@ -59,7 +59,7 @@ final class RestoreCommand extends DeviceCommand {
         SnapshotFormat fileFormat = parseFormat(format);
         Path path = SaveCommand.path(file);
         RestoreOptions options = RestoreOptions.defaults().withFormat(fileFormat).withDryRun(dryRun)
-                .withVerify(!noVerify);
+                .withVerify(verify);
         RestoreReport report;
         try {
             report = MsrState.restore(msr, path, options);
@@ -77,12 +77,16 @@ final class RestoreCommand extends DeviceCommand {
             report.msrsaveLines().forEach(out()::println);
         }
         for (RestoreReport.NotRestored skipped : report.notRestored()) {
-            boolean failure = skipped.reason() != RestoreReport.Reason.SAVED_READ_FAILED;
-            warn((failure ? "not restored: " : "skipped: ") + skipped.describe());
+            String label = switch (skipped.reason()) {
+                case SAVED_READ_FAILED -> "skipped: ";
+                case VERIFY_FAILED -> "not confirmed: ";
+                default -> "not restored: ";
+            };
+            warn(label + skipped.describe());
         }
         if (!report.complete()) {
             int failures = report.failures().size();
-            warn(failures + (failures == 1 ? " register was" : " registers were") + " not restored"
+            warn(failures + (failures == 1 ? " register was" : " registers were") + " not restored or not confirmed"
                     + (dryRun ? " (dry run: nothing was written)" : ""));
             return ExitCode.OPS_FAILED;
         }

@@ -265,11 +265,12 @@ public final class MsrState {
             }
         }
 
-        // 4. Read back what was written, in one batch.
+        // 4. Read back what was written, in one batch. A register that reads back otherwise was
+        // still written: it stays in the restored list (msrsave's lines show every write) and
+        // is reported besides.
         if (verify && !restored.isEmpty()) {
             BatchRunner.Results check = BatchRunner.run(msr, reads(restoredSlots.stream().mapToInt(Integer::intValue).toArray(),
                     cpus, entries));
-            List<Restored> verified = new ArrayList<>(restored.size());
             for (int op = 0; op < restored.size(); op++) {
                 Restored r = restored.get(op);
                 int slot = restoredSlots.get(op);
@@ -278,14 +279,12 @@ public final class MsrState {
                             "0x%016X was written but the register could not be read back", r.restored())));
                 } else if ((check.values()[op] & r.writeMask()) != r.saved()) {
                     notRestored.add(note(slot, cpus, entries, Reason.VERIFY_FAILED, 0, String.format(
-                            "0x%016X was written but the register reads back 0x%016X: the processor did not take"
-                                    + " the saved bits 0x%016X (mask 0x%016X)", r.restored(), check.values()[op],
+                            "0x%016X was written but the register reads back 0x%016X, not the saved bits 0x%016X"
+                                    + " (mask 0x%016X): a counter that keeps counting, or a processor that refused"
+                                    + " the bits", r.restored(), check.values()[op],
                             r.saved(), r.writeMask())));
-                } else {
-                    verified.add(r);
                 }
             }
-            restored = verified;
         }
         return report(file, format, false, restored, notRestored, unchanged, ageChecked);
     }
