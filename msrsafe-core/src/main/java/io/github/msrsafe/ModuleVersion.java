@@ -4,6 +4,13 @@ package io.github.msrsafe;
  * The version of the loaded msr_safe module, as /dev/cpu/msr_safe_version
  * reports it (e.g. {@code 1.8.0}).
  *
+ * {@snippet lang=java :
+ * ModuleVersion version = msr.moduleVersion().orElseThrow(); // empty: stock msr driver, or msr_safe before 1.6
+ * if (!version.isCompatible()) {
+ *     System.err.println("msr_safe " + version + " is not supported; this library follows " + ModuleVersion.SUPPORTED);
+ * }
+ * }
+ *
  * @param major major version, 0..65535
  * @param minor minor version, 0..255
  * @param patch patch level, 0..255
