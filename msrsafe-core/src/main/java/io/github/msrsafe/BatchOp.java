@@ -16,17 +16,17 @@ import java.util.Optional;
  */
 public record BatchOp(int index, int cpu, long msr, boolean read, long value, long writeMask, int errno, boolean ran) {
 
-    /** True when the op ran without error. */
+    /** {@return true when the op ran without error} */
     public boolean succeeded() {
         return ran && errno == 0;
     }
 
-    /** The op's error as a constant, if it has one. */
+    /** {@return the op's error as a constant, if it has one} */
     public Optional<Errno> error() {
         return Errno.of(errno);
     }
 
-    /** The error in plain words, or "ok". */
+    /** {@return the error in plain words, "ok", or why the op did not run} */
     public String describe() {
         return errno == 0 ? (ran ? "ok" : "not run: another op of the batch was rejected")
                 : Errno.name(errno) + ": " + Failures.batchOpReason(errno, cpu, msr, read);

@@ -1,6 +1,16 @@
 package io.github.msrsafe;
 
-/** What {@link MsrBatch#execute()} achieved as a whole; per-op detail is on the batch. */
+/**
+ * What {@link MsrBatch#execute()} achieved as a whole; per-op detail is on the batch.
+ *
+ * {@snippet lang=java :
+ * switch (batch.execute()) {
+ *     case SUCCEEDED -> use(batch);
+ *     case OPS_FAILED -> batch.failures().forEach(op -> log(op.describe()));   // the others took effect
+ *     case REJECTED -> throw new IllegalStateException(batch.failures().toString()); // nothing ran
+ * }
+ * }
+ */
 public enum BatchOutcome {
     /** Every op ran and none failed. */
     SUCCEEDED,

@@ -4,6 +4,13 @@ package io.github.msrsafe;
  * The version of the loaded msr_safe module, as /dev/cpu/msr_safe_version
  * reports it (e.g. {@code 1.8.0}).
  *
+ * {@snippet lang=java :
+ * ModuleVersion version = msr.moduleVersion().orElseThrow(); // empty: stock msr driver, or msr_safe before 1.6
+ * if (!version.isCompatible()) {
+ *     System.err.println("msr_safe " + version + " is not supported; this library follows " + ModuleVersion.SUPPORTED);
+ * }
+ * }
+ *
  * @param major major version, 0..65535
  * @param minor minor version, 0..255
  * @param patch patch level, 0..255
@@ -13,6 +20,11 @@ public record ModuleVersion(int major, int minor, int patch) implements Comparab
     /** The module version this library was written against and tested to the contract of. */
     public static final ModuleVersion SUPPORTED = new ModuleVersion(1, 8, 0);
 
+    /**
+     * Checks that the version fits the module's u32 encoding.
+     *
+     * @throws IllegalArgumentException if a part is out of range
+     */
     public ModuleVersion {
         if (major < 0 || major > 0xFFFF || minor < 0 || minor > 0xFF || patch < 0 || patch > 0xFF) {
             throw new IllegalArgumentException("version " + major + "." + minor + "." + patch
@@ -24,6 +36,8 @@ public record ModuleVersion(int major, int minor, int patch) implements Comparab
      * Parses the text of /dev/cpu/msr_safe_version: {@code MAJOR.MINOR.PATCH}, optionally
      * followed by a NUL byte or whitespace.
      *
+     * @param text the file's content
+     * @return the version
      * @throws IllegalArgumentException if the text is not such a version
      */
     public static ModuleVersion parse(String text) {
@@ -40,7 +54,7 @@ public record ModuleVersion(int major, int minor, int patch) implements Comparab
         }
     }
 
-    /** The u32 the batch ioctl's version field carries: {@code (major << 16) | (minor << 8) | patch}. */
+    /** {@return the u32 the batch ioctl's version field carries: {@code (major << 16) | (minor << 8) | patch}} */
     public int u32() {
         return (major << 16) | (minor << 8) | patch;
     }
@@ -48,6 +62,8 @@ public record ModuleVersion(int major, int minor, int patch) implements Comparab
     /**
      * Whether this library can talk to the module: the batch ABI is unchanged through
      * the 1.x series; 2.0 announces a version check and may change more.
+     *
+     * @return true for 1.6 up to, not including, 2.0
      */
     public boolean isCompatible() {
         return major == SUPPORTED.major && compareTo(new ModuleVersion(1, 6, 0)) >= 0;

@@ -71,6 +71,8 @@ public final class MsrBatch implements AutoCloseable {
     /**
      * Adds a read of {@code msr} on {@code cpu}.
      *
+     * @param cpu the CPU, 0..65535
+     * @param msr the MSR address, 0..2^32-1
      * @return the op's index
      * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
@@ -82,13 +84,23 @@ public final class MsrBatch implements AutoCloseable {
      * Adds a write of {@code value} to {@code msr} on {@code cpu}; the module writes only the
      * bits of the allowlist's write mask.
      *
+     * @param cpu   the CPU, 0..65535
+     * @param msr   the MSR address, 0..2^32-1
+     * @param value the value to write
      * @return the op's index
+     * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
     public int addWrite(int cpu, long msr, long value) {
         return add(cpu, msr, false, value);
     }
 
-    /** Changes the value a write op will write the next time the batch runs. */
+    /**
+     * Changes the value a write op will write the next time the batch runs.
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @param value the new value
+     * @throws IllegalArgumentException if op {@code index} is a read
+     */
     public void setWriteValue(int index, long value) {
         checkIndex(index);
         if (isRead(index)) {
@@ -97,7 +109,7 @@ public final class MsrBatch implements AutoCloseable {
         OP_MSRDATA.set(ops, 0L, (long) index, value);
     }
 
-    /** Number of ops. */
+    /** {@return the number of ops} */
     public int size() {
         return size;
     }
@@ -173,61 +185,102 @@ public final class MsrBatch implements AutoCloseable {
         return anyRejected ? BatchOutcome.REJECTED : anyFailed ? BatchOutcome.OPS_FAILED : BatchOutcome.SUCCEEDED;
     }
 
-    /** The CPU of op {@code index}. */
+    /**
+     * {@return the CPU of op {@code index}}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     */
     public int cpu(int index) {
         checkIndex(index);
         return Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, (long) index));
     }
 
-    /** The MSR address of op {@code index}. */
+    /**
+     * {@return the MSR address of op {@code index}}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     */
     public long msr(int index) {
         checkIndex(index);
         return Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, (long) index));
     }
 
-    /** Whether op {@code index} is a read. */
+    /**
+     * {@return whether op {@code index} is a read}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     */
     public boolean isRead(int index) {
         checkIndex(index);
         return (short) OP_ISRDMSR.get(ops, 0L, (long) index) != 0;
     }
 
-    /** The value read by op {@code index} (after execute), or the value a write op writes. */
+    /**
+     * {@return the value read by op {@code index} (after execute), or the value a write op writes}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     */
     public long value(int index) {
         checkIndex(index);
         return (long) OP_MSRDATA.get(ops, 0L, (long) index);
     }
 
-    /** The write mask the module reported for op {@code index} in the last execute. */
+    /**
+     * {@return the write mask the module reported for op {@code index} in the last execute}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @throws IllegalStateException if the op has not been executed since it was added
+     */
     public long writeMask(int index) {
         checkExecuted(index);
         return (long) OP_WMASK.get(ops, 0L, (long) index);
     }
 
-    /** 0, or the positive errno op {@code index} failed with in the last execute. */
+    /**
+     * {@return 0, or the positive errno op {@code index} failed with in the last execute}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @throws IllegalStateException if the op has not been executed since it was added
+     */
     public int errno(int index) {
         checkExecuted(index);
         return -(int) OP_ERR.get(ops, 0L, (long) index);
     }
 
-    /** Whether op {@code index} was executed in the last execute (false if its ioctl was rejected). */
+    /**
+     * {@return whether op {@code index} was executed in the last execute (false if its ioctl was rejected)}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @throws IllegalStateException if the op has not been executed since it was added
+     */
     public boolean ran(int index) {
         checkExecuted(index);
         return !rejectedSlices[index / MAX_OPS_PER_IOCTL];
     }
 
-    /** Whether op {@code index} ran without error in the last execute. */
+    /**
+     * {@return whether op {@code index} ran without error in the last execute}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @throws IllegalStateException if the op has not been executed since it was added
+     */
     public boolean succeeded(int index) {
         return ran(index) && errno(index) == 0;
     }
 
-    /** A copy of op {@code index} with its results. */
+    /**
+     * {@return a copy of op {@code index} with its results}
+     *
+     * @param index the op's index, from {@link #addRead} or {@link #addWrite}
+     * @throws IllegalStateException if the op has not been executed since it was added
+     */
     public BatchOp op(int index) {
         checkExecuted(index);
         return new BatchOp(index, cpu(index), msr(index), isRead(index), value(index), writeMask(index),
                 errno(index), ran(index));
     }
 
-    /** Copies of the ops that failed or did not run in the last execute, in order. */
+    /** {@return copies of the ops that failed or did not run in the last execute, in order} */
     public List<BatchOp> failures() {
         List<BatchOp> failed = new ArrayList<>();
         for (int i = 0; i < executedSize; i++) {
@@ -241,6 +294,9 @@ public final class MsrBatch implements AutoCloseable {
     /**
      * Throws if any op of the last execute failed: the exception describes the first op
      * that failed and counts the others.
+     *
+     * @throws MsrSafeException      for the first failed op, of the subclass its errno calls for
+     * @throws IllegalStateException if the batch has not been executed
      */
     public void throwIfFailed() throws MsrSafeException {
         if (executedSize == NOT_EXECUTED) {

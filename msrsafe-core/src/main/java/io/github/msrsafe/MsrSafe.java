@@ -81,7 +81,9 @@ public final class MsrSafe implements AutoCloseable {
      * Opens the MSR devices under /dev/cpu: msr_safe if it is loaded, else the stock msr
      * driver.
      *
+     * @return a handle on the devices; close it to close them
      * @throws DeviceNotFoundException if neither driver is present, saying how to fix it
+     * @throws MsrSafeException        if the devices cannot be opened or the version file read
      */
     public static MsrSafe open() throws MsrSafeException {
         return open(Path.of(DEFAULT_ROOT));
@@ -90,6 +92,11 @@ public final class MsrSafe implements AutoCloseable {
     /**
      * Opens the MSR devices under another root directory laid out like /dev/cpu
      * ({@code N/msr_safe}, {@code msr_batch}, {@code msr_allowlist}, {@code msr_safe_version}).
+     *
+     * @param root the directory to use instead of /dev/cpu
+     * @return a handle on the devices; close it to close them
+     * @throws DeviceNotFoundException if neither driver's files are under {@code root}
+     * @throws MsrSafeException        if the devices cannot be opened or the version file read
      */
     public static MsrSafe open(Path root) throws MsrSafeException {
         return over(NativeDeviceFiles.open(root));
@@ -105,24 +112,24 @@ public final class MsrSafe implements AutoCloseable {
         }
     }
 
-    /** Which driver this handle talks to. */
+    /** {@return which driver this handle talks to} */
     public Driver driver() {
         return files.driver();
     }
 
-    /** The device root, e.g. "/dev/cpu". */
+    /** {@return the device root, e.g. "/dev/cpu"} */
     public String root() {
         return files.root();
     }
 
-    /** The CPUs that were online when the handle was opened, ascending. */
+    /** {@return the CPUs that were online when the handle was opened, ascending} */
     public List<Integer> cpus() {
         return cpus;
     }
 
     /**
-     * The loaded module's version from msr_safe_version; empty for the stock msr driver and
-     * for msr_safe before 1.6, which had no version file.
+     * {@return the loaded module's version from msr_safe_version; empty for the stock msr driver and
+     * for msr_safe before 1.6, which had no version file}
      */
     public Optional<ModuleVersion> moduleVersion() {
         return moduleVersion;
@@ -131,10 +138,14 @@ public final class MsrSafe implements AutoCloseable {
     /**
      * Reads MSR {@code msr} on CPU {@code cpu} through /dev/cpu/CPU/msr_safe.
      *
+     * @param cpu the CPU
+     * @param msr the MSR address, 0..2^32-1
+     * @return the register's value
      * @throws IllegalArgumentException if cpu is negative or msr is outside 0..2^32-1
      * @throws MsrNotAllowedException   if the allowlist does not list the MSR
      * @throws CpuUnavailableException  if the CPU does not exist or is offline
      * @throws MsrFaultException        if this processor does not implement the MSR
+     * @throws MsrSafeException         for any other failure of the device, explained
      */
     public long read(int cpu, long msr) throws MsrSafeException {
         checkMsr(msr);
@@ -152,8 +163,15 @@ public final class MsrSafe implements AutoCloseable {
      * the bits of the allowlist's write mask and keeps the others:
      * {@code new = (value & mask) | (old & ~mask)}.
      *
-     * @throws MsrNotAllowedException if the MSR is not listed or its write mask is 0
-     * @throws MsrFaultException      if the processor refuses the value
+     * @param cpu   the CPU
+     * @param msr   the MSR address, 0..2^32-1
+     * @param value the value to write
+     * @throws IllegalArgumentException if cpu is negative or msr is outside 0..2^32-1
+     * @throws MsrNotAllowedException   if the MSR is not listed or its write mask is 0
+     * @throws CpuUnavailableException  if the CPU does not exist or is offline
+     * @throws MsrFaultException        if the processor refuses the value
+     * @throws MsrSafeException         for any other failure of the device, explained (EBADF:
+     *                                  this user may only read the device)
      */
     public void write(int cpu, long msr, long value) throws MsrSafeException {
         checkMsr(msr);
@@ -166,7 +184,7 @@ public final class MsrSafe implements AutoCloseable {
         }
     }
 
-    /** A new, empty batch on this handle. Close it (or this handle) to free its memory. */
+    /** {@return a new, empty batch on this handle; close it (or this handle) to free its memory} */
     public MsrBatch newBatch() {
         ensureOpen();
         return new MsrBatch(this);
@@ -175,6 +193,10 @@ public final class MsrSafe implements AutoCloseable {
     /**
      * Reads the installed allowlist from /dev/cpu/msr_allowlist (needs the msr-admin group
      * on a real system).
+     *
+     * @return the installed entries, in install order; {@link Allowlist#EMPTY} if none
+     * @throws DevicePermissionException if this user may not read the allowlist
+     * @throws MsrSafeException          for any other failure, explained
      */
     public Allowlist allowlist() throws MsrSafeException {
         ensureOpen();
@@ -201,6 +223,10 @@ public final class MsrSafe implements AutoCloseable {
     /**
      * Installs {@code allowlist} with one write, replacing the installed one (the module
      * cannot append). An empty allowlist clears it.
+     *
+     * @param allowlist the entries to install
+     * @throws DevicePermissionException if this user may not write the allowlist (msr-admin group)
+     * @throws MsrSafeException          if the module refuses it, explained
      */
     public void installAllowlist(Allowlist allowlist) throws MsrSafeException {
         if (allowlist.entries().isEmpty()) {
@@ -215,14 +241,22 @@ public final class MsrSafe implements AutoCloseable {
      * after checking it in Java first so that a mistake is reported with its line, column
      * and token instead of a bare errno (and a duplicate never empties the live list).
      *
-     * @throws AllowlistException if the module would reject the text
+     * @param text the allowlist file's bytes
+     * @throws AllowlistException        if the module would reject the text; nothing is written
+     * @throws DevicePermissionException if this user may not write the allowlist (msr-admin group)
+     * @throws MsrSafeException          for any other failure, explained
      */
     public void installAllowlist(byte[] text) throws MsrSafeException {
         Allowlist.parse(text);
         writeAllowlist(text);
     }
 
-    /** Empties the allowlist, as {@code echo > /dev/cpu/msr_allowlist} does. */
+    /**
+     * Empties the allowlist, as {@code echo > /dev/cpu/msr_allowlist} does.
+     *
+     * @throws DevicePermissionException if this user may not write the allowlist (msr-admin group)
+     * @throws MsrSafeException          for any other failure, explained
+     */
     public void clearAllowlist() throws MsrSafeException {
         writeAllowlist(new byte[] {'\n'});
     }

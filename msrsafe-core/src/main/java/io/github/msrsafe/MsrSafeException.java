@@ -23,14 +23,22 @@ import java.util.OptionalLong;
 public class MsrSafeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The positive errno, or 0. */
     private final int errno;
+    /** The call that failed. */
     private final String operation;
+    /** The device path. */
     private final String device;
+    /** The CPU, or -1. */
     private final int cpu;
+    /** The MSR address, or -1. */
     private final long msr;
+    /** The explanation in plain words. */
     private final String reason;
 
     /**
+     * Creates an exception whose message is composed from these fields (see the class comment).
+     *
      * @param errno     the positive errno, or 0 when the failure has none
      * @param operation the call, e.g. "pread" or "ioctl(X86_IOC_MSR_BATCH)"
      * @param device    the device path, e.g. "/dev/cpu/3/msr_safe"
@@ -48,37 +56,37 @@ public class MsrSafeException extends IOException {
         this.reason = reason;
     }
 
-    /** The positive errno number, or 0 if this failure did not come with one. */
+    /** {@return the positive errno number, or 0 if this failure did not come with one} */
     public int errno() {
         return errno;
     }
 
-    /** The errno as a constant, if there is one this library names. */
+    /** {@return the errno as a constant, if there is one this library names} */
     public Optional<Errno> error() {
         return Errno.of(errno);
     }
 
-    /** The call that failed, e.g. "pread". */
+    /** {@return the call that failed, e.g. "pread"} */
     public String operation() {
         return operation;
     }
 
-    /** The device file, e.g. "/dev/cpu/3/msr_safe". */
+    /** {@return the device file, e.g. "/dev/cpu/3/msr_safe"} */
     public String device() {
         return device;
     }
 
-    /** The CPU the call addressed, if one. */
+    /** {@return the CPU the call addressed, if one} */
     public OptionalInt cpu() {
         return cpu < 0 ? OptionalInt.empty() : OptionalInt.of(cpu);
     }
 
-    /** The MSR the call addressed, if one. */
+    /** {@return the MSR the call addressed, if one} */
     public OptionalLong msr() {
         return msr < 0 ? OptionalLong.empty() : OptionalLong.of(msr);
     }
 
-    /** The plain-words explanation, without the call and device. */
+    /** {@return the plain-words explanation, without the call and device} */
     public String reason() {
         return reason;
     }

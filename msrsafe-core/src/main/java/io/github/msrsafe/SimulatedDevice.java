@@ -69,17 +69,25 @@ public final class SimulatedDevice {
         this.kernel = kernel;
     }
 
-    /** A builder for a device of your own; see {@link Builder}. */
+    /** {@return a builder for a device of your own; see {@link Builder}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A 4-CPU, one-package device with {@link #standardRegisters()} and {@link #standardAllowlist()}, on the system clock. */
+    /**
+     * {@return a 4-CPU, one-package device with {@link #standardRegisters()} and
+     * {@link #standardAllowlist()}, on the system clock}
+     */
     public static SimulatedDevice standard() {
         return standard(4);
     }
 
-    /** Like {@link #standard()} with {@code cpus} CPUs, one thread per core, one package. */
+    /**
+     * {@return a device like {@link #standard()} with {@code cpus} CPUs, one thread per core, one package}
+     *
+     * @param cpus the number of CPUs, 1 to 65536
+     * @throws IllegalArgumentException if cpus is outside 1..65536
+     */
     public static SimulatedDevice standard(int cpus) {
         return builder().cpus(cpus).registers(standardRegisters()).allowlist(standardAllowlist()).build();
     }
@@ -106,6 +114,8 @@ public final class SimulatedDevice {
      * <tr><td>0x619</td><td>MSR_DRAM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 5 W</td></tr>
      * </table>
      * IA32_PERF_STATUS does not follow writes to IA32_PERF_CTL, and no counter changes speed.
+     *
+     * @return the registers, in address order
      */
     public static List<SimulatedRegister> standardRegisters() {
         return List.of(
@@ -141,6 +151,8 @@ public final class SimulatedDevice {
      * The allowlist of {@link #standard()}: every standard register readable; IA32_MPERF and
      * IA32_APERF writable in full, IA32_PERF_CTL in bits 15:0, MSR_PKG_POWER_LIMIT in both
      * limits (not the lock bit); the rest read-only.
+     *
+     * @return the entries, in address order
      */
     public static List<AllowlistEntry> standardAllowlist() {
         List<AllowlistEntry> entries = new ArrayList<>();
@@ -157,19 +169,26 @@ public final class SimulatedDevice {
     }
 
     /**
-     * A new handle on this device, as {@link MsrSafe#open()} gives on a real machine; it sees the
-     * CPUs online now.
+     * {@return a new handle on this device, as {@link MsrSafe#open()} gives on a real machine; it sees the
+     * CPUs online now}
+     *
+     * @throws MsrSafeException declared as {@link MsrSafe#open()} declares it; the simulated
+     *                          device has no failure that would throw it here
      */
     public MsrSafe open() throws MsrSafeException {
         return MsrSafe.over(kernel);
     }
 
-    /** Number of CPU ids, online or not (CPUs are numbered 0 to cpuCount()-1). */
+    /** {@return the number of CPU ids, online or not (CPUs are numbered 0 to cpuCount()-1)} */
     public int cpuCount() {
         return kernel.cpuCount();
     }
 
-    /** Whether {@code cpu} is online. */
+    /**
+     * {@return whether {@code cpu} is online}
+     *
+     * @param cpu the CPU id
+     */
     public boolean isOnline(int cpu) {
         return kernel.isOnline(cpu);
     }
@@ -178,14 +197,19 @@ public final class SimulatedDevice {
      * Takes {@code cpu} offline or brings it back. Offline, its device node is gone (open:
      * ENOENT), descriptors already open answer ENXIO and batch ops naming it fail validation
      * with ENXIO. Its registers keep their values.
+     *
+     * @param cpu    the CPU id
+     * @param online true to bring it online, false to take it offline
      */
     public void setOnline(int cpu, boolean online) {
         kernel.setOnline(cpu, online);
     }
 
     /**
-     * The value of {@code msr} on {@code cpu} now, bypassing the allowlist and the online state.
+     * {@return the value of {@code msr} on {@code cpu} now, bypassing the allowlist and the online state}
      *
+     * @param cpu the CPU id
+     * @param msr the register's address
      * @throws IllegalArgumentException if the CPU does not exist or the processor has no such register
      */
     public long peek(int cpu, long msr) {
@@ -198,18 +222,21 @@ public final class SimulatedDevice {
      * temperature, an energy count just below the wrap). Registers of core or package scope change
      * for every CPU that shares them. A counter continues counting from {@code value}.
      *
+     * @param cpu   the CPU id
+     * @param msr   the register's address
+     * @param value the new value
      * @throws IllegalArgumentException if the CPU or register does not exist, or value does not fit a counter
      */
     public void poke(int cpu, long msr, long value) {
         kernel.poke(cpu, msr, value);
     }
 
-    /** The registers the simulated processor implements, in address order. */
+    /** {@return the registers the simulated processor implements, in address order} */
     public List<SimulatedRegister> registers() {
         return kernel.registers();
     }
 
-    /** The installed allowlist's entries, in install order. */
+    /** {@return the installed allowlist's entries, in install order} */
     public List<AllowlistEntry> allowlist() {
         return kernel.allowlist().entries();
     }
@@ -217,13 +244,19 @@ public final class SimulatedDevice {
     /**
      * Replaces the allowlist with these entries (an empty list clears it).
      *
+     * @param entries the new allowlist
      * @throws IllegalArgumentException if an address repeats
      */
     public void installAllowlist(List<AllowlistEntry> entries) {
         kernel.installAllowlist(Allowlist.of(entries));
     }
 
-    /** Replaces the allowlist with these entries. */
+    /**
+     * Replaces the allowlist with these entries (none clears it).
+     *
+     * @param entries the new allowlist
+     * @throws IllegalArgumentException if an address repeats
+     */
     public void installAllowlist(AllowlistEntry... entries) {
         installAllowlist(List.of(entries));
     }
@@ -233,6 +266,7 @@ public final class SimulatedDevice {
      * parse error the list is kept; on a repeated address it is left empty, as the module
      * leaves it.
      *
+     * @param text allowlist text, in the format of msr-safe's allowlist files
      * @throws AllowlistException the module's errno, with line, column and token
      */
     public void installAllowlist(String text) throws AllowlistException {
@@ -329,7 +363,13 @@ public final class SimulatedDevice {
 
         private Builder() {}
 
-        /** Number of CPU ids, 1 to 65536 (the batch op's cpu field is 16 bits). */
+        /**
+         * Sets the number of CPU ids, 1 to 65536 (the batch op's cpu field is 16 bits).
+         *
+         * @param count the number of CPUs
+         * @return this builder
+         * @throws IllegalArgumentException if count is outside 1..65536
+         */
         public Builder cpus(int count) {
             if (count < 1 || count > 65536) {
                 throw new IllegalArgumentException("CPU count " + count + " is outside 1..65536");
@@ -338,7 +378,13 @@ public final class SimulatedDevice {
             return this;
         }
 
-        /** CPUs that start offline; may be called more than once. */
+        /**
+         * Adds CPUs that start offline; may be called more than once.
+         *
+         * @param cpus CPU ids, each below the CPU count
+         * @return this builder
+         * @throws IllegalArgumentException if a CPU id is negative
+         */
         public Builder offline(int... cpus) {
             for (int cpu : cpus) {
                 if (cpu < 0) {
@@ -349,7 +395,13 @@ public final class SimulatedDevice {
             return this;
         }
 
-        /** Number of packages (sockets); CPUs 0..n/packages-1 are the first package, and so on. */
+        /**
+         * Sets the number of packages (sockets); CPUs 0..n/packages-1 are the first package, and so on.
+         *
+         * @param count the number of packages, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if count is below 1
+         */
         public Builder packages(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("package count must be at least 1: " + count);
@@ -358,7 +410,13 @@ public final class SimulatedDevice {
             return this;
         }
 
-        /** Hardware threads per core; consecutive CPU ids share a core. */
+        /**
+         * Sets the hardware threads per core; consecutive CPU ids share a core.
+         *
+         * @param count threads per core, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if count is below 1
+         */
         public Builder threadsPerCore(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("threads per core must be at least 1: " + count);
@@ -367,33 +425,55 @@ public final class SimulatedDevice {
             return this;
         }
 
-        /** Adds a register; each address once. */
+        /**
+         * Adds a register; each address once.
+         *
+         * @param register the register
+         * @return this builder
+         */
         public Builder register(SimulatedRegister register) {
             registers.add(Objects.requireNonNull(register, "register"));
             return this;
         }
 
-        /** Adds registers, e.g. {@link SimulatedDevice#standardRegisters()}. */
+        /**
+         * Adds registers, e.g. {@link SimulatedDevice#standardRegisters()}.
+         *
+         * @param registers the registers
+         * @return this builder
+         */
         public Builder registers(List<SimulatedRegister> registers) {
             registers.forEach(this::register);
             return this;
         }
 
-        /** The allowlist installed at start (replacing any given before). */
+        /**
+         * Sets the allowlist installed at start (replacing any given before).
+         *
+         * @param entries the allowlist's entries
+         * @return this builder
+         */
         public Builder allowlist(List<AllowlistEntry> entries) {
             this.allowlist = List.copyOf(entries);
             return this;
         }
 
-        /** The allowlist installed at start (replacing any given before). */
+        /**
+         * Sets the allowlist installed at start (replacing any given before).
+         *
+         * @param entries the allowlist's entries
+         * @return this builder
+         */
         public Builder allowlist(AllowlistEntry... entries) {
             return allowlist(List.of(entries));
         }
 
         /**
-         * The allowlist installed at start, as allowlist text (the format of msr-safe's allowlist
+         * Sets the allowlist installed at start, as allowlist text (the format of msr-safe's allowlist
          * files).
          *
+         * @param text the allowlist text
+         * @return this builder
          * @throws IllegalArgumentException if the module would reject the text; the message gives
          *                                  the line, column and errno
          */
@@ -408,6 +488,9 @@ public final class SimulatedDevice {
         /**
          * The time source counters follow, in nanoseconds (like {@link System#nanoTime()}).
          * A test passes its own to make counters deterministic.
+         *
+         * @param nanos the clock, in nanoseconds
+         * @return this builder
          */
         public Builder clock(LongSupplier nanos) {
             this.clock = Objects.requireNonNull(nanos, "nanos");
@@ -415,7 +498,7 @@ public final class SimulatedDevice {
         }
 
         /**
-         * The device.
+         * {@return the device}
          *
          * @throws IllegalArgumentException if an offline CPU does not exist, two registers share an
          *                                  address, an allowlist address repeats, or the CPUs do not

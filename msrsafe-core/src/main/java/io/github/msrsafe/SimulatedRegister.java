@@ -67,6 +67,11 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
      * @param writable whether wrmsr may set the count
      */
     public record Counter(long rateHz, int bitWidth, boolean writable) implements Behavior {
+        /**
+         * Checks the rate and width.
+         *
+         * @throws IllegalArgumentException if the rate or width is out of range
+         */
         public Counter {
             if (rateHz < 0 || rateHz > MAX_RATE_HZ) {
                 throw new IllegalArgumentException("counter rate " + rateHz + " Hz is outside 0.." + MAX_RATE_HZ);
@@ -76,12 +81,18 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
             }
         }
 
-        /** The bits the counter uses: the low {@code bitWidth} bits. */
+        /** {@return the bits the counter uses: the low {@code bitWidth} bits} */
         public long valueMask() {
             return bitWidth == 64 ? -1L : (1L << bitWidth) - 1;
         }
     }
 
+    /**
+     * Checks the register: the address fits 32 bits, the name is not blank, and the reset value
+     * fits the behaviour and the reserved bits.
+     *
+     * @throws IllegalArgumentException if a component is out of range or they contradict each other
+     */
     public SimulatedRegister {
         if (address < 0 || address > MsrSafe.MAX_MSR) {
             throw new IllegalArgumentException("register address " + MsrSafeException.hex(address)
@@ -107,36 +118,71 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
         }
     }
 
-    /** A register whose value never changes (unless a test pokes it) and which faults on any write. */
+    /**
+     * {@return a register whose value never changes (unless a test pokes it) and which faults on any write}
+     *
+     * @param address the MSR address, 0 to 0xFFFFFFFF
+     * @param name    a name for messages and listings
+     * @param scope   which CPUs share it
+     * @param value   its value
+     */
     public static SimulatedRegister readOnly(long address, String name, Scope scope, long value) {
         return new SimulatedRegister(address, name, scope, value, 0, new ReadOnly());
     }
 
-    /** A register that holds what is written; writing a 1 to any of {@code reservedBits} faults. */
+    /**
+     * {@return a register that holds what is written; writing a 1 to any of {@code reservedBits} faults}
+     *
+     * @param address      the MSR address, 0 to 0xFFFFFFFF
+     * @param name         a name for messages and listings
+     * @param scope        which CPUs share it
+     * @param resetValue   its value when the device is built
+     * @param reservedBits bits that must be written as 0
+     */
     public static SimulatedRegister readWrite(long address, String name, Scope scope, long resetValue,
             long reservedBits) {
         return new SimulatedRegister(address, name, scope, resetValue, reservedBits, new ReadWrite());
     }
 
-    /** A read-only counter starting at 0, advancing {@code rateHz} per second, wrapping at 2^bitWidth. */
+    /**
+     * {@return a read-only counter starting at 0, advancing {@code rateHz} per second, wrapping at 2^bitWidth}
+     *
+     * @param address  the MSR address, 0 to 0xFFFFFFFF
+     * @param name     a name for messages and listings
+     * @param scope    which CPUs share it
+     * @param rateHz   increments per second, 0 to {@link #MAX_RATE_HZ}
+     * @param bitWidth the counter's width in bits, 1 to 64
+     */
     public static SimulatedRegister counter(long address, String name, Scope scope, long rateHz, int bitWidth) {
         Counter counter = new Counter(rateHz, bitWidth, false);
         return new SimulatedRegister(address, name, scope, 0, ~counter.valueMask(), counter);
     }
 
-    /** A counter like {@link #counter} that wrmsr may set (as IA32_TIME_STAMP_COUNTER, IA32_APERF). */
+    /**
+     * {@return a counter like {@link #counter} that wrmsr may set (as IA32_TIME_STAMP_COUNTER, IA32_APERF)}
+     *
+     * @param address  the MSR address, 0 to 0xFFFFFFFF
+     * @param name     a name for messages and listings
+     * @param scope    which CPUs share it
+     * @param rateHz   increments per second, 0 to {@link #MAX_RATE_HZ}
+     * @param bitWidth the counter's width in bits, 1 to 64
+     */
     public static SimulatedRegister writableCounter(long address, String name, Scope scope, long rateHz,
             int bitWidth) {
         Counter counter = new Counter(rateHz, bitWidth, true);
         return new SimulatedRegister(address, name, scope, 0, ~counter.valueMask(), counter);
     }
 
-    /** This register with another reset value (a counter's start value). */
+    /**
+     * {@return this register with another reset value (a counter's start value)}
+     *
+     * @param value the new reset value
+     */
     public SimulatedRegister withResetValue(long value) {
         return new SimulatedRegister(address, name, scope, value, reservedBits, behavior);
     }
 
-    /** True if wrmsr can change this register at all (bits permitting). */
+    /** {@return true if wrmsr can change this register at all (bits permitting)} */
     public boolean writable() {
         return switch (behavior) {
             case ReadOnly r -> false;

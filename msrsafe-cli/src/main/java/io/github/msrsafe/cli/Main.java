@@ -10,6 +10,11 @@ public final class Main {
 
     private Main() {}
 
+    /**
+     * Runs the command and exits with its status.
+     *
+     * @param args the command line, e.g. {@code read -a 0x10 -c all}
+     */
     public static void main(String[] args) {
         PrintWriter out = writer(System.out, "stdout.encoding");
         PrintWriter err = writer(System.err, "stderr.encoding");

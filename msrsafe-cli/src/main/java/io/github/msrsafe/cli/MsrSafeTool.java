@@ -46,7 +46,11 @@ public final class MsrSafeTool implements ToolProvider {
         this(System.in);
     }
 
-    /** A tool that reads {@code in} where a command is given "-" as its file. */
+    /**
+     * A tool that reads {@code in} where a command is given "-" as its file.
+     *
+     * @param in the input for {@code batch -} and {@code allowlist install -}
+     */
     public MsrSafeTool(InputStream in) {
         this(in, MsrSafeCommand::standardSimulator);
     }

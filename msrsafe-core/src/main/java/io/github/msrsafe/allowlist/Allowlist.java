@@ -114,7 +114,12 @@ public final class Allowlist {
         }
     }
 
-    /** An allowlist of these entries in this order; IllegalArgumentException if an address repeats. */
+    /**
+     * {@return an allowlist of these entries in this order}
+     *
+     * @param entries the entries, each address once
+     * @throws IllegalArgumentException if an address repeats
+     */
     public static Allowlist of(List<AllowlistEntry> entries) {
         Objects.requireNonNull(entries, "entries");
         if (entries.isEmpty()) {
@@ -129,7 +134,12 @@ public final class Allowlist {
         return list;
     }
 
-    /** An allowlist of these entries in this order; IllegalArgumentException if an address repeats. */
+    /**
+     * {@return an allowlist of these entries in this order}
+     *
+     * @param entries the entries, each address once
+     * @throws IllegalArgumentException if an address repeats
+     */
     public static Allowlist of(AllowlistEntry... entries) {
         return of(List.of(entries));
     }
@@ -140,6 +150,8 @@ public final class Allowlist {
      * else the parsed entries. Same as {@link #parse(byte[], String)} with the
      * source named {@code <allowlist>}.
      *
+     * @param written the whole text, as one write would pass it
+     * @return the allowlist the module would hold
      * @throws AllowlistException with the errno the module returns and where it failed
      */
     public static Allowlist parse(byte[] written) throws AllowlistException {
@@ -152,6 +164,7 @@ public final class Allowlist {
      *
      * @param written the whole text, as one write would pass it
      * @param source  the file name messages give, e.g. {@code "allowlists/al_06_55"}
+     * @return the allowlist the module would hold
      * @throws AllowlistException with the errno the module returns, the line,
      *         column and token, and whether the previous allowlist survives
      */
@@ -218,6 +231,8 @@ public final class Allowlist {
      * Reads and {@linkplain #parse(byte[], String) parses} a file, named in
      * messages as given.
      *
+     * @param file the allowlist file
+     * @return the allowlist the module would hold after the file is written to it
      * @throws AllowlistException if the module would reject the text
      * @throws IOException if the file cannot be read
      */
@@ -288,27 +303,35 @@ public final class Allowlist {
         return -1;
     }
 
-    /** The entries in install order (the order the module reads them back). */
+    /** {@return the entries in install order (the order the module reads them back)} */
     public List<AllowlistEntry> entries() {
         return entries;
     }
 
-    /** How many entries. */
+    /** {@return the number of entries} */
     public int size() {
         return entries.size();
     }
 
-    /** True for {@link #EMPTY} and any other list without entries. */
+    /** {@return true for {@link #EMPTY} and any other list without entries} */
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    /** True if {@code address} is listed (readable). */
+    /**
+     * {@return true if {@code address} is listed (readable)}
+     *
+     * @param address the MSR address
+     */
     public boolean contains(long address) {
         return Arrays.binarySearch(sortedAddresses, address) >= 0;
     }
 
-    /** The write mask of {@code address}, or empty if the address is not listed. O(log n). */
+    /**
+     * {@return the write mask of {@code address}, or empty if the address is not listed} O(log n).
+     *
+     * @param address the MSR address
+     */
     public OptionalLong writeMask(long address) {
         int index = Arrays.binarySearch(sortedAddresses, address);
         return index >= 0 ? OptionalLong.of(sortedMasks[index]) : OptionalLong.empty();
@@ -318,6 +341,8 @@ public final class Allowlist {
      * The whole text reading /dev/cpu/msr_allowlist returns for this list ("" if empty):
      * {@link #KERNEL_HEADER}, then one {@link AllowlistEntry#kernelLine()} per entry.
      * Parsing it gives an equal allowlist (the header is a comment).
+     *
+     * @return the read-back text
      */
     public String toKernelFormat() {
         if (entries.isEmpty()) {
@@ -336,6 +361,9 @@ public final class Allowlist {
      * address (typically the register name), e.g.
      * {@code 0x00000010 0x0000000000000000 # IA32_TIME_STAMP_COUNTER}.
      * "" if the list is empty (a write of 0 bytes clears the module's list).
+     *
+     * @param commentFor the comment for an address, or empty for none
+     * @return the text, one line per entry
      */
     public String toCanonicalText(LongFunction<Optional<String>> commentFor) {
         Objects.requireNonNull(commentFor, "commentFor");
@@ -346,7 +374,7 @@ public final class Allowlist {
         return text.toString();
     }
 
-    /** Canonical source text without comments: the kernel format without its header. */
+    /** {@return canonical source text without comments: the kernel format without its header} */
     public String toCanonicalText() {
         return toCanonicalText(address -> Optional.empty());
     }

@@ -12,7 +12,7 @@ package io.github.msrsafe.allowlist;
  */
 public record AllowlistEntry(long address, long writeMask) {
 
-    /** The line the module prints for this entry when the allowlist is read: {@code 0x%08llX 0x%016llX\n}. */
+    /** {@return the line the module prints for this entry when the allowlist is read: {@code 0x%08llX 0x%016llX\n}} */
     public String kernelLine() {
         return appendKernelLine(new StringBuilder(30)).toString();
     }
@@ -22,6 +22,9 @@ public record AllowlistEntry(long address, long writeMask) {
      * {@code comment} if it is not blank. Line breaks, NUL and other control
      * bytes in the comment become spaces (a line break would end the comment,
      * a NUL would end the whole allowlist).
+     *
+     * @param comment the comment, or null or blank for none
+     * @return the line, ending in {@code '\n'}
      */
     public String canonicalLine(String comment) {
         StringBuilder line = appendKernelLine(new StringBuilder(64));
@@ -34,12 +37,12 @@ public record AllowlistEntry(long address, long writeMask) {
         return line.toString();
     }
 
-    /** True if the module's per-CPU device can reach this address (below 2^32). */
+    /** {@return true if the module's per-CPU device can reach this address (below 2^32)} */
     public boolean reachable() {
         return (address >>> 32) == 0;
     }
 
-    /** True if no bit may be written (the module refuses every write). */
+    /** {@return true if no bit may be written (the module refuses every write)} */
     public boolean readOnly() {
         return writeMask == 0;
     }

@@ -22,14 +22,23 @@ import java.util.Optional;
 public class AllowlistException extends MsrSafeException {
     private static final long serialVersionUID = 1L;
 
+    /** False after a second-pass error, which leaves the module's allowlist empty. */
     private final boolean keepsPreviousAllowlist;
+    /** The 1-based line, or 0. */
     private final int line;
+    /** The 1-based column in bytes, or 0. */
     private final int column;
+    /** The offending token, printable, or null. */
     private final String token;
 
     /**
      * An allowlist write failed with {@code errno} and no known place in the
      * text (for instance the device itself returned the error).
+     *
+     * @param errno                  the positive errno
+     * @param source                 the file or device, as messages name it
+     * @param reason                 what is wrong, in plain words
+     * @param keepsPreviousAllowlist whether the module's previous allowlist survives
      */
     public AllowlistException(int errno, String source, String reason, boolean keepsPreviousAllowlist) {
         super(errno, "install allowlist", source, -1, -1, reason);
@@ -42,11 +51,14 @@ public class AllowlistException extends MsrSafeException {
     /**
      * The module would reject the text with {@code errno} at this place.
      *
+     * @param errno       the error the module returns
      * @param source      the file or device the text comes from, as messages name it
      * @param line        1-based line
      * @param column      1-based column, in bytes
      * @param token       the offending token as printable text, or null if none
      * @param description what is wrong, e.g. {@code "'0x19g' is not a number (EINVAL): 'g' ..."}
+     * @param keepsPreviousAllowlist whether the module's previous allowlist survives
+     * @throws IllegalArgumentException if line or column is below 1
      */
     public AllowlistException(Errno errno, String source, int line, int column, String token, String description,
             boolean keepsPreviousAllowlist) {
@@ -71,22 +83,24 @@ public class AllowlistException extends MsrSafeException {
      * True for a first-pass error (the module leaves the previous allowlist in place);
      * false for a second-pass error such as a duplicate address (ENOTUNIQ), after
      * which the module's allowlist is empty.
+     *
+     * @return whether the previous allowlist survives
      */
     public boolean keepsPreviousAllowlist() {
         return keepsPreviousAllowlist;
     }
 
-    /** The 1-based line of the error, or 0 if it has no place in the text. */
+    /** {@return the 1-based line of the error, or 0 if it has no place in the text} */
     public int line() {
         return line;
     }
 
-    /** The 1-based column (in bytes) of the error, or 0 if it has no place in the text. */
+    /** {@return the 1-based column (in bytes) of the error, or 0 if it has no place in the text} */
     public int column() {
         return column;
     }
 
-    /** The offending token, printable ({@code \xA0} for a non-ASCII byte), if the error has one. */
+    /** {@return the offending token, printable ({@code \xA0} for a non-ASCII byte), if the error has one} */
     public Optional<String> token() {
         return Optional.ofNullable(token);
     }

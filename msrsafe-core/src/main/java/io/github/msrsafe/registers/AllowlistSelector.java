@@ -50,16 +50,25 @@ public final class AllowlistSelector {
      * @param model  the model its name encodes
      */
     public record Candidate(Path file, int family, int model) {
+        /**
+         * Checks the file.
+         *
+         * @throws NullPointerException if file is null
+         */
         public Candidate {
             Objects.requireNonNull(file, "file");
         }
 
-        /** True if the file name is the canonical spelling {@link AllowlistSelector#fileName} produces. */
+        /** {@return true if the file name is the canonical spelling {@link AllowlistSelector#fileName} produces} */
         public boolean canonical() {
             return String.valueOf(file.getFileName()).equals(canonicalName(family, model));
         }
 
-        /** True if this file is meant for {@code cpu}'s family and model. */
+        /**
+         * {@return true if this file is meant for {@code cpu}'s family and model}
+         *
+         * @param cpu the processor
+         */
         public boolean fits(CpuIdentity cpu) {
             return cpu.family() == family && cpu.model() == model;
         }
@@ -71,13 +80,22 @@ public final class AllowlistSelector {
         }
     }
 
-    /** The canonical allowlist file name for {@code cpu}: {@code al_%02X_%X}, e.g. {@code al_06_8F}, {@code al_19_1}. */
+    /**
+     * {@return the canonical allowlist file name for {@code cpu}: {@code al_%02X_%X}, e.g. {@code al_06_8F},
+     * {@code al_19_1}}
+     *
+     * @param cpu the processor
+     */
     public static String fileName(CpuIdentity cpu) {
         Objects.requireNonNull(cpu, "cpu");
         return canonicalName(cpu.family(), cpu.model());
     }
 
-    /** The family and model {@code file}'s name encodes, or empty if the name does not follow the rule. */
+    /**
+     * {@return the family and model {@code file}'s name encodes, or empty if the name does not follow the rule}
+     *
+     * @param file a path whose last element is the file name
+     */
     public static Optional<Candidate> candidate(Path file) {
         Objects.requireNonNull(file, "file");
         Path name = file.getFileName();
@@ -97,6 +115,8 @@ public final class AllowlistSelector {
      * family and model, the canonical spelling first where two spell the same
      * processor.
      *
+     * @param directory the allowlist directory
+     * @return the candidates, in that order
      * @throws IOException if the directory cannot be listed (NoSuchFileException if it does not exist)
      */
     public static List<Candidate> candidates(Path directory) throws IOException {
@@ -118,6 +138,9 @@ public final class AllowlistSelector {
      * the canonical spelling if present, else the first other spelling in name
      * order; empty if there is none.
      *
+     * @param directory the allowlist directory
+     * @param cpu       the processor
+     * @return the file, or empty
      * @throws IOException if the directory cannot be listed
      */
     public static Optional<Path> select(Path directory, CpuIdentity cpu) throws IOException {
@@ -131,6 +154,9 @@ public final class AllowlistSelector {
      * allowlist for family 0x6 model 0x9A (GenuineIntel) in /etc/al: looked for
      * al_06_9A; available: al_06_55 (family 0x6 model 0x55), al_19_1 (family 0x19 model 0x1)}.
      *
+     * @param directory the allowlist directory
+     * @param cpu       the processor
+     * @return the file
      * @throws NoSuchFileException if no file fits, carrying that message
      * @throws IOException if the directory cannot be listed
      */

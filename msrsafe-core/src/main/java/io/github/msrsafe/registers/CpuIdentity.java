@@ -32,6 +32,11 @@ public record CpuIdentity(String vendor, int family, int model) {
 
     private static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
 
+    /**
+     * Checks the identity.
+     *
+     * @throws IllegalArgumentException if the vendor is not one word, or family or model is outside 0..0xFF
+     */
     public CpuIdentity {
         Objects.requireNonNull(vendor, "vendor");
         if (vendor.isEmpty() || containsWhitespace(vendor)) {
@@ -54,12 +59,24 @@ public record CpuIdentity(String vendor, int family, int model) {
         return false;
     }
 
-    /** The processor this JVM runs on, from /proc/cpuinfo. */
+    /**
+     * {@return the processor this JVM runs on, from /proc/cpuinfo}
+     *
+     * @throws IOException if /proc/cpuinfo cannot be read
+     * @throws IllegalArgumentException if it does not describe one x86 processor model
+     */
     public static CpuIdentity current() throws IOException {
         return fromCpuinfo(PROC_CPUINFO);
     }
 
-    /** Reads a /proc/cpuinfo-format file; see {@link #fromCpuinfo(String)}. */
+    /**
+     * Reads a /proc/cpuinfo-format file; see {@link #fromCpuinfo(String)}.
+     *
+     * @param cpuinfo the file
+     * @return the processor it describes
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it does not describe one x86 processor model; the message names the file
+     */
     public static CpuIdentity fromCpuinfo(Path cpuinfo) throws IOException {
         String text = Files.readString(cpuinfo, StandardCharsets.ISO_8859_1);
         try {
@@ -74,6 +91,8 @@ public record CpuIdentity(String vendor, int family, int model) {
      * and {@code model} of every processor block. All blocks must agree, since an
      * allowlist is installed for the whole machine.
      *
+     * @param cpuinfoText the text of /proc/cpuinfo
+     * @return the processor it describes
      * @throws IllegalArgumentException if the text has no x86 processor block, a block
      *         lacks one of the three lines or has a non-numeric family or model, or two
      *         blocks describe different processors

@@ -33,6 +33,13 @@ public record Register(long address, String name, Scope scope, long readOnlyBits
 
     private static final long MAX_ADDRESS = 0xFFFF_FFFFL;
 
+    /**
+     * Checks the register.
+     *
+     * @throws IllegalArgumentException if the address is not below 2^32 or the name is not upper-case letters,
+     *                                  digits and '_'
+     * @throws NullPointerException     if name, scope or description is null
+     */
     public Register {
         if (address < 0 || address > MAX_ADDRESS) {
             throw new IllegalArgumentException(
@@ -61,7 +68,7 @@ public record Register(long address, String name, Scope scope, long readOnlyBits
         return true;
     }
 
-    /** True if a write to this register faults (every bit is read-only). */
+    /** {@return true if a write to this register faults (every bit is read-only)} */
     public boolean isReadOnly() {
         return readOnlyBits == ALL_BITS;
     }

@@ -75,17 +75,21 @@ public final class RegisterCatalog {
         this.byCpu = Map.copyOf(cpuCopy);
     }
 
-    /** The catalog shipped in this module, parsed on first use. */
+    /** {@return the catalog shipped in this module, parsed on first use} */
     public static RegisterCatalog builtIn() {
         return BuiltIn.CATALOG;
     }
 
-    /** Every register in the catalog, in ascending address order. */
+    /** {@return every register in the catalog, in ascending address order} */
     public List<Register> registers() {
         return registers;
     }
 
-    /** The register at {@code address}, or empty if the catalog does not know it. */
+    /**
+     * {@return the register at {@code address}, or empty if the catalog does not know it}
+     *
+     * @param address the MSR address
+     */
     public Optional<Register> byAddress(long address) {
         return Optional.ofNullable(byAddress.get(address));
     }
@@ -95,6 +99,9 @@ public final class RegisterCatalog {
      * its manual name ({@code IA32_MPERF}), one of its other known names
      * ({@code MPERF}, {@code MSR_AMD_PKG_ENERGY_STATUS}), or the Linux
      * msr-index.h spelling {@code MSR_IA32_<name>} of an architectural register.
+     *
+     * @param name the name to look up
+     * @return the register, or empty if no register has that name
      */
     public Optional<Register> byName(String name) {
         Objects.requireNonNull(name, "name");
@@ -106,7 +113,11 @@ public final class RegisterCatalog {
         return Optional.ofNullable(found);
     }
 
-    /** The other names {@link #byName} accepts for the register at {@code address} (empty if none or unknown). */
+    /**
+     * {@return the other names {@link #byName} accepts for the register at {@code address} (empty if none or unknown)}
+     *
+     * @param address the MSR address
+     */
     public List<String> aliases(long address) {
         return aliases.getOrDefault(address, List.of());
     }
@@ -116,18 +127,25 @@ public final class RegisterCatalog {
      * {@link Register#readOnlyBits()}); 0 if the catalog does not know the
      * address. An allowlist write mask that overlaps them grants nothing the
      * hardware will honour and is almost certainly a mistake.
+     *
+     * @param address the MSR address
+     * @return the read-only bits, or 0
      */
     public long readOnlyBits(long address) {
         Register register = byAddress.get(address);
         return register == null ? 0L : register.readOnlyBits();
     }
 
-    /** The processors the catalog has register sets for, in catalog order. */
+    /** {@return the processors the catalog has register sets for, in catalog order} */
     public List<CpuIdentity> cpus() {
         return List.copyOf(cpuNames.keySet());
     }
 
-    /** The product names of {@code cpu}, e.g. "Ice Lake-SP (3rd gen Xeon Scalable)", or empty if not covered. */
+    /**
+     * {@return the product names of {@code cpu}, e.g. "Ice Lake-SP (3rd gen Xeon Scalable)", or empty if not covered}
+     *
+     * @param cpu the processor
+     */
     public Optional<String> cpuName(CpuIdentity cpu) {
         return Optional.ofNullable(cpuNames.get(Objects.requireNonNull(cpu, "cpu")));
     }
@@ -136,6 +154,9 @@ public final class RegisterCatalog {
      * The registers of {@code cpu} (vendor, family and model must all match a
      * covered processor), in ascending address order; empty if the catalog
      * does not cover it.
+     *
+     * @param cpu the processor
+     * @return its registers
      */
     public List<Register> registersFor(CpuIdentity cpu) {
         return byCpu.getOrDefault(Objects.requireNonNull(cpu, "cpu"), List.of());

@@ -87,30 +87,49 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         slots = slots.clone();
     }
 
-    /** The slot values, a copy. */
+    /** {@return the slot values, a copy} */
     @Override
     public long[] slots() {
         return slots.clone();
     }
 
-    /** Number of slots: CPUs x entries. */
+    /** {@return the number of slots: CPUs x entries} */
     public int slotCount() {
         return slots.length;
     }
 
-    /** The slot index of entry {@code entryIndex} on the CPU at position {@code cpuPosition}. */
+    /**
+     * {@return the slot index of entry {@code entryIndex} on the CPU at position {@code cpuPosition}}
+     *
+     * @param cpuPosition the CPU's position in {@link #cpus()}
+     * @param entryIndex  the entry's index in {@link #entries()}
+     * @throws IndexOutOfBoundsException if either is out of range
+     */
     public int slotIndex(int cpuPosition, int entryIndex) {
         Objects.checkIndex(cpuPosition, cpus.size());
         Objects.checkIndex(entryIndex, entries.size());
         return cpuPosition * entries.size() + entryIndex;
     }
 
-    /** The stored slot (masked value or failed-read marker) of entry {@code entryIndex} on the CPU at {@code cpuPosition}. */
+    /**
+     * {@return the stored slot (masked value or failed-read marker) of entry {@code entryIndex} on the CPU at
+     * {@code cpuPosition}}
+     *
+     * @param cpuPosition the CPU's position in {@link #cpus()}
+     * @param entryIndex  the entry's index in {@link #entries()}
+     * @throws IndexOutOfBoundsException if either is out of range
+     */
     public long slot(int cpuPosition, int entryIndex) {
         return slots[slotIndex(cpuPosition, entryIndex)];
     }
 
-    /** Whether that slot records a failed read (see {@link #isFailedRead(long, long)}). */
+    /**
+     * {@return whether that slot records a failed read (see {@link #isFailedRead(long, long)})}
+     *
+     * @param cpuPosition the CPU's position in {@link #cpus()}
+     * @param entryIndex  the entry's index in {@link #entries()}
+     * @throws IndexOutOfBoundsException if either is out of range
+     */
     public boolean failedRead(int cpuPosition, int entryIndex) {
         return isFailedRead(slot(cpuPosition, entryIndex), entries.get(entryIndex).writeMask());
     }
@@ -119,6 +138,9 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * The saved (masked) value of {@code msr} on CPU number {@code cpu}; empty if the saved
      * read failed.
      *
+     * @param cpu the CPU number
+     * @param msr the MSR address
+     * @return the saved value, or empty
      * @throws IllegalArgumentException if the CPU or the MSR is not in this snapshot
      */
     public OptionalLong value(int cpu, long msr) {
@@ -134,7 +156,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         throw new IllegalArgumentException("MSR " + hex(msr) + " is not in this snapshot's allowlist");
     }
 
-    /** Number of slots that record a failed read. */
+    /** {@return the number of slots that record a failed read} */
     public int failedReadCount() {
         int count = 0;
         for (int p = 0; p < cpus.size(); p++) {
@@ -145,14 +167,19 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         return count;
     }
 
-    /** The fingerprint of this snapshot's allowlist: {@link #allowlistFingerprint(List)}. */
+    /** {@return the fingerprint of this snapshot's allowlist: {@link #allowlistFingerprint(List)}} */
     public String allowlistFingerprint() {
         return allowlistFingerprint(entries);
     }
 
     // ---- msrsave's conventions ----
 
-    /** What a failed read of a register with this write mask is stored as: {@code ~mask}, or the cookie for an all-ones mask. */
+    /**
+     * {@return what a failed read of a register with this write mask is stored as: {@code ~mask}, or the
+     * cookie for an all-ones mask}
+     *
+     * @param writeMask the entry's write mask
+     */
     public static long failedReadMarker(long writeMask) {
         return writeMask == -1L ? FAILED_READ_COOKIE : ~writeMask;
     }
@@ -161,6 +188,10 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * Whether a stored slot is a failed read, by msrsave's rule: for an all-ones mask, the
      * slot is the cookie; otherwise the slot has bits outside the mask (a masked value never
      * does). A read-only entry's slot is a failed read unless it is 0.
+     *
+     * @param stored    the stored slot
+     * @param writeMask the entry's write mask
+     * @return whether the slot records a failed read
      */
     public static boolean isFailedRead(long stored, long writeMask) {
         return writeMask == -1L ? stored == FAILED_READ_COOKIE : (stored & ~writeMask) != 0;
@@ -171,6 +202,9 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * SHA-256 of the entries in the kernel's read-back format without its header, i.e. of
      * the concatenated lines {@code printf("0x%08llX 0x%016llX\n", address, mask)}. Two
      * allowlists have the same fingerprint when they hold the same entries in the same order.
+     *
+     * @param entries the allowlist's entries, in order
+     * @return the fingerprint, e.g. {@code sha256:3f0a...}
      */
     public static String allowlistFingerprint(List<AllowlistEntry> entries) {
         MessageDigest sha256;
@@ -187,7 +221,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
 
     // ---- raw msrsave file ----
 
-    /** The raw file's bytes: each slot as a little-endian u64, in slot order. */
+    /** {@return the raw file's bytes: each slot as a little-endian u64, in slot order} */
     public byte[] toRawBytes() {
         ByteBuffer buffer = ByteBuffer.allocate(Math.multiplyExact(slots.length, RAW_SLOT_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         buffer.asLongBuffer().put(slots);
@@ -197,6 +231,9 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
     /**
      * Writes the raw msrsave file: to a temporary file in the same directory, flushed to
      * disk, then renamed over {@code file}, so an existing file survives any failure.
+     *
+     * @param file the file to write
+     * @throws IOException if it cannot be written
      */
     public void writeRaw(Path file) throws IOException {
         AtomicFiles.write(file, toRawBytes());
@@ -205,7 +242,12 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
     /**
      * Parses raw msrsave bytes saved on these CPUs under this allowlist.
      *
-     * @param source named in messages, may be null
+     * @param raw     the file's bytes
+     * @param cpus    the CPUs online when it was saved, ascending
+     * @param entries the allowlist's entries when it was saved
+     * @param savedAt when it was saved
+     * @param source  named in messages, may be null
+     * @return the snapshot
      * @throws SnapshotException ({@link SnapshotException.Problem#SIZE_MISMATCH}) unless the
      *                           length is exactly cpus x entries x 8
      */
@@ -223,8 +265,13 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * so a file that is not exactly {@code cpus.size() * entries.size() * 8} bytes is refused
      * before it is read. {@link #savedAt()} is the file's modification time.
      *
+     * @param file    the raw file
+     * @param cpus    the CPUs online when it was saved, ascending
+     * @param entries the allowlist's entries when it was saved
+     * @return the snapshot
      * @throws SnapshotException     if the size does not match
      * @throws NoSuchFileException   if there is no such file
+     * @throws IOException           if the file cannot be read
      */
     public static MsrSnapshot readRaw(Path file, List<Integer> cpus, List<AllowlistEntry> entries) throws IOException {
         checkRawSize(Files.size(file), cpus.size(), entries.size(), file);
@@ -233,7 +280,15 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         return fromRawBytes(Files.readAllBytes(file), cpus, entries, modified, file);
     }
 
-    /** {@link #readRaw(Path, List, List)} with an {@link Allowlist}'s entries. */
+    /**
+     * {@link #readRaw(Path, List, List)} with an {@link Allowlist}'s entries.
+     *
+     * @param file      the raw file
+     * @param cpus      the CPUs online when it was saved, ascending
+     * @param allowlist the allowlist when it was saved
+     * @return the snapshot
+     * @throws IOException if the file cannot be read or its size does not match (SnapshotException)
+     */
     public static MsrSnapshot readRaw(Path file, List<Integer> cpus, Allowlist allowlist) throws IOException {
         return readRaw(file, cpus, allowlist.entries());
     }
@@ -266,7 +321,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
 
     // ---- self-describing text file ----
 
-    /** The self-describing text form (see {@code docs/save-restore.md}). */
+    /** {@return the self-describing text form (see {@code docs/save-restore.md})} */
     public String toText() {
         return TextSnapshot.format(this);
     }
@@ -275,18 +330,33 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * Parses the self-describing text form, checking its structure, its line count and that
      * its allowlist fingerprint matches the entries it lists.
      *
+     * @param text   the text
      * @param source named in messages, may be null
+     * @return the snapshot
+     * @throws SnapshotException if the text is not a well-formed snapshot, saying where
      */
     public static MsrSnapshot fromText(String text, Path source) throws SnapshotException {
         return TextSnapshot.parse(text, source);
     }
 
-    /** Writes the text form atomically, as {@link #writeRaw(Path)} does. */
+    /**
+     * Writes the text form atomically, as {@link #writeRaw(Path)} does.
+     *
+     * @param file the file to write
+     * @throws IOException if it cannot be written
+     */
     public void writeText(Path file) throws IOException {
         AtomicFiles.write(file, toText().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Reads a text snapshot file. */
+    /**
+     * Reads a text snapshot file.
+     *
+     * @param file the file
+     * @return the snapshot
+     * @throws SnapshotException if the file is not a well-formed text snapshot
+     * @throws IOException       if it cannot be read
+     */
     public static MsrSnapshot readText(Path file) throws IOException {
         long size = Files.size(file);
         if (size > TextSnapshot.MAX_BYTES) {

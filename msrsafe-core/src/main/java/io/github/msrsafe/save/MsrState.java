@@ -67,7 +67,16 @@ public final class MsrState {
 
     // ---- save ----
 
-    /** {@link #save(MsrSafe, Path, SaveOptions)} with the defaults: msrsave's raw format, the installed allowlist. */
+    /**
+     * {@link #save(MsrSafe, Path, SaveOptions)} with the defaults: msrsave's raw format, the installed allowlist.
+     *
+     * @param msr  the device handle
+     * @param file the file to write
+     * @return what was read
+     * @throws SnapshotException if the allowlist is empty, does not match the module's, or a
+     *                           register reads as the failed-read cookie
+     * @throws IOException       if the device or the file fails
+     */
     public static SaveResult save(MsrSafe msr, Path file) throws IOException {
         return save(msr, file, SaveOptions.defaults());
     }
@@ -80,6 +89,11 @@ public final class MsrState {
      * @throws SnapshotException if the allowlist is empty, does not match the module's, or a
      *                           register reads as the failed-read cookie
      * @throws MsrSafeException  if the batch device cannot be used at all
+     * @throws IOException       if the file cannot be written
+     * @param msr     the device handle
+     * @param file    the file to write
+     * @param options the format and the allowlist to save under
+     * @return what was read
      */
     public static SaveResult save(MsrSafe msr, Path file, SaveOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
@@ -92,7 +106,15 @@ public final class MsrState {
         return result;
     }
 
-    /** Reads the state as {@link #save} does, without writing a file. */
+    /**
+     * Reads the state as {@link #save} does, without writing a file.
+     *
+     * @param msr       the device handle
+     * @param allowlist the allowlist in force
+     * @return what was read
+     * @throws SnapshotException if the allowlist is empty or does not match the module's
+     * @throws IOException       if the device fails
+     */
     public static SaveResult capture(MsrSafe msr, Allowlist allowlist) throws IOException {
         return capture(msr, allowlist.entries(), null);
     }
@@ -137,10 +159,14 @@ public final class MsrState {
      * check that can refuse the file runs before any register is written; a refusal writes
      * nothing.
      *
+     * @param msr     the device handle
+     * @param file    the saved state
+     * @param options dry run, format, allowlist and verification
      * @return what was written and every register that was not restored, with the reason
      * @throws SnapshotException if the file does not fit this machine's CPUs or allowlist, is
      *                           damaged, or (raw) is older than the allowlist
      * @throws MsrSafeException  if the batch device cannot be used at all
+     * @throws IOException       if the file cannot be read
      */
     public static RestoreReport restore(MsrSafe msr, Path file, RestoreOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
@@ -169,6 +195,13 @@ public final class MsrState {
      * Restores an in-memory snapshot under {@code options} (its format, allowlist time and
      * file-related settings do not apply). Refuses, writing nothing, a snapshot taken on other
      * CPUs or under another allowlist.
+     *
+     * @param msr      the device handle
+     * @param snapshot the saved state
+     * @param options  dry run, allowlist and verification
+     * @return what was written and every register that was not restored, with the reason
+     * @throws SnapshotException if the snapshot does not fit this machine's CPUs or allowlist
+     * @throws IOException       if the device fails
      */
     public static RestoreReport restore(MsrSafe msr, MsrSnapshot snapshot, RestoreOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
@@ -178,6 +211,9 @@ public final class MsrState {
     /**
      * The modification time of {@code msr_allowlist} under the handle's device root, if it is
      * a file this process can see; the default time for msrsave's age check.
+     *
+     * @param msr the device handle
+     * @return the time, or empty
      */
     public static Optional<Instant> allowlistModified(MsrSafe msr) {
         try {

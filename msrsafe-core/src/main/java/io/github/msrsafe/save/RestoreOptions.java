@@ -35,32 +35,52 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
         Objects.requireNonNull(allowlistModified, "allowlistModified");
     }
 
-    /** Write, detect the format, read the installed allowlist and its time; no read-back (as msrsave). */
+    /** {@return the defaults: write, detect the format, read the installed allowlist and its time; no read-back, as msrsave} */
     public static RestoreOptions defaults() {
         return new RestoreOptions(false, SnapshotFormat.AUTO, Optional.empty(), Optional.empty(), false);
     }
 
-    /** These options as a dry run (or not). */
+    /**
+     * {@return these options as a dry run (or not)}
+     *
+     * @param newDryRun true to write nothing
+     */
     public RestoreOptions withDryRun(boolean newDryRun) {
         return new RestoreOptions(newDryRun, format, allowlist, allowlistModified, verify);
     }
 
-    /** These options with the file's format given. */
+    /**
+     * {@return these options with the file's format given}
+     *
+     * @param newFormat the format
+     */
     public RestoreOptions withFormat(SnapshotFormat newFormat) {
         return new RestoreOptions(dryRun, newFormat, allowlist, allowlistModified, verify);
     }
 
-    /** These options with the allowlist given instead of read from the device. */
+    /**
+     * {@return these options with the allowlist given instead of read from the device}
+     *
+     * @param newAllowlist the allowlist in force
+     */
     public RestoreOptions withAllowlist(Allowlist newAllowlist) {
         return new RestoreOptions(dryRun, format, Optional.of(newAllowlist), allowlistModified, verify);
     }
 
-    /** These options with the allowlist's installation time given. */
+    /**
+     * {@return these options with the allowlist's installation time given}
+     *
+     * @param newAllowlistModified when the allowlist was installed
+     */
     public RestoreOptions withAllowlistModified(Instant newAllowlistModified) {
         return new RestoreOptions(dryRun, format, allowlist, Optional.of(newAllowlistModified), verify);
     }
 
-    /** These options with read-back verification on or off. */
+    /**
+     * {@return these options with read-back verification on or off}
+     *
+     * @param newVerify true to read the written registers back
+     */
     public RestoreOptions withVerify(boolean newVerify) {
         return new RestoreOptions(dryRun, format, allowlist, allowlistModified, newVerify);
     }

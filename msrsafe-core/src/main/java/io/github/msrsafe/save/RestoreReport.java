@@ -35,12 +35,14 @@ public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, Li
      * True when every register that was saved was restored or already held its value: the
      * only registers not restored are those whose saved read had failed (msrsave skips them
      * silently too). A command-line tool should exit non-zero when this is false.
+     *
+     * @return whether the restore is complete
      */
     public boolean complete() {
         return failures().isEmpty();
     }
 
-    /** The registers not restored for a reason other than a failed read at save time. */
+    /** {@return the registers not restored for a reason other than a failed read at save time} */
     public List<NotRestored> failures() {
         return notRestored.stream().filter(n -> n.reason() != Reason.SAVED_READ_FAILED).toList();
     }
@@ -49,6 +51,8 @@ public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, Li
      * msrsave's output: {@value #MSRSAVE_HEADER} and one {@code 0x%016X, 0x%016X, 0x%016X} line
      * per restored register (address, value read before, value written); empty when nothing
      * was written.
+     *
+     * @return the lines, without line ends
      */
     public List<String> msrsaveLines() {
         List<String> lines = new ArrayList<>(restored.size() + 1);
@@ -70,7 +74,7 @@ public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, Li
      * @param restored  the value written: {@code saved | (read & ~writeMask)}
      */
     public record Restored(int cpu, long msr, long writeMask, long saved, long read, long restored) {
-        /** msrsave's line: {@code 0x%016X, 0x%016X, 0x%016X} of address, read, restored. */
+        /** {@return msrsave's line: {@code 0x%016X, 0x%016X, 0x%016X} of address, read, restored} */
         public String msrsaveLine() {
             return String.format(Locale.ROOT, "0x%016X, 0x%016X, 0x%016X", msr, read, restored);
         }
@@ -98,7 +102,7 @@ public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, Li
      * @param detail the same in plain words
      */
     public record NotRestored(int cpu, long msr, Reason reason, int errno, String detail) {
-        /** "CPU 3 MSR 0x1A0: WRITE_FAILED (EIO): ..." */
+        /** {@return the register and why, e.g. "CPU 3 MSR 0x1A0: WRITE_FAILED (EIO): ..."} */
         public String describe() {
             return String.format(Locale.ROOT, "CPU %d MSR 0x%X: %s%s: %s", cpu, msr, reason,
                     errno == 0 ? "" : " (" + Errno.name(errno) + ")", detail);

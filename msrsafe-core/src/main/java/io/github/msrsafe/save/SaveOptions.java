@@ -22,17 +22,26 @@ public record SaveOptions(SnapshotFormat format, Optional<Allowlist> allowlist) 
         }
     }
 
-    /** Raw msrsave format, the installed allowlist. */
+    /** {@return the defaults: raw msrsave format, the installed allowlist} */
     public static SaveOptions defaults() {
         return new SaveOptions(SnapshotFormat.RAW, Optional.empty());
     }
 
-    /** These options with another format. */
+    /**
+     * {@return these options with another format}
+     *
+     * @param newFormat RAW or TEXT
+     * @throws IllegalArgumentException for AUTO
+     */
     public SaveOptions withFormat(SnapshotFormat newFormat) {
         return new SaveOptions(newFormat, allowlist);
     }
 
-    /** These options saving under {@code newAllowlist} instead of reading the installed one. */
+    /**
+     * {@return these options saving under {@code newAllowlist} instead of reading the installed one}
+     *
+     * @param newAllowlist the allowlist to save under
+     */
     public SaveOptions withAllowlist(Allowlist newAllowlist) {
         return new SaveOptions(format, Optional.of(newAllowlist));
     }

@@ -27,7 +27,7 @@ public record SaveResult(MsrSnapshot snapshot, int registersRead, List<FailedRea
      *              ENXIO when the CPU went offline
      */
     public record FailedRead(int cpu, long msr, int errno) {
-        /** msrsave's warning, with the errno: "failed to read MSR 0x1A0 on CPU 3: EIO". */
+        /** {@return msrsave's warning, with the errno: "failed to read MSR 0x1A0 on CPU 3: EIO"} */
         public String describe() {
             return String.format(Locale.ROOT, "failed to read MSR 0x%X on CPU %d: %s", msr, cpu, Errno.name(errno));
         }

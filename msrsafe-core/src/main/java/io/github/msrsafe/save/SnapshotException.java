@@ -42,10 +42,13 @@ public final class SnapshotException extends IOException {
         VALUE_IS_FAILED_READ_COOKIE
     }
 
+    /** Which check refused the snapshot. */
     private final Problem problem;
     private final transient Path file;
 
     /**
+     * Creates the exception; its message is the file, then the reason.
+     *
      * @param problem which check failed
      * @param file    the snapshot file, or null if the snapshot was not read from a file
      * @param reason  what was expected, what was found and what to do
@@ -56,12 +59,12 @@ public final class SnapshotException extends IOException {
         this.file = file;
     }
 
-    /** Which check refused the snapshot. */
+    /** {@return which check refused the snapshot} */
     public Problem problem() {
         return problem;
     }
 
-    /** The snapshot file, or null if there was none. */
+    /** {@return the snapshot file, or null if there was none} */
     public Path file() {
         return file;
     }

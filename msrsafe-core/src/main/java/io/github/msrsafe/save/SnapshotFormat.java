@@ -23,8 +23,9 @@ public enum SnapshotFormat {
     AUTO;
 
     /**
-     * The format named {@code name}: "raw" (or "msrsave"), "text" or "auto", in any case.
+     * {@return the format named {@code name}: "raw" (or "msrsave"), "text" or "auto", in any case}
      *
+     * @param name the name
      * @throws IllegalArgumentException naming the value for anything else
      */
     public static SnapshotFormat parse(String name) {
@@ -42,6 +43,10 @@ public enum SnapshotFormat {
      * at its start, its first line is the text format's {@code msrsafe-snapshot} line; else
      * RAW. A raw file is register values, which would have to spell out those lines in ASCII
      * to be taken for text; pass the format explicitly to rule even that out.
+     *
+     * @param file the file
+     * @return TEXT or RAW
+     * @throws IOException if the file cannot be read
      */
     public static SnapshotFormat detect(Path file) throws IOException {
         byte[] start = new byte[8192];

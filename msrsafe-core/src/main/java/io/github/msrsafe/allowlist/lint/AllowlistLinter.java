@@ -51,6 +51,8 @@ public final class AllowlistLinter {
      * A linter that checks write masks against this library's built-in register catalog
      * ({@link io.github.msrsafe.registers.RegisterCatalog#builtIn()}): what the CLI's
      * {@code allowlist lint} uses.
+     *
+     * @return the linter
      */
     public static AllowlistLinter withBuiltInCatalog() {
         io.github.msrsafe.registers.RegisterCatalog catalog = io.github.msrsafe.registers.RegisterCatalog.builtIn();
@@ -58,7 +60,11 @@ public final class AllowlistLinter {
                 .map(register -> new KnownRegister(register.name(), register.readOnlyBits())));
     }
 
-    /** A linter that checks write masks against {@code registers}. */
+    /**
+     * A linter that checks write masks against {@code registers}.
+     *
+     * @param registers what is known of each MSR, or {@link RegisterLookup#NONE}
+     */
     public AllowlistLinter(RegisterLookup registers) {
         this.registers = Objects.requireNonNull(registers, "registers");
     }
@@ -69,6 +75,9 @@ public final class AllowlistLinter {
      * is always linted. Files are linted in the order given, each directory's
      * files sorted by path, so the report is deterministic. A path that cannot
      * be read becomes a {@link LintReport.Problem} (exit status 2).
+     *
+     * @param paths files and directories
+     * @return the report on every file linted
      */
     public LintReport lint(List<Path> paths) {
         List<String> files = new ArrayList<>();
@@ -110,7 +119,12 @@ public final class AllowlistLinter {
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
-    /** Allowlist files under {@code directory}, recursively, sorted by path. */
+    /**
+     * {@return allowlist files under {@code directory}, recursively, sorted by path}
+     *
+     * @param directory the directory to search
+     * @throws IOException if the directory cannot be walked
+     */
     public static List<Path> allowlistFilesUnder(Path directory) throws IOException {
         try (Stream<Path> walk = Files.walk(directory)) {
             return walk.filter(Files::isRegularFile)
@@ -135,6 +149,9 @@ public final class AllowlistLinter {
      * README names, e.g. {@code al_06_55}) or containing "allowlist" in any
      * case (e.g. {@code default_allowlist}), except documentation ({@code .md},
      * {@code .txt}, {@code .html}) and hidden files.
+     *
+     * @param name a file name, without directories
+     * @return whether a directory search lints a file of that name
      */
     public static boolean isAllowlistFileName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
@@ -144,7 +161,13 @@ public final class AllowlistLinter {
         return lower.startsWith("al_") || lower.contains("allowlist");
     }
 
-    /** Lints one text (the bytes as a write would pass them); findings in text order. */
+    /**
+     * Lints one text (the bytes as a write would pass them).
+     *
+     * @param text the allowlist's bytes
+     * @param file the name findings give the text
+     * @return the findings, in text order
+     */
     public List<Finding> lint(byte[] text, String file) {
         return new Pass(text, file).run();
     }

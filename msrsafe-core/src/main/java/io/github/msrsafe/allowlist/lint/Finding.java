@@ -14,6 +14,12 @@ import java.util.Objects;
  */
 public record Finding(Rule rule, Severity severity, String file, int line, int column, String message) {
 
+    /**
+     * Checks the finding.
+     *
+     * @throws NullPointerException     if rule, severity, file or message is null
+     * @throws IllegalArgumentException if line or column is below 1
+     */
     public Finding {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(severity, "severity");
@@ -24,7 +30,7 @@ public record Finding(Rule rule, Severity severity, String file, int line, int c
         }
     }
 
-    /** The compiler-style line: {@code file:line:col: severity: message [rule]}. */
+    /** {@return the compiler-style line: {@code file:line:col: severity: message [rule]}} */
     public String toText() {
         return file + ':' + line + ':' + column + ": " + severity.label() + ": " + message + " [" + rule.id() + ']';
     }

@@ -10,6 +10,11 @@ import java.util.Objects;
  *                     and reserved bits (all ones for a read-only register)
  */
 public record KnownRegister(String name, long readOnlyBits) {
+    /**
+     * Checks the name.
+     *
+     * @throws NullPointerException if name is null
+     */
     public KnownRegister {
         Objects.requireNonNull(name, "name");
     }

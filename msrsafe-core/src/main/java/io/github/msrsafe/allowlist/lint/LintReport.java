@@ -38,12 +38,17 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
      * @param message why, e.g. "cannot read: no such file"
      */
     public record Problem(String file, String message) {
+        /**
+         * Checks the problem.
+         *
+         * @throws NullPointerException if file or message is null
+         */
         public Problem {
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(message, "message");
         }
 
-        /** {@code file: error: message}. */
+        /** {@return the line {@code file: error: message}} */
         public String toText() {
             return file + ": error: " + message;
         }
@@ -51,9 +56,19 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
 
     /** Output formats, as {@code --format} names them. */
     public enum Format {
-        TEXT, JSON, SARIF;
+        /** Compiler-style lines and a summary: {@link LintReport#toText()}. */
+        TEXT,
+        /** One JSON object: {@link LintReport#toJson()}. */
+        JSON,
+        /** SARIF 2.1.0 for code-scanning services: {@link LintReport#toSarif()}. */
+        SARIF;
 
-        /** "text", "json" or "sarif" in any case; IllegalArgumentException naming the bad value otherwise. */
+        /**
+         * {@return the format a name names}
+         *
+         * @param name "text", "json" or "sarif", in any case
+         * @throws IllegalArgumentException naming the bad value if it is none of these
+         */
         public static Format parse(String name) {
             for (Format format : values()) {
                 if (format.name().equalsIgnoreCase(name.strip())) {
@@ -64,13 +79,18 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         }
     }
 
+    /** Copies the lists, so the report is immutable. */
     public LintReport {
         files = List.copyOf(files);
         findings = List.copyOf(findings);
         problems = List.copyOf(problems);
     }
 
-    /** How many findings have exactly this severity. */
+    /**
+     * {@return how many findings have exactly this severity}
+     *
+     * @param severity the severity to count
+     */
     public int count(Severity severity) {
         return (int) findings.stream().filter(finding -> finding.severity() == severity).count();
     }
@@ -78,6 +98,9 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
     /**
      * {@link #EXIT_ERROR} if a file could not be read, else {@link #EXIT_FINDINGS}
      * if a finding is at least {@code failAt}, else {@link #EXIT_CLEAN}.
+     *
+     * @param failAt the least severity that fails
+     * @return the exit status a command should return
      */
     public int exitStatus(Severity failAt) {
         Objects.requireNonNull(failAt, "failAt");
@@ -87,7 +110,11 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         return findings.stream().anyMatch(finding -> finding.severity().atLeast(failAt)) ? EXIT_FINDINGS : EXIT_CLEAN;
     }
 
-    /** The report in {@code format}. */
+    /**
+     * {@return the report in {@code format}}
+     *
+     * @param format the output format
+     */
     public String format(Format format) {
         return switch (format) {
             case TEXT -> toText();
@@ -100,6 +127,8 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
      * One {@code file:line:col: severity: message [rule]} line per finding,
      * one {@code file: error: message} line per unreadable file, then a
      * summary line such as {@code 2 files: 1 error, 0 warnings, 3 infos}.
+     *
+     * @return the text, ending in a newline
      */
     public String toText() {
         StringBuilder text = new StringBuilder();
@@ -127,6 +156,8 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
      * JSON: {@code files}, {@code summary} (counts per severity),
      * {@code findings} (file, line, column, severity, rule, errno for module
      * rejections, message) and {@code problems} (file, message).
+     *
+     * @return the JSON text
      */
     public String toJson() {
         JsonWriter json = new JsonWriter().beginObject();
@@ -167,6 +198,8 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
      * finding, and unreadable files as tool execution notifications. Columns
      * are byte columns, which equal the SARIF default (UTF-16 code units) for
      * ASCII text.
+     *
+     * @return the SARIF JSON text
      */
     public String toSarif() {
         JsonWriter json = new JsonWriter().beginObject();

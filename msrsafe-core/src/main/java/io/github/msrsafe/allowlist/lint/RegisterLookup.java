@@ -18,6 +18,10 @@ public interface RegisterLookup {
     /** Knows nothing: the linter then skips the checks that need a catalog. */
     RegisterLookup NONE = address -> Optional.empty();
 
-    /** What is known of the MSR at {@code address}, or empty if the catalog does not know it. */
+    /**
+     * {@return what is known of the MSR at {@code address}, or empty if the catalog does not know it}
+     *
+     * @param address the MSR address
+     */
     Optional<KnownRegister> find(long address);
 }

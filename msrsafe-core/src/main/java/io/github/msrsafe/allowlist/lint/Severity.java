@@ -17,22 +17,31 @@ public enum Severity {
         this.sarifLevel = sarifLevel;
     }
 
-    /** The word reports print: "error", "warning", "info". */
+    /** {@return the word reports print: "error", "warning", "info"} */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The SARIF 2.1.0 {@code level}: "error", "warning", "note". */
+    /** {@return the SARIF 2.1.0 {@code level}: "error", "warning", "note"} */
     public String sarifLevel() {
         return sarifLevel;
     }
 
-    /** True if this is at least as severe as {@code other}. */
+    /**
+     * {@return true if this is at least as severe as {@code other}}
+     *
+     * @param other the severity to compare with
+     */
     public boolean atLeast(Severity other) {
         return compareTo(other) >= 0;
     }
 
-    /** "error", "warning" or "info" in any case; IllegalArgumentException naming the bad value otherwise. */
+    /**
+     * {@return the severity a label names}
+     *
+     * @param label "error", "warning" or "info", in any case
+     * @throws IllegalArgumentException naming the bad value if it is none of these
+     */
     public static Severity parse(String label) {
         for (Severity severity : values()) {
             if (severity.label().equalsIgnoreCase(label.strip())) {

@@ -1,0 +1,62 @@
+/**
+ * MSR access through LLNL's msr-safe kernel module: the device handle, batches,
+ * the module version and the exceptions that explain each errno.
+ *
+ * <h2>Reading and writing</h2>
+ * {@link io.github.msrsafe.MsrSafe#open()} opens /dev/cpu: msr_safe if it is loaded, else the
+ * stock msr driver ({@link io.github.msrsafe.MsrSafe#driver()} says which). Single reads and
+ * writes go through the per-CPU device; a write changes only the bits of the allowlist's write
+ * mask.
+ * {@snippet lang=java :
+ * try (MsrSafe msr = MsrSafe.open()) {
+ *     long perfCtl = msr.read(0, 0x199);                 // IA32_PERF_CTL on CPU 0
+ *     msr.write(0, 0x199, (perfCtl & ~0xFFFFL) | 0x1A00); // target ratio 26
+ * }
+ * }
+ *
+ * <h2>Batches</h2>
+ * An {@link io.github.msrsafe.MsrBatch} carries any number of reads and writes for any CPUs
+ * to the module in one ioctl. Per-op errors do not throw; the outcome says whether every op
+ * ran ({@link io.github.msrsafe.BatchOutcome}), and each op keeps its value, write mask and
+ * errno. A batch is reusable and, once built, executes without allocating on the Java heap.
+ * {@snippet lang=java :
+ * try (MsrSafe msr = MsrSafe.open(); MsrBatch batch = msr.newBatch()) {
+ *     for (int cpu : msr.cpus()) {
+ *         batch.addRead(cpu, 0xE7);                      // IA32_MPERF
+ *         batch.addRead(cpu, 0xE8);                      // IA32_APERF
+ *     }
+ *     while (running) {
+ *         batch.execute();
+ *         batch.throwIfFailed();                         // or inspect batch.failures()
+ *         for (int op = 0; op < batch.size(); op += 2) {
+ *             sample(batch.cpu(op), batch.value(op), batch.value(op + 1));
+ *         }
+ *     }
+ * }
+ * }
+ *
+ * <h2>Errors</h2>
+ * Every failure of a device call is an {@link io.github.msrsafe.MsrSafeException} that names
+ * the call, the device, the CPU and the MSR, the errno, and in plain words what causes it; the
+ * subclasses are the cases callers handle: {@link io.github.msrsafe.MsrNotAllowedException}
+ * (the allowlist), {@link io.github.msrsafe.CpuUnavailableException} (offline CPU),
+ * {@link io.github.msrsafe.MsrFaultException} (the processor refused),
+ * {@link io.github.msrsafe.DevicePermissionException} (file permissions) and
+ * {@link io.github.msrsafe.DeviceNotFoundException} (no driver loaded). Mistakes in arguments,
+ * such as an MSR address above 2^32-1, are {@link java.lang.IllegalArgumentException}s thrown
+ * before any system call.
+ *
+ * <h2>Without the kernel module</h2>
+ * {@link io.github.msrsafe.SimulatedDevice} follows the module's documented behaviour in
+ * memory, behind the same {@link io.github.msrsafe.MsrSafe} API: for tests, demos and jshell.
+ * {@snippet lang=java :
+ * try (MsrSafe msr = SimulatedDevice.standard().open()) {
+ *     msr.read(0, 0x3A);                                 // throws MsrNotAllowedException: not allowlisted
+ * }
+ * }
+ *
+ * <p>The real devices need native access: run with
+ * {@code --enable-native-access=io.github.msrsafe} on the module path, or
+ * {@code --enable-native-access=ALL-UNNAMED} on the class path.
+ */
+package io.github.msrsafe;
