@@ -20,7 +20,12 @@ public final class CpuRanges {
 
     private CpuRanges() {}
 
-    /** The CPUs in range notation, in ascending order without duplicates; "none" if there are none. */
+    /**
+     * {@return the CPUs in range notation, in ascending order without duplicates, e.g.
+     * {@code "0-3,5"}; {@code "none"} if there are none}
+     *
+     * @param cpus CPU ids, in any order, repeats allowed
+     */
     public static String format(Collection<Integer> cpus) {
         List<Integer> sorted = new ArrayList<>(new TreeSet<>(cpus));
         if (sorted.isEmpty()) {
@@ -49,6 +54,9 @@ public final class CpuRanges {
      * {@link #format} and sysfs write them. An empty text, a lone newline or "none" is the
      * empty list.
      *
+     * @param text a CPU list such as {@code 0-3,5}; leading and trailing whitespace (a sysfs
+     *             file's newline) is ignored
+     * @return the CPUs, ascending, each once
      * @throws IllegalArgumentException naming the list and the element at fault
      */
     public static List<Integer> parse(String text) {
@@ -72,8 +80,10 @@ public final class CpuRanges {
 
     /**
      * Parses a CPU list as people write it: elements in any order, repeats allowed, spaces
-     * around elements ignored. Returns the CPUs ascending, each once.
+     * around elements ignored.
      *
+     * @param text a CPU list such as {@code 5, 1-2 ,2}
+     * @return the CPUs, ascending, each once
      * @throws IllegalArgumentException naming the list and the element at fault, or if it is empty
      */
     public static List<Integer> parseUnordered(String text) {

@@ -276,8 +276,11 @@ public final class SimulatedDevice {
     // ---- topology and load, for telemetry (io.github.msrsafe.telemetry.CpuTopology) ----
 
     /**
-     * The simulated device {@code msr} is a handle on, if it is one: code that is handed only a
-     * handle can still learn the device's layout ({@link #packages()}, {@link #threadsPerCore()}).
+     * {@return the simulated device {@code msr} is a handle on, or empty if it is a handle on a
+     * real device} Code handed only a handle can still learn the device's layout this way
+     * ({@link #packages()}, {@link #threadsPerCore()}).
+     *
+     * @param msr a handle, from {@link #open()} or {@link MsrSafe#open()}
      */
     public static java.util.Optional<SimulatedDevice> behind(MsrSafe msr) {
         return msr.deviceFiles() instanceof SimKernel simKernel
@@ -285,19 +288,19 @@ public final class SimulatedDevice {
                 : java.util.Optional.empty();
     }
 
-    /** Number of packages (sockets); each holds {@code cpuCount() / packages()} consecutive CPU ids. */
+    /** {@return the number of packages (sockets); each holds {@code cpuCount() / packages()} consecutive CPU ids} */
     public int packages() {
         return kernel.cpuCount() / kernel.cpusPerPackage();
     }
 
-    /** Hardware threads per core; consecutive CPU ids share a core. */
+    /** {@return the number of hardware threads per core; consecutive CPU ids share a core} */
     public int threadsPerCore() {
         return kernel.threadsPerCore();
     }
 
     /**
-     * The clock this device's counters follow, in nanoseconds: code measuring rates from them
-     * (a telemetry sampler) measures its intervals on it too, so that a test's clock drives both.
+     * {@return the clock this device's counters follow, in nanoseconds} Code measuring rates from
+     * them (a telemetry sampler) measures its intervals on it too, so that a test's clock drives both.
      */
     public LongSupplier clock() {
         return kernel.clock();
@@ -316,6 +319,7 @@ public final class SimulatedDevice {
      * to the 65 W and 5 W of full load. Load 1 gives exactly {@link #standardRegisters()}.
      *
      * @param load 0 (idle) to 1 (always busy)
+     * @return the registers, in address order
      * @throws IllegalArgumentException if load is outside 0..1
      */
     public static List<SimulatedRegister> standardRegisters(double load) {

@@ -39,6 +39,11 @@ public record CpuTopology(List<Placement> cpus) {
      * @param coreId    the core id, unique within its package
      */
     public record Placement(int cpu, int packageId, int coreId) {
+        /**
+         * Checks the ids.
+         *
+         * @throws IllegalArgumentException if an id is negative; the message gives all three
+         */
         public Placement {
             if (cpu < 0 || packageId < 0 || coreId < 0) {
                 throw new IllegalArgumentException("CPU, package and core ids must not be negative: CPU " + cpu
@@ -47,6 +52,13 @@ public record CpuTopology(List<Placement> cpus) {
         }
     }
 
+    /**
+     * Copies the placements and checks them.
+     *
+     * @throws IllegalArgumentException if there are none, or the CPUs are not in ascending order
+     *                                  each once
+     * @throws NullPointerException     if cpus is or holds null
+     */
     public CpuTopology {
         cpus = List.copyOf(cpus);
         if (cpus.isEmpty()) {
@@ -63,6 +75,10 @@ public record CpuTopology(List<Placement> cpus) {
     /**
      * One package holding {@code cpus}, each CPU its own core: what to assume when nothing
      * better is known (package-scope registers are then read on the first CPU only).
+     *
+     * @param cpus the CPU numbers, in any order
+     * @return the topology, CPUs ascending
+     * @throws IllegalArgumentException if cpus is empty, repeats a CPU or holds a negative one
      */
     public static CpuTopology singlePackage(Collection<Integer> cpus) {
         return new CpuTopology(cpus.stream().sorted().map(cpu -> new Placement(cpu, 0, cpu)).toList());
@@ -71,6 +87,12 @@ public record CpuTopology(List<Placement> cpus) {
     /**
      * The layout of a simulated device, for the CPUs in {@code online}: consecutive CPU ids
      * share a core ({@link SimulatedDevice#threadsPerCore()}) and a package.
+     *
+     * @param device the simulated device
+     * @param online the CPUs to place, in any order; normally {@link MsrSafe#cpus()} of a handle
+     *               on the device
+     * @return the topology, CPUs ascending
+     * @throws IllegalArgumentException if online is empty, repeats a CPU or holds a negative one
      */
     public static CpuTopology of(SimulatedDevice device, Collection<Integer> online) {
         int cpusPerPackage = device.cpuCount() / device.packages();
@@ -83,6 +105,12 @@ public record CpuTopology(List<Placement> cpus) {
     /**
      * The topology of {@code cpus} as the kernel reports it under {@code sysfsCpu}
      * ({@link #SYSFS_CPU}); one package if any CPU's files are missing or unreadable.
+     *
+     * @param sysfsCpu the directory holding {@code cpuN/topology/}: {@link #SYSFS_CPU} on a real
+     *                 machine, a copy of it in a test
+     * @param cpus     the CPU numbers, in any order
+     * @return the topology, CPUs ascending
+     * @throws IllegalArgumentException if cpus is empty, repeats a CPU or holds a negative one
      */
     public static CpuTopology fromSysfs(Path sysfsCpu, Collection<Integer> cpus) {
         List<Placement> placements = new ArrayList<>();
@@ -101,6 +129,9 @@ public record CpuTopology(List<Placement> cpus) {
     /**
      * The topology of the CPUs {@code msr} sees: a simulated device's own layout, else what
      * sysfs reports (one package when it reports nothing).
+     *
+     * @param msr an open handle; its {@link MsrSafe#cpus()} are the CPUs placed
+     * @return the topology, CPUs ascending
      */
     public static CpuTopology detect(MsrSafe msr) {
         Optional<SimulatedDevice> simulated = SimulatedDevice.behind(msr);
@@ -113,28 +144,37 @@ public record CpuTopology(List<Placement> cpus) {
         return fromSysfs(SYSFS_CPU, msr.cpus());
     }
 
-    /** The package ids, ascending. */
+    /** {@return the package ids, ascending, each once} */
     public List<Integer> packageIds() {
         return cpus.stream().map(Placement::packageId).distinct().sorted().toList();
     }
 
-    /** The CPUs of package {@code packageId}, ascending (empty for an unknown package). */
+    /**
+     * {@return the CPU numbers of package {@code packageId}, ascending (empty for an unknown package)}
+     *
+     * @param packageId the physical package id
+     */
     public List<Integer> cpusOf(int packageId) {
         return cpus.stream().filter(p -> p.packageId() == packageId).map(Placement::cpu).toList();
     }
 
-    /** The CPU numbers, ascending. */
+    /** {@return the CPU numbers, ascending} */
     public List<Integer> cpuNumbers() {
         return cpus.stream().map(Placement::cpu).toList();
     }
 
-    /** The placement of {@code cpu}. */
+    /**
+     * {@return the placement of {@code cpu}: its package and core}
+     *
+     * @param cpu the CPU number
+     * @throws IllegalArgumentException if the CPU is not in this topology, naming the ones that are
+     */
     public Placement placement(int cpu) {
         return cpus.stream().filter(p -> p.cpu() == cpu).findFirst().orElseThrow(
                 () -> new IllegalArgumentException("CPU " + cpu + " is not in this topology (CPUs " + cpuNumbers() + ")"));
     }
 
-    /** Number of distinct cores (package, core id pairs). */
+    /** {@return the number of distinct cores (distinct package and core id pairs)} */
     public int coreCount() {
         Set<List<Integer>> cores = new HashSet<>();
         for (Placement p : cpus) {

@@ -23,6 +23,11 @@ public final class Derivations {
      * minutes; a 64-bit TSC never does in practice, but the same arithmetic covers it.
      * The result is unsigned (for 64 bits, read it with {@link #unsigned(long)}).
      *
+     * @param previous the earlier reading; bits above bitWidth are ignored
+     * @param current  the later reading; bits above bitWidth are ignored
+     * @param bitWidth the counter's width in bits, 1..64: 32 for the RAPL energy counters, 64
+     *                 for the TSC, IA32_APERF and IA32_MPERF
+     * @return the counts between the two readings, 0 to 2^bitWidth - 1
      * @throws IllegalArgumentException if bitWidth is outside 1..64
      */
     public static long counterDelta(long previous, long current, int bitWidth) {
@@ -33,7 +38,12 @@ public final class Derivations {
         return (current - previous) & mask;
     }
 
-    /** {@code value} read as an unsigned 64-bit number. */
+    /**
+     * {@return {@code value} read as an unsigned 64-bit number, 0 to 2^64 - 1 (exact up to
+     * 2^53, beyond that the nearest double)}
+     *
+     * @param value a 64-bit counter reading or delta
+     */
     public static double unsigned(long value) {
         return value >= 0 ? value : (double) (value >>> 1) * 2.0 + (value & 1);
     }
@@ -41,6 +51,10 @@ public final class Derivations {
     /**
      * turbostat's Avg_MHz: the average frequency over the whole interval, halted time
      * included, {@code ΔAPERF / Δt / 10^6}.
+     *
+     * @param aperfDelta how far IA32_APERF advanced over the interval (unsigned)
+     * @param seconds    the interval's length in seconds
+     * @return the average frequency in MHz; NaN if seconds is not positive
      */
     public static double averageMhz(long aperfDelta, double seconds) {
         return averageMhz(unsigned(aperfDelta), 1, seconds);
@@ -49,6 +63,11 @@ public final class Derivations {
     /**
      * turbostat's Busy%: the share of the interval the CPU spent in C0,
      * {@code 100 × ΔMPERF / ΔTSC} (MPERF counts at the TSC rate, but only in C0).
+     *
+     * @param mperfDelta how far IA32_MPERF advanced over the interval (unsigned)
+     * @param tscDelta   how far the TSC advanced over the same interval (unsigned)
+     * @return the busy share in percent, 0 to 100 (a little above 100 if the two counters were
+     *         read at slightly different times); NaN if tscDelta is 0
      */
     public static double busyPercent(long mperfDelta, long tscDelta) {
         return busyPercent(unsigned(mperfDelta), unsigned(tscDelta));
@@ -57,17 +76,39 @@ public final class Derivations {
     /**
      * turbostat's Bzy_MHz: the average frequency while busy,
      * {@code ΔTSC / Δt / 10^6 × ΔAPERF / ΔMPERF}.
+     *
+     * @param tscDelta   how far the TSC advanced over the interval (unsigned)
+     * @param aperfDelta how far IA32_APERF advanced over the interval (unsigned)
+     * @param mperfDelta how far IA32_MPERF advanced over the interval (unsigned)
+     * @param seconds    the interval's length in seconds
+     * @return the busy frequency in MHz; NaN if mperfDelta is 0 (the CPU never left a halted
+     *         state) or seconds is not positive
      */
     public static double busyMhz(long tscDelta, long aperfDelta, long mperfDelta, double seconds) {
         return busyMhz(unsigned(tscDelta), unsigned(aperfDelta), unsigned(mperfDelta), 1, seconds);
     }
 
-    /** turbostat's TSC_MHz: the time-stamp counter's rate, {@code ΔTSC / Δt / 10^6}. */
+    /**
+     * turbostat's TSC_MHz: the time-stamp counter's rate, {@code ΔTSC / Δt / 10^6}.
+     *
+     * @param tscDelta how far the TSC advanced over the interval (unsigned)
+     * @param seconds  the interval's length in seconds
+     * @return the TSC's rate in MHz; NaN if seconds is not positive
+     */
     public static double tscMhz(long tscDelta, double seconds) {
         return averageMhz(unsigned(tscDelta), 1, seconds);
     }
 
-    /** Average power over the interval: {@code ΔE × unit / Δt}, in watts. */
+    /**
+     * Average power over the interval: {@code ΔE × unit / Δt}, in watts.
+     *
+     * @param energyDelta   how far an energy-status counter advanced over the interval, in energy
+     *                      units (unsigned; {@link #counterDelta} with 32 bits across a wrap)
+     * @param joulesPerUnit joules per energy unit ({@link RaplUnits#joulesPerUnit()}, or the
+     *                      fixed DRAM unit where the processor has one)
+     * @param seconds       the interval's length in seconds
+     * @return the average power in watts; NaN if seconds is not positive
+     */
     public static double watts(long energyDelta, double joulesPerUnit, double seconds) {
         return seconds > 0 ? unsigned(energyDelta) * joulesPerUnit / seconds : Double.NaN;
     }
@@ -89,24 +130,40 @@ public final class Derivations {
 
     // ---- RAPL units (MSR_RAPL_POWER_UNIT 0x606; AMD RAPL_PWR_UNIT 0xC0010299 has the same fields) ----
 
-    /** Watts per power-limit unit: {@code 1 / 2^bits[3:0]}. */
+    /**
+     * {@return watts per power-limit unit: {@code 1 / 2^bits[3:0]}}
+     *
+     * @param raplPowerUnit the value of MSR_RAPL_POWER_UNIT (0x606) or AMD RAPL_PWR_UNIT (0xC0010299)
+     */
     public static double raplPowerUnit(long raplPowerUnit) {
         return Math.scalb(1.0, -(int) (raplPowerUnit & 0xF));
     }
 
-    /** Joules per energy-status unit: {@code 1 / 2^bits[12:8]}. */
+    /**
+     * {@return joules per energy-status unit: {@code 1 / 2^bits[12:8]}}
+     *
+     * @param raplPowerUnit the value of MSR_RAPL_POWER_UNIT (0x606) or AMD RAPL_PWR_UNIT (0xC0010299)
+     */
     public static double raplEnergyUnit(long raplPowerUnit) {
         return Math.scalb(1.0, -(int) ((raplPowerUnit >>> 8) & 0x1F));
     }
 
-    /** Seconds per time unit: {@code 1 / 2^bits[19:16]}. */
+    /**
+     * {@return seconds per time unit: {@code 1 / 2^bits[19:16]}}
+     *
+     * @param raplPowerUnit the value of MSR_RAPL_POWER_UNIT (0x606) or AMD RAPL_PWR_UNIT (0xC0010299)
+     */
     public static double raplTimeUnit(long raplPowerUnit) {
         return Math.scalb(1.0, -(int) ((raplPowerUnit >>> 16) & 0xF));
     }
 
     // ---- thermal ----
 
-    /** TjMax, the throttling temperature in °C: MSR_TEMPERATURE_TARGET bits 23:16. */
+    /**
+     * {@return TjMax, the throttling temperature in °C: MSR_TEMPERATURE_TARGET bits 23:16}
+     *
+     * @param temperatureTarget the value of MSR_TEMPERATURE_TARGET (0x1A2)
+     */
     public static int tjMax(long temperatureTarget) {
         return (int) ((temperatureTarget >>> 16) & 0xFF);
     }
@@ -114,6 +171,10 @@ public final class Derivations {
     /**
      * A core's temperature in °C from IA32_THERM_STATUS: TjMax minus the digital readout
      * (bits 22:16, degrees below TjMax); NaN when the reading-valid bit 31 is clear.
+     *
+     * @param thermStatus the value of IA32_THERM_STATUS (0x19C)
+     * @param tjMax       the package's TjMax in °C ({@link #tjMax(long)})
+     * @return the core's temperature in °C, or NaN if the reading is not valid
      */
     public static double coreTemperature(long thermStatus, int tjMax) {
         if ((thermStatus & (1L << 31)) == 0) {
@@ -125,6 +186,10 @@ public final class Derivations {
     /**
      * The package temperature in °C from IA32_PACKAGE_THERM_STATUS: TjMax minus the digital
      * readout (bits 22:16). The package register has no valid bit.
+     *
+     * @param packageThermStatus the value of IA32_PACKAGE_THERM_STATUS (0x1B1)
+     * @param tjMax              the package's TjMax in °C ({@link #tjMax(long)})
+     * @return the package's temperature in °C
      */
     public static double packageTemperature(long packageThermStatus, int tjMax) {
         return tjMax - digitalReadout(packageThermStatus);

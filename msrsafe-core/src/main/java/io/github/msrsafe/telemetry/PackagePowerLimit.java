@@ -46,12 +46,22 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
 
     private static final int PL2_SHIFT = 32;
 
+    /**
+     * Checks that both limits are given.
+     *
+     * @throws NullPointerException if pl1 or pl2 is null
+     */
     public PackagePowerLimit {
         Objects.requireNonNull(pl1, "pl1");
         Objects.requireNonNull(pl2, "pl2");
     }
 
-    /** The limits in a raw MSR_PKG_POWER_LIMIT value. */
+    /**
+     * {@return the limits in a raw MSR_PKG_POWER_LIMIT value, in watts and seconds}
+     *
+     * @param raw   the register's value as read; its reserved bits are ignored
+     * @param units the package's RAPL units, from MSR_RAPL_POWER_UNIT
+     */
     public static PackagePowerLimit decode(long raw, RaplUnits units) {
         return new PackagePowerLimit(decodeLimit((int) raw, units), decodeLimit((int) (raw >>> PL2_SHIFT), units),
                 (raw & LOCK_BIT) != 0);
@@ -62,6 +72,9 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
      * lock fields replaced and every other bit (the reserved ones) kept. Watts and
      * seconds round to the nearest value the fields can hold.
      *
+     * @param current the register's value now, whose reserved bits the result keeps
+     * @param units   the package's RAPL units, from MSR_RAPL_POWER_UNIT
+     * @return the value to write to MSR_PKG_POWER_LIMIT
      * @throws IllegalArgumentException if a limit needs more than the 15-bit power field
      *                                  or lies outside the time windows the field can encode
      */
@@ -71,24 +84,46 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
         return (current & ~(PL1_BITS | PL2_BITS | LOCK_BIT)) | fields;
     }
 
-    /** These limits with another PL1. */
+    /**
+     * {@return these limits with another PL1; PL2 and the lock unchanged}
+     *
+     * @param limit the new long-term limit
+     * @throws NullPointerException if limit is null
+     */
     public PackagePowerLimit withPl1(PowerLimit limit) {
         return new PackagePowerLimit(limit, pl2, locked);
     }
 
-    /** These limits with another PL2. */
+    /**
+     * {@return these limits with another PL2; PL1 and the lock unchanged}
+     *
+     * @param limit the new short-term limit
+     * @throws NullPointerException if limit is null
+     */
     public PackagePowerLimit withPl2(PowerLimit limit) {
         return new PackagePowerLimit(pl1, limit, locked);
     }
 
     // ---- the field codecs, on primitives so that a sampler can use them without allocating ----
 
-    /** Watts of the 15-bit power field of a 24-bit limit ({@code limitBits} = PL1 bits, or PL2 bits shifted down). */
+    /**
+     * {@return the watts of the 15-bit power field (bits 14:0) of a 24-bit limit}
+     *
+     * @param limitBits    the limit's bits: the register's PL1 bits, or its PL2 bits shifted
+     *                     down by 32; only bits 14:0 are read
+     * @param wattsPerUnit watts per power unit ({@link RaplUnits#wattsPerUnit()})
+     */
     public static double watts(long limitBits, double wattsPerUnit) {
         return (limitBits & MAX_POWER_FIELD) * wattsPerUnit;
     }
 
-    /** Seconds of the time-window field of a 24-bit limit. */
+    /**
+     * {@return the seconds of the 7-bit time-window field (bits 23:17) of a 24-bit limit}
+     *
+     * @param limitBits      the limit's bits, as for {@link #watts(long, double)}; only bits
+     *                       23:17 are read
+     * @param secondsPerUnit seconds per time unit ({@link RaplUnits#secondsPerUnit()})
+     */
     public static double windowSeconds(long limitBits, double secondsPerUnit) {
         return decodeWindow((int) ((limitBits >>> 17) & MAX_WINDOW_FIELD), secondsPerUnit);
     }
@@ -97,6 +132,9 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
      * The seconds a 7-bit time-window field stands for: {@code 2^Y × (1 + Z/4) × unit}, with
      * Y its low 5 bits and Z its high 2 bits.
      *
+     * @param field          the field's value, 0..127
+     * @param secondsPerUnit seconds per time unit ({@link RaplUnits#secondsPerUnit()})
+     * @return the window in seconds
      * @throws IllegalArgumentException if field is outside 0..127
      */
     public static double decodeWindow(int field, double secondsPerUnit) {
@@ -111,6 +149,9 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
     /**
      * The 7-bit time-window field nearest to {@code seconds} (the smaller window on a tie).
      *
+     * @param seconds        the window wanted, in seconds
+     * @param secondsPerUnit seconds per time unit ({@link RaplUnits#secondsPerUnit()})
+     * @return the field's value, 0..127, for bits 23:17 of a limit
      * @throws IllegalArgumentException if seconds lies outside the smallest and largest
      *                                  windows the field encodes (1 and 2^31 × 1.75 time units)
      */
@@ -137,7 +178,11 @@ public record PackagePowerLimit(PowerLimit pl1, PowerLimit pl2, boolean locked) 
     /**
      * The 15-bit power field nearest to {@code watts}.
      *
-     * @throws IllegalArgumentException if watts is negative or above {@code 32767 × unit}
+     * @param watts        the limit wanted, in watts
+     * @param wattsPerUnit watts per power unit ({@link RaplUnits#wattsPerUnit()})
+     * @return the field's value, 0..32767, for bits 14:0 of a limit
+     * @throws IllegalArgumentException if watts, rounded to whole units, is below 0 or above
+     *                                  {@code 32767 × unit}, or is NaN
      */
     public static int encodeWatts(double watts, double wattsPerUnit) {
         double units = Math.rint(watts / wattsPerUnit);

@@ -11,6 +11,12 @@ package io.github.msrsafe.telemetry;
  */
 public record PowerLimit(double watts, double windowSeconds, boolean enabled, boolean clamped) {
 
+    /**
+     * Checks that the limit is physically meaningful.
+     *
+     * @throws IllegalArgumentException if watts is negative, NaN or infinite, or windowSeconds is
+     *                                  not a finite number above 0; the message gives the value
+     */
     public PowerLimit {
         if (!(watts >= 0) || Double.isInfinite(watts)) {
             throw new IllegalArgumentException("a power limit must be a finite number of watts >= 0: " + watts);
@@ -20,12 +26,22 @@ public record PowerLimit(double watts, double windowSeconds, boolean enabled, bo
         }
     }
 
-    /** This limit with another wattage. */
+    /**
+     * {@return this limit with another wattage; window, enable and clamp unchanged}
+     *
+     * @param newWatts the new limit in watts, finite and at least 0
+     * @throws IllegalArgumentException if newWatts is negative, NaN or infinite
+     */
     public PowerLimit withWatts(double newWatts) {
         return new PowerLimit(newWatts, windowSeconds, enabled, clamped);
     }
 
-    /** This limit with another time window. */
+    /**
+     * {@return this limit with another averaging window; watts, enable and clamp unchanged}
+     *
+     * @param seconds the new window in seconds, finite and above 0
+     * @throws IllegalArgumentException if seconds is not a finite number above 0
+     */
     public PowerLimit withWindowSeconds(double seconds) {
         return new PowerLimit(watts, seconds, enabled, clamped);
     }

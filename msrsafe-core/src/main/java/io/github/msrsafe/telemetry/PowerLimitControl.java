@@ -25,29 +25,57 @@ public final class PowerLimitControl {
 
     private final MsrSafe msr;
 
-    /** Control over the power limits reachable through {@code msr}. */
+    /**
+     * Control over the power limits reachable through {@code msr}.
+     *
+     * @param msr the open handle to read and write the registers through; it stays the
+     *            caller's to close
+     * @throws NullPointerException if msr is null
+     */
     public PowerLimitControl(MsrSafe msr) {
         this.msr = Objects.requireNonNull(msr, "msr");
     }
 
-    /** The RAPL units of the package of {@code cpu}. */
+    /**
+     * {@return the RAPL units of the package of {@code cpu}, read from MSR_RAPL_POWER_UNIT (0x606)}
+     *
+     * @param cpu any CPU of the package
+     * @throws IllegalArgumentException if cpu is negative
+     * @throws MsrSafeException         if the register cannot be read: the allowlist does not list
+     *                                  it ({@link MsrNotAllowedException}), the CPU is offline or
+     *                                  absent, or the processor lacks it (not an Intel one)
+     */
     public RaplUnits units(int cpu) throws MsrSafeException {
         return RaplUnits.decode(msr.read(cpu, Msr.RAPL_POWER_UNIT));
     }
 
-    /** The power limits of the package of {@code cpu}. */
+    /**
+     * {@return the power limits of the package of {@code cpu}, in watts and seconds}
+     *
+     * @param cpu any CPU of the package
+     * @throws IllegalArgumentException if cpu is negative
+     * @throws MsrSafeException         if MSR_RAPL_POWER_UNIT or MSR_PKG_POWER_LIMIT (0x610) cannot
+     *                                  be read, for the reasons given at {@link #units(int)}
+     */
     public PackagePowerLimit read(int cpu) throws MsrSafeException {
         return PackagePowerLimit.decode(msr.read(cpu, Msr.PKG_POWER_LIMIT), units(cpu));
     }
 
     /**
      * Sets the power limits of the package of {@code cpu} to {@code limits}, rounded to what
-     * the register can hold, keeping its reserved bits.
+     * the register can hold, keeping its reserved bits. When the limits already hold, nothing
+     * is written.
      *
+     * @param cpu    any CPU of the package
+     * @param limits the limits wanted; {@code locked} true also sets the lock bit, which keeps the
+     *               register from changing until the next reset
      * @return the limits in force afterwards, read back from the register
      * @throws MsrNotAllowedException   if the register is locked (bit 63) or the allowlist's write
      *                                  mask does not cover the fields that must change
-     * @throws IllegalArgumentException if a limit is outside what the fields can encode
+     * @throws IllegalArgumentException if a limit is outside what the fields can encode, or cpu
+     *                                  is negative
+     * @throws MsrSafeException         if a register cannot be read or written, for the reasons
+     *                                  given at {@link #units(int)}
      */
     public PackagePowerLimit write(int cpu, PackagePowerLimit limits) throws MsrSafeException {
         RaplUnits units = units(cpu);

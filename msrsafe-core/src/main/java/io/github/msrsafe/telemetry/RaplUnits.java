@@ -32,6 +32,11 @@ public record RaplUnits(double wattsPerUnit, double joulesPerUnit, double second
     private static final Set<Integer> FIXED_DRAM_UNIT_MODELS = Set.of(0x3F, 0x4F, 0x56, 0x55, 0x57, 0x85, 0x6A,
             0x6C, 0x8F, 0xCF);
 
+    /**
+     * Checks the units.
+     *
+     * @throws IllegalArgumentException if a unit is zero, negative or NaN; the message gives all three
+     */
     public RaplUnits {
         if (!(wattsPerUnit > 0) || !(joulesPerUnit > 0) || !(secondsPerUnit > 0)) {
             throw new IllegalArgumentException("RAPL units must be positive: " + wattsPerUnit + " W, "
@@ -39,16 +44,23 @@ public record RaplUnits(double wattsPerUnit, double joulesPerUnit, double second
         }
     }
 
-    /** The units in a raw MSR_RAPL_POWER_UNIT (or AMD RAPL_PWR_UNIT) value. */
+    /**
+     * {@return the units in a raw MSR_RAPL_POWER_UNIT (or AMD RAPL_PWR_UNIT) value}
+     *
+     * @param raplPowerUnit the register's value as read; bits outside the three unit fields
+     *                      (3:0, 12:8, 19:16) are ignored
+     */
     public static RaplUnits decode(long raplPowerUnit) {
         return new RaplUnits(Derivations.raplPowerUnit(raplPowerUnit), Derivations.raplEnergyUnit(raplPowerUnit),
                 Derivations.raplTimeUnit(raplPowerUnit));
     }
 
     /**
-     * The fixed DRAM energy unit of {@code cpu}, when its DRAM counter ignores
+     * {@return the fixed DRAM energy unit of {@code cpu} in joules, when its DRAM counter ignores
      * MSR_RAPL_POWER_UNIT ({@link #SERVER_DRAM_JOULES_PER_UNIT} on Intel server models);
-     * empty when the DRAM counter uses the common energy unit.
+     * empty when the DRAM counter uses the common energy unit}
+     *
+     * @param cpu the processor's identity: its vendor, family and model decide
      */
     public static OptionalDouble dramJoulesPerUnit(CpuIdentity cpu) {
         if (cpu.vendor().equals(CpuIdentity.INTEL) && cpu.family() == 6 && FIXED_DRAM_UNIT_MODELS.contains(cpu.model())) {

@@ -22,42 +22,49 @@ public final class Sample {
         this.sampler = sampler;
     }
 
-    /** How many samples the sampler has taken; this reading is the latest (0 before the first). */
+    /** {@return how many samples the sampler has taken; this reading is the latest (0 before the first)} */
     public long sequence() {
         return sampler.count();
     }
 
-    /** When the sample's batch ran, on the sampler's monotonic clock, in nanoseconds. */
+    /**
+     * {@return when the sample's batch ran, on the sampler's monotonic clock, in nanoseconds} It
+     * is the midpoint of the batch, and means something only relative to other samples' times.
+     */
     public long timestampNanos() {
         return sampler.timestampNanos();
     }
 
-    /** When the sample was taken, in milliseconds since the epoch. */
+    /** {@return when the sample was taken, on the sampler's wall clock, in milliseconds since the epoch} */
     public long epochMillis() {
         return sampler.epochMillis();
     }
 
-    /** Seconds since the previous sample; NaN for the first. */
+    /** {@return the seconds since the previous sample; NaN for the first} */
     public double intervalSeconds() {
         return sampler.intervalSeconds();
     }
 
-    /** Whether there was a previous sample, so that rates have values. */
+    /** {@return whether there was a previous sample, so that rates have values} */
     public boolean hasInterval() {
         return sampler.count() > 1;
     }
 
-    /** The signals of this sample. */
+    /** {@return the signals of this sample: those the sampler derives, in declaration order} */
     public java.util.List<Signal> signals() {
         return sampler.signals();
     }
 
-    /** The CPUs, cores and packages. */
+    /** {@return the CPUs, cores and packages the sampler reads} */
     public CpuTopology topology() {
         return sampler.topology();
     }
 
-    /** Number of values {@code signal} has: CPUs, cores or packages, by its scope. */
+    /**
+     * {@return the number of values {@code signal} has: CPUs, cores or packages, by its scope}
+     *
+     * @param signal any signal, derived by the sampler or not
+     */
     public int positions(Signal signal) {
         return sampler.instances(signal.scope());
     }
@@ -65,6 +72,9 @@ public final class Sample {
     /**
      * The value of {@code signal} at {@code position} of its scope.
      *
+     * @param signal   a signal the sampler derives
+     * @param position 0..positions(signal)-1: a CPU, core or package in the order described above
+     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
      * @throws IllegalArgumentException  if the sampler does not derive the signal
      * @throws IndexOutOfBoundsException if position is outside 0..positions(signal)-1
      */
@@ -82,6 +92,9 @@ public final class Sample {
      * The value of {@code signal} for CPU number {@code cpu}: its own for a per-CPU signal, its
      * core's or its package's otherwise.
      *
+     * @param signal a signal the sampler derives
+     * @param cpu    the CPU number
+     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
      * @throws IllegalArgumentException if the CPU is not sampled or the signal not derived
      */
     public double cpuValue(Signal signal, int cpu) {
@@ -104,6 +117,9 @@ public final class Sample {
      * turbostat's summary rows); for core temperature the hottest core; for core energy and
      * power the sum over its cores.
      *
+     * @param signal    a signal the sampler derives
+     * @param packageId the physical package id
+     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
      * @throws IllegalArgumentException if the package is not sampled or the signal not derived
      */
     public double packageValue(Signal signal, int packageId) {
@@ -120,28 +136,51 @@ public final class Sample {
      * The value of {@code signal} over the whole machine: per-CPU signals averaged over every
      * CPU (from summed deltas), temperatures the hottest, watts and joules summed over the
      * packages, power limits the packages' common value (NaN if they differ).
+     *
+     * @param signal a signal the sampler derives
+     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
+     * @throws IllegalArgumentException if the signal is not derived
      */
     public double summaryValue(Signal signal) {
         valuesOf(signal);
         return sampler.summaryValues[signal.ordinal()];
     }
 
-    /** The CPU number at {@code position} of a per-CPU signal. */
+    /**
+     * {@return the CPU number at {@code position} of a per-CPU signal}
+     *
+     * @param position 0 to the number of CPUs - 1
+     * @throws IndexOutOfBoundsException if position is outside that range
+     */
     public int cpuAt(int position) {
         return sampler.cpuNumbers[position];
     }
 
-    /** The first CPU of the core at {@code position} of a per-core signal, with its package and core id. */
+    /**
+     * {@return the first CPU of the core at {@code position} of a per-core signal, with its package and core id}
+     *
+     * @param position 0 to the number of cores - 1
+     * @throws IndexOutOfBoundsException if position is outside that range
+     */
     public CpuTopology.Placement coreAt(int position) {
         return sampler.cores.get(position);
     }
 
-    /** The package id at {@code position} of a per-package signal. */
+    /**
+     * {@return the package id at {@code position} of a per-package signal}
+     *
+     * @param position 0 to the number of packages - 1
+     * @throws IndexOutOfBoundsException if position is outside that range
+     */
     public int packageAt(int position) {
         return sampler.packageIds[position];
     }
 
-    /** Number of values of a scope: CPUs, cores or packages. */
+    /**
+     * {@return the number of values of a scope: of CPUs, cores or packages}
+     *
+     * @param scope the scope
+     */
     public int positions(Register.Scope scope) {
         return sampler.instances(scope);
     }

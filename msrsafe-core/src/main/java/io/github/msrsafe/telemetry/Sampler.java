@@ -219,42 +219,53 @@ public final class Sampler implements AutoCloseable {
         this.view = new Sample(this);
     }
 
-    /** A builder for a sampler on {@code msr}; see {@link Builder}. */
+    /**
+     * {@return a builder for a sampler on {@code msr}; see {@link Builder} for its defaults}
+     *
+     * @param msr the open handle to sample through; closing the sampler leaves it open
+     * @throws NullPointerException if msr is null
+     */
     public static Builder builder(MsrSafe msr) {
         return new Builder(msr);
     }
 
-    /** The signals this sampler derives, in declaration order. */
+    /** {@return the signals this sampler derives, in declaration order} */
     public List<Signal> signals() {
         return signals;
     }
 
-    /** The CPUs, cores and packages it reads. */
+    /** {@return the CPUs, cores and packages this sampler reads} */
     public CpuTopology topology() {
         return topology;
     }
 
-    /** Whose register layout it reads. */
+    /** {@return whose register layout this sampler reads} */
     public Vendor vendor() {
         return vendor;
     }
 
-    /** How many reads one sample's batch holds. */
+    /** {@return how many reads one sample's batch holds: one per register per CPU, core or package it is read on} */
     public int batchSize() {
         return batch.size();
     }
 
-    /** Whether this sampler derives {@code signal}. */
+    /**
+     * {@return whether this sampler derives {@code signal}}
+     *
+     * @param signal any signal
+     */
     public boolean has(Signal signal) {
         return wanted[signal.ordinal()];
     }
 
     /**
      * Takes a sample: one batch, then every signal recomputed against the previous sample.
-     * After the first sample, rate signals ({@link Signal#needsInterval()}) are NaN.
+     * At the first sample, rate signals ({@link Signal#needsInterval()}) are NaN: there is no
+     * interval yet.
      *
      * @return the reading, a view that the next sample overwrites
-     * @throws MsrSafeException if the batch fails (a CPU went offline, the allowlist changed), naming the register
+     * @throws MsrSafeException      if the batch fails (a CPU went offline, the allowlist changed), naming the register
+     * @throws IllegalStateException if the sampler is closed
      */
     public Sample sample() throws MsrSafeException {
         if (closed) {
@@ -280,7 +291,7 @@ public final class Sampler implements AutoCloseable {
         return view;
     }
 
-    /** The last sample's reading (before the first sample: every value NaN). */
+    /** {@return the last sample's reading, the same view {@link #sample()} returns (before the first sample: every value NaN)} */
     public Sample last() {
         return view;
     }
@@ -658,12 +669,26 @@ public final class Sampler implements AutoCloseable {
             this.msr = Objects.requireNonNull(msr, "msr");
         }
 
-        /** The signals to derive (each needs its registers in the allowlist). */
+        /**
+         * Sets the signals to derive; each needs its registers in the allowlist. Repeats count
+         * once, and the sampler keeps them in declaration order.
+         *
+         * @param signals the signals, at least one
+         * @return this builder
+         * @throws IllegalArgumentException if no signal is given
+         */
         public Builder signals(Signal... signals) {
             return signals(List.of(signals));
         }
 
-        /** The signals to derive. */
+        /**
+         * Sets the signals to derive; each needs its registers in the allowlist. Repeats count
+         * once, and the sampler keeps them in declaration order.
+         *
+         * @param signals the signals, at least one
+         * @return this builder
+         * @throws IllegalArgumentException if the list is empty
+         */
         public Builder signals(List<Signal> signals) {
             if (signals.isEmpty()) {
                 throw new IllegalArgumentException("a sampler needs at least one signal");
@@ -674,13 +699,25 @@ public final class Sampler implements AutoCloseable {
             return this;
         }
 
-        /** Where the CPUs sit; see {@link CpuTopology}. */
+        /**
+         * Sets where the CPUs sit, and so which CPUs are sampled; see {@link CpuTopology}.
+         *
+         * @param topology the CPUs, each of which must be online when the sampler opens
+         * @return this builder
+         * @throws NullPointerException if topology is null
+         */
         public Builder topology(CpuTopology topology) {
             this.topology = Objects.requireNonNull(topology, "topology");
             return this;
         }
 
-        /** Whose register layout to read. */
+        /**
+         * Sets whose register layout to read, instead of detecting it ({@link Vendor#detect}).
+         *
+         * @param vendor the vendor
+         * @return this builder
+         * @throws NullPointerException if vendor is null
+         */
         public Builder vendor(Vendor vendor) {
             this.vendor = Objects.requireNonNull(vendor, "vendor");
             return this;
@@ -689,13 +726,24 @@ public final class Sampler implements AutoCloseable {
         /**
          * The monotonic clock in nanoseconds the intervals are measured with; a simulated
          * device's clock, for a test that drives time.
+         *
+         * @param nanos the clock, in nanoseconds (like {@link System#nanoTime()})
+         * @return this builder
+         * @throws NullPointerException if nanos is null
          */
         public Builder clock(LongSupplier nanos) {
             this.clock = Objects.requireNonNull(nanos, "nanos");
             return this;
         }
 
-        /** The wall clock in milliseconds since the epoch that stamps each sample. */
+        /**
+         * Sets the wall clock that stamps each sample ({@link Sample#epochMillis()}).
+         *
+         * @param epochMillis the clock, in milliseconds since the epoch (like
+         *                    {@link System#currentTimeMillis()})
+         * @return this builder
+         * @throws NullPointerException if epochMillis is null
+         */
         public Builder wallClock(LongSupplier epochMillis) {
             this.wallClock = Objects.requireNonNull(epochMillis, "epochMillis");
             return this;
@@ -705,6 +753,11 @@ public final class Sampler implements AutoCloseable {
          * The DRAM energy unit in joules, for processors whose DRAM counter ignores
          * MSR_RAPL_POWER_UNIT (see {@link RaplUnits#dramJoulesPerUnit(CpuIdentity)}; chosen
          * from /proc/cpuinfo by default on a real device).
+         *
+         * @param joules joules per unit of MSR_DRAM_ENERGY_STATUS, e.g.
+         *               {@link RaplUnits#SERVER_DRAM_JOULES_PER_UNIT}
+         * @return this builder
+         * @throws IllegalArgumentException if joules is not a finite number above 0
          */
         public Builder dramJoulesPerUnit(double joules) {
             if (!(joules > 0) || Double.isInfinite(joules)) {
@@ -719,6 +772,7 @@ public final class Sampler implements AutoCloseable {
          * Builds the sampler and checks, before any sample, that every register its signals
          * need can be read.
          *
+         * @return the sampler, ready for its first {@link Sampler#sample()}; close it to free its batch
          * @throws MsrNotAllowedException   naming each register the allowlist lacks and the signals needing it
          * @throws MsrFaultException        naming each register the processor lacks
          * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or a

@@ -101,44 +101,48 @@ public enum Signal {
         this.amdRegisters = amdRegisters;
     }
 
-    /** The column header, turbostat's where it has one: "Avg_MHz", "Busy%", "PkgWatt", ... */
+    /** {@return the column header, turbostat's where it has one: "Avg_MHz", "Busy%", "PkgWatt", ...} */
     public String columnName() {
         return columnName;
     }
 
-    /** The unit of the values. */
+    /** {@return the unit the values are in} */
     public Unit unit() {
         return unit;
     }
 
-    /** Whether one value belongs to each CPU (THREAD), each core or each package. */
+    /** {@return whether one value belongs to each CPU (THREAD), each core (CORE) or each package (PACKAGE)} */
     public Register.Scope scope() {
         return scope;
     }
 
     /**
-     * True for a running total that only grows (joules since the first sample): a Prometheus
-     * counter. False for a value of the interval or of the moment (a gauge).
+     * {@return true for a running total that only grows (joules since the first sample): a Prometheus
+     * counter; false for a value of the interval or of the moment (a gauge)}
      */
     public boolean cumulative() {
         return cumulative;
     }
 
     /**
-     * True for rates over the interval between two samples (frequencies, Busy%, watts), which
-     * the first sample cannot give; false for readings of the moment and for running totals
-     * (0 at the first sample).
+     * {@return true for rates over the interval between two samples (frequencies, Busy%, watts),
+     * which the first sample cannot give; false for readings of the moment and for running totals
+     * (0 at the first sample)}
      */
     public boolean needsInterval() {
         return !cumulative && this != CORE_TEMPERATURE && this != PACKAGE_TEMPERATURE && !isPowerLimit();
     }
 
-    /** How the value is computed, in one line. */
+    /** {@return how the value is computed, in one line of plain text} */
     public String definition() {
         return definition;
     }
 
-    /** Whether {@code vendor}'s processors have the registers this signal needs. */
+    /**
+     * {@return whether {@code vendor}'s processors have the registers this signal needs}
+     *
+     * @param vendor the vendor
+     */
     public boolean availableOn(Vendor vendor) {
         return addresses(vendor) != null;
     }
@@ -146,6 +150,8 @@ public enum Signal {
     /**
      * The registers this signal reads on {@code vendor}'s processors, from the register catalog.
      *
+     * @param vendor the vendor
+     * @return the registers, with their names and scopes
      * @throws IllegalArgumentException if the vendor's processors lack them ({@link #availableOn})
      */
     public List<Register> registers(Vendor vendor) {
@@ -160,6 +166,9 @@ public enum Signal {
     /**
      * The signal with this column name or constant name, ignoring case: "PkgWatt",
      * "pkgwatt", "PACKAGE_WATTS".
+     *
+     * @param name a column name or constant name; surrounding whitespace is ignored
+     * @return the signal, or empty if no signal has that name
      */
     public static Optional<Signal> byName(String name) {
         String wanted = name.strip();
@@ -171,7 +180,11 @@ public enum Signal {
         return Optional.empty();
     }
 
-    /** Every signal {@code vendor}'s processors support, in declaration order. */
+    /**
+     * {@return every signal {@code vendor}'s processors support, in declaration order}
+     *
+     * @param vendor the vendor
+     */
     public static List<Signal> supportedBy(Vendor vendor) {
         return Arrays.stream(values()).filter(signal -> signal.availableOn(vendor)).toList();
     }

@@ -21,7 +21,7 @@ public enum Unit {
         this.symbol = symbol;
     }
 
-    /** The unit's symbol, e.g. "MHz". */
+    /** {@return the unit's symbol as printed after a value, e.g. {@code "MHz"} or {@code "°C"}} */
     public String symbol() {
         return symbol;
     }

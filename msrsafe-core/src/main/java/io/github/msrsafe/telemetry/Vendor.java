@@ -16,9 +16,10 @@ public enum Vendor {
     AMD;
 
     /**
-     * The vendor of {@code cpu}.
+     * {@return the vendor of {@code cpu}}
      *
-     * @throws IllegalArgumentException for a vendor that is neither Intel nor AMD
+     * @param cpu the processor's identity, e.g. {@link CpuIdentity#current()}
+     * @throws IllegalArgumentException for a vendor that is neither Intel nor AMD, naming it
      */
     public static Vendor of(CpuIdentity cpu) {
         return switch (cpu.vendor()) {
@@ -32,7 +33,10 @@ public enum Vendor {
     /**
      * The vendor whose registers {@code msr} reaches: Intel for a simulated device (its
      * registers are Intel's), else the vendor of /proc/cpuinfo, Intel when that is unreadable
-     * or names another vendor.
+     * or names another vendor. Never throws: when in doubt, the answer is Intel.
+     *
+     * @param msr an open handle
+     * @return the vendor whose register layout to read through {@code msr}
      */
     public static Vendor detect(MsrSafe msr) {
         if (msr.driver() == Driver.SIMULATED) {
