@@ -23,8 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cold start of the CLI: the wall time of {@code msrsafe --device sim version}, one fresh
- * process per single shot, from start to exit, started either
+ * Cold start of the CLI: the wall time of one command, one fresh process per single shot,
+ * from start to exit. The command ({@link #task}) is {@code msrsafe --device sim version}, the
+ * smallest useful run, or {@code msrsafe allowlist lint allowlists/}, what CI runs on the
+ * project's allowlists. It is started either
  * <ul>
  * <li>{@code bin/msrsafe}: the launcher users run (a shell script that finds a JDK, then
  *     execs java), or</li>
@@ -48,12 +50,20 @@ public class CliColdStartBenchmark {
     @Param({"bin/msrsafe", "java"})
     public String launcher;
 
+    /** {@code version} or {@code allowlist-lint} (of the project's allowlists/, with the register catalog). */
+    @Param({"version", "allowlist-lint"})
+    public String task;
+
     private List<String> command;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
         Path project = project().orElseThrow(() -> new IllegalStateException(cliMissing()));
-        List<String> arguments = List.of("--device", "sim", "version");
+        List<String> arguments = switch (task) {
+            case "version" -> List.of("--device", "sim", "version");
+            case "allowlist-lint" -> List.of("allowlist", "lint", project.resolve("allowlists").toString());
+            default -> throw new IllegalArgumentException("task is version or allowlist-lint, not " + task);
+        };
         command = new ArrayList<>();
         switch (launcher) {
             case "bin/msrsafe" -> command.add(project.resolve("bin").resolve("msrsafe").toString());
@@ -65,14 +75,15 @@ public class CliColdStartBenchmark {
         }
         command.addAll(arguments);
         String output = run();
-        if (!output.contains("msrsafe")) {
-            throw new IllegalStateException("'" + String.join(" ", command) + "' printed no version:\n" + output);
+        String expected = task.equals("version") ? "msrsafe" : " 0 errors";
+        if (!output.contains(expected)) {
+            throw new IllegalStateException("'" + String.join(" ", command) + "' did not print '" + expected + "':\n" + output);
         }
     }
 
     /** One process, from start to exit; fails unless it exits with 0. */
     @Benchmark
-    public String versionOnSimulatedDevice() throws IOException, InterruptedException {
+    public String coldStart() throws IOException, InterruptedException {
         return run();
     }
 

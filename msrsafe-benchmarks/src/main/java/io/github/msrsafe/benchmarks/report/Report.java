@@ -411,13 +411,16 @@ public final class Report {
             md.append("Not in these results (the benchmark is skipped, with its reason, when the CLI is not built).\n\n");
             return;
         }
-        md.append("Wall time of one `msrsafe --device sim version` in a fresh process, from start to exit, timed by ")
+        md.append("Wall time of one `msrsafe --device sim version` (task `version`) or `msrsafe allowlist lint ")
+                .append("allowlists/` (task `allowlist-lint`: the project's curated allowlists, with the register ")
+                .append("catalog) in a fresh process, from start to exit, timed by ")
                 .append("JMH in single-shot mode (one process per shot). `bin/msrsafe` is the launcher users run: a ")
                 .append("shell script that finds a JDK and execs java; `java` is that same java command alone ")
                 .append("(`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`, the CLI's module path), so the difference is ")
-                .append("the script's share.\n\n| started with | ms per run | runs |\n|---|---:|---:|\n");
+                .append("the script's share.\n\n| task | started with | ms per run | runs |\n|---|---|---:|---:|\n");
         for (JmhResult r : rows) {
-            md.append("| `").append(r.params().getOrDefault("launcher", "?")).append("` | ")
+            md.append("| ").append(r.params().getOrDefault("task", "version")).append(" | `")
+                    .append(r.params().getOrDefault("launcher", "?")).append("` | ")
                     .append(withError(r.score(), r.error())).append(" | ").append(r.samples()).append(" |\n");
         }
         md.append('\n');
