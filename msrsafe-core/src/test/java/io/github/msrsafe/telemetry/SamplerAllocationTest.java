@@ -1,11 +1,10 @@
 package io.github.msrsafe.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.msrsafe.AllocationMeter;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.SimulatedDevice;
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,45 +40,7 @@ class SamplerAllocationTest {
         }
     }
 
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    /**
-     * The fewest bytes {@code action} allocated in {@link #MEASURED} runs, over up to
-     * {@link #ROUNDS} rounds after the warm-up. Steady state is what counts: on a busy machine
-     * (the full test suite on two cores) the JIT may still be compiling the sampler when the
-     * first round starts, and code C2 has not compiled yet may allocate short-lived objects that
-     * C2's escape analysis removes (one full-suite run saw 1,928 bytes in a first round of 5,000
-     * samples). An allocation per sample shows in every round.
-     */
-    private static long allocatedBy(ThrowingRunnable action) throws Exception {
-        Method counter = allocationCounter();
-        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
-                .invoke(null);
-        for (int i = 0; i < WARM_UP; i++) {
-            action.run();
-        }
-        long fewest = Long.MAX_VALUE;
-        for (int round = 0; round < ROUNDS && fewest > 0; round++) {
-            counter.invoke(threads); // the first call may itself allocate
-            long before = (long) counter.invoke(threads);
-            for (int i = 0; i < MEASURED; i++) {
-                action.run();
-            }
-            long after = (long) counter.invoke(threads);
-            long readingCost = (long) counter.invoke(threads) - after;
-            fewest = Math.min(fewest, Math.max(0, after - before - readingCost));
-        }
-        return fewest;
-    }
-
-    private static Method allocationCounter() {
-        try {
-            return Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
-        } catch (ReflectiveOperationException e) {
-            assumeTrue(false, "this JVM has no per-thread allocation counter: " + e);
-            throw new AssertionError(e);
-        }
+    private static long allocatedBy(AllocationMeter.Action action) throws Exception {
+        return AllocationMeter.fewestBytes(WARM_UP, MEASURED, ROUNDS, action);
     }
 }
