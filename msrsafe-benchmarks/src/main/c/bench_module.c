@@ -9,7 +9,7 @@
  * NativeDeviceFiles.open(root, lookup), the seam the native tests use with
  * their own, fixed 4-CPU double (msrsafe-core/src/test/c/ioctl_double.c).
  *
- * It follows the module's order of checks (kernel-contract.md, steps 1 to 6).
+ * It follows the module's order of checks (docs/module-behaviour.md).
  * Each call makes exactly one real system call, fcntl(F_GETFL) for step 2, so
  * a batch costs one kernel entry as the real ioctl does; the registers live in
  * memory, so what it does not model is the module's per-CPU IPIs and rdmsr.

@@ -5,7 +5,7 @@
  * device's ioctl to it through NativeDeviceFiles.open(root, lookup), so the
  * real downcall, the real struct layout (read here through
  * native-headers/msr_safe.h) and errno all take part. It answers
- * X86_IOC_MSR_BATCH the way kernel-contract.md describes, steps 1 to 6, for a
+ * X86_IOC_MSR_BATCH the way docs/module-behaviour.md describes for a
  * small fixed machine:
  *
  *   CPUs 0..3 exist, CPU 2 is offline.

@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 
 /**
  * msr_safe 1.8 in process: the four device files with the system-call
- * behaviour of kernel-contract.md, over a {@link RegisterBank} of simulated
+ * behaviour of docs/module-behaviour.md, over a {@link RegisterBank} of simulated
  * registers. Every {@link OpenFile} call returns what the C call would return,
  * or {@code -errno}.
  *

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * returns what the C call returns on success and {@code -errno} on failure
  * (never -1): the caller decides what an error means. Implementations:
  * the native one makes the real system calls; the simulated one follows
- * kernel-contract.md. Buffers may be native or heap segments; implementations
+ * docs/module-behaviour.md. Buffers may be native or heap segments; implementations
  * must not allocate per call once warmed up.
  */
 public interface OpenFile extends AutoCloseable {

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The batch path for real: NativeDeviceFiles binds the batch device's ioctl
  * to src/test/c/ioctl_double.c, a shared library compiled against
- * native-headers/msr_safe.h that answers like the module (kernel-contract.md,
- * steps 1 to 6) for a machine of CPUs 0..3 with CPU 2 offline and the
+ * native-headers/msr_safe.h that answers like the module (docs/module-behaviour.md)
+ * for a machine of CPUs 0..3 with CPU 2 offline and the
  * allowlist 0x10 (mask 0), 0xE7 (all ones), 0x199 (0xFFFF), 0x620 (all ones,
  * faults). Each test sees a fresh machine.
  */

@@ -31,7 +31,7 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** /dev/cpu/msr_batch, rule by rule from kernel-contract.md. */
+/** /dev/cpu/msr_batch, rule by rule from docs/module-behaviour.md. */
 class SimBatchTest {
 
     private final SimFixture sim = new SimFixture();

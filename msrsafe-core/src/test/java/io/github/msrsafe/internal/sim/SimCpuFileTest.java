@@ -30,7 +30,7 @@ import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** /dev/cpu/N/msr_safe, rule by rule from kernel-contract.md. */
+/** /dev/cpu/N/msr_safe, rule by rule from docs/module-behaviour.md. */
 class SimCpuFileTest {
 
     private final SimFixture sim = new SimFixture();

@@ -28,7 +28,7 @@ import net.jqwik.api.Tuple;
 
 /**
  * Random batches and random per-CPU call sequences on the simulated kernel,
- * compared with a small reference model of kernel-contract.md written here
+ * compared with a small reference model of docs/module-behaviour.md written here
  * from the contract alone (plain maps, no code shared with the simulator).
  * Time stands still, so counters behave as stored values.
  */
@@ -168,7 +168,7 @@ class SimReferenceModelTest {
 
     // ---------------------------------------------------------------- the reference model
 
-    /** kernel-contract.md in plain Java collections. */
+    /** docs/module-behaviour.md in plain Java collections. */
     static final class Model {
         final Set<Integer> online = new TreeSet<>();
         final Map<Long, Long> allowlist;

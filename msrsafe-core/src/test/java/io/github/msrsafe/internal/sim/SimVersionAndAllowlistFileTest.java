@@ -27,7 +27,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** /dev/cpu/msr_safe_version and /dev/cpu/msr_allowlist, rule by rule from kernel-contract.md. */
+/** /dev/cpu/msr_safe_version and /dev/cpu/msr_allowlist, rule by rule from docs/module-behaviour.md. */
 class SimVersionAndAllowlistFileTest {
 
     private final SimFixture sim = new SimFixture();
