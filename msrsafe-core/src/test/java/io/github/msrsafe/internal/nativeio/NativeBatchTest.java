@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
@@ -19,7 +20,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +41,6 @@ class NativeBatchTest {
     private static final int EACCES = Errno.EACCES.number();
     private static final int EROFS = Errno.EROFS.number();
     private static final int EIO = Errno.EIO.number();
-    private static final long UNTOUCHED = 0x5EED_5EED_5EED_5EEDL;
     private static final int V1_8_0 = 0x0001_0800;
     private static final long ALL_ONES = -1L;
 
@@ -119,7 +118,7 @@ class NativeBatchTest {
     void aValidBatchRunsEveryOpWithMaskedWrites() throws Throwable {
         assertEquals(Driver.MSR_SAFE, files.driver());
         long before199 = register(1, 0x199);
-        Batch batch = new Batch(5);
+        BatchBuffer batch = new BatchBuffer(arena, 5);
         batch.read(0, 0, 0xE7);
         batch.read(1, 3, 0x199);
         batch.write(2, 1, 0x199, 0xAAAA_BBBB_CCCC_DDDDL);
@@ -127,15 +126,15 @@ class NativeBatchTest {
         batch.write(4, 3, 0xE7, 0x1234);
         batch.version(V1_8_0);
 
-        assertEquals(0, batch.run());
+        assertEquals(0, batch.run(batchFile));
 
         assertArrayEquals(new int[] {0, 0, 0, 0, 0}, batch.errs());
-        assertEquals(register(0, 0xE7), batch.msrdata(0));
-        assertEquals(register(3, 0x199), batch.msrdata(1));
+        assertEquals(register(0, 0xE7), batch.data(0));
+        assertEquals(register(3, 0x199), batch.data(1));
         long expected199 = 0xDDDDL | (before199 & ~0xFFFFL);
         assertEquals(expected199, register(1, 0x199), "read-modify-write under mask 0xFFFF");
-        assertEquals(0xAAAA_BBBB_CCCC_DDDDL, batch.msrdata(2), "a write's msrdata is left as set");
-        assertEquals(expected199, batch.msrdata(3));
+        assertEquals(0xAAAA_BBBB_CCCC_DDDDL, batch.data(2), "a write's msrdata is left as set");
+        assertEquals(expected199, batch.data(3));
         assertEquals(0x1234L, register(3, 0xE7));
         assertArrayEquals(new long[] {ALL_ONES, 0xFFFF, 0xFFFF, 0xFFFF, ALL_ONES}, batch.wmasks());
 
@@ -149,88 +148,88 @@ class NativeBatchTest {
     @Test
     void aBatchFailingValidationRunsNothingAndReturnsTheLastError() throws Throwable {
         long before199 = register(1, 0x199);
-        Batch batch = new Batch(5);
+        BatchBuffer batch = new BatchBuffer(arena, 5);
         batch.read(0, 0, 0xE7);                   // valid
         batch.read(1, 2, 0xE7);                   // CPU 2 offline: ENXIO
         batch.read(2, 0, 0x11);                   // not allowlisted: EACCES
         batch.write(3, 1, 0x10, 1);               // mask 0: EROFS
         batch.write(4, 1, 0x199, 0xFFFF);         // valid, must not run
 
-        assertEquals(-EROFS, batch.run());
+        assertEquals(-EROFS, batch.run(batchFile));
 
         assertArrayEquals(new int[] {0, -ENXIO, -EACCES, -EROFS, 0}, batch.errs());
-        assertArrayEquals(new long[] {ALL_ONES, UNTOUCHED, UNTOUCHED, 0, 0xFFFF}, batch.wmasks());
-        assertEquals(UNTOUCHED, batch.msrdata(0), "the valid read did not run");
+        assertArrayEquals(new long[] {ALL_ONES, BatchBuffer.UNTOUCHED, BatchBuffer.UNTOUCHED, 0, 0xFFFF}, batch.wmasks());
+        assertEquals(BatchBuffer.UNTOUCHED, batch.data(0), "the valid read did not run");
         assertEquals(before199, register(1, 0x199), "the valid write did not run");
         assertEquals(0, (int) executed.invokeExact());
     }
 
     @Test
     void theLastValidationErrorWinsWhateverItIs() {
-        Batch batch = new Batch(3);
+        BatchBuffer batch = new BatchBuffer(arena, 3);
         batch.write(0, 1, 0x10, 1);               // EROFS
         batch.read(1, 0, 0x11);                   // EACCES
         batch.read(2, 7, 0xE7);                   // CPU beyond the CPU ids: ENXIO
-        assertEquals(-ENXIO, batch.run());
+        assertEquals(-ENXIO, batch.run(batchFile));
         assertArrayEquals(new int[] {-EROFS, -EACCES, -ENXIO}, batch.errs());
     }
 
     @Test
     void aFaultDoesNotStopTheBatchAndTheFirstErrorIsReturned() throws Throwable {
         long before = register(3, 0x199);
-        Batch batch = new Batch(5);
+        BatchBuffer batch = new BatchBuffer(arena, 5);
         batch.read(0, 0, 0xE7);
         batch.read(1, 1, 0x620);                  // faults: EIO
         batch.write(2, 3, 0x199, 0x4242);
         batch.write(3, 0, 0x620, 7);              // the rdmsr of the read-modify-write faults
         batch.read(4, 3, 0x199);
 
-        assertEquals(-EIO, batch.run());
+        assertEquals(-EIO, batch.run(batchFile));
 
         assertArrayEquals(new int[] {0, -EIO, 0, -EIO, 0}, batch.errs());
-        assertEquals(register(0, 0xE7), batch.msrdata(0));
-        assertEquals(UNTOUCHED, batch.msrdata(1));
+        assertEquals(register(0, 0xE7), batch.data(0));
+        assertEquals(BatchBuffer.UNTOUCHED, batch.data(1));
         long expected = 0x4242L | (before & ~0xFFFFL);
         assertEquals(expected, register(3, 0x199));
-        assertEquals(expected, batch.msrdata(4));
+        assertEquals(expected, batch.data(4));
         assertEquals(5, (int) executed.invokeExact());
     }
 
     @Test
     void theVersionFieldIsPassedThroughAsGiven() throws Throwable {
         for (int version : new int[] {0, V1_8_0, 0xDEAD_BEEF}) {
-            Batch batch = new Batch(1);
+            BatchBuffer batch = new BatchBuffer(arena, 1);
             batch.read(0, 0, 0xE7);
             batch.version(version);
-            assertEquals(0, batch.run());
+            assertEquals(0, batch.run(batchFile));
             assertEquals(version, (int) lastVersion.invokeExact());
         }
     }
 
     @Test
     void anotherRequestIsEnotty() throws Throwable {
-        Batch batch = new Batch(1);
+        BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
         assertEquals(-Errno.ENOTTY.number(), batchFile.ioctl(0xC01063A3L, batch.array, batch.ops));
         assertEquals(0xC01063A3L, (long) lastRequest.invokeExact());
-        assertEquals(UNTOUCHED, batch.msrdata(0));
+        assertEquals(BatchBuffer.UNTOUCHED, batch.data(0));
     }
 
     @Test
     void noOpsIsEinvalAndTooManyIsE2big() throws Throwable {
-        Batch batch = new Batch(1);
+        BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
         MsrStructs.ARRAY_NUMOPS.set(batch.array, 0L, 0);
-        assertEquals(-Errno.EINVAL.number(), batch.run());
+        assertEquals(-Errno.EINVAL.number(), batch.run(batchFile));
         MsrStructs.ARRAY_NUMOPS.set(batch.array, 0L, MsrStructs.MAX_OPS_PER_IOCTL + 1);
-        assertEquals(-Errno.E2BIG.number(), batch.run());
+        assertEquals(-Errno.E2BIG.number(), batch.run(batchFile));
         assertEquals(2, (int) calls.invokeExact());
         assertEquals(0, (int) executed.invokeExact());
     }
 
     @Test
     void aWriteOnlyBatchDescriptorIsEbadf() throws Throwable {
-        Batch batch = new Batch(1);
+        BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
         try (OpenFile writeOnly = files.open(DeviceNode.BATCH, OpenFlags.O_WRONLY)) {
             assertEquals(-Errno.EBADF.number(), writeOnly.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, batch.ops));
@@ -240,7 +239,7 @@ class NativeBatchTest {
 
     @Test
     void opsThatDoNotMatchTheArrayNeverReachTheDouble() throws Throwable {
-        Batch batch = new Batch(2);
+        BatchBuffer batch = new BatchBuffer(arena, 2);
         batch.read(0, 0, 0xE7);
         batch.read(1, 0, 0xE7);
         MemorySegment firstOpOnly = batch.ops.asSlice(0, MsrStructs.OP_SIZE);
@@ -253,7 +252,7 @@ class NativeBatchTest {
     @Test
     void onlyTheBatchDeviceUsesTheSeam() throws Throwable {
         try (OpenFile cpu0 = files.open(DeviceNode.cpu(0), OpenFlags.O_RDONLY)) {
-            Batch batch = new Batch(1);
+            BatchBuffer batch = new BatchBuffer(arena, 1);
             batch.read(0, 0, 0xE7);
             // The C library's ioctl on a regular file, not the double.
             assertEquals(-Errno.ENOTTY.number(), cpu0.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, batch.ops));
@@ -264,13 +263,13 @@ class NativeBatchTest {
     @Test
     void aLargeBatchComesBackWhole() {
         int numops = 30_000;
-        Batch batch = new Batch(numops);
+        BatchBuffer batch = new BatchBuffer(arena, numops);
         for (int op = 0; op < numops; op++) {
             batch.read(op, new int[] {0, 1, 3}[op % 3], op % 2 == 0 ? 0xE7 : 0x199);
         }
-        assertEquals(0, batch.run());
+        assertEquals(0, batch.run(batchFile));
         assertArrayEquals(new int[numops], batch.errs());
-        assertEquals(register(3, 0x199), batch.msrdata(numops - 1));
+        assertEquals(register(3, 0x199), batch.data(numops - 1));
     }
 
     private static long register(int cpu, int msr) {
@@ -278,59 +277,6 @@ class NativeBatchTest {
             return (long) register.invokeExact(cpu, msr);
         } catch (Throwable t) {
             throw new AssertionError(t);
-        }
-    }
-
-    /** A batch in native memory, every op's outputs preset to values the double never writes. */
-    private final class Batch {
-        final MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
-        final MemorySegment ops;
-        final int numops;
-
-        Batch(int numops) {
-            this.numops = numops;
-            ops = arena.allocate(MsrStructs.BATCH_OP, numops);
-            MsrStructs.ARRAY_NUMOPS.set(array, 0L, numops);
-            MsrStructs.ARRAY_VERSION.set(array, 0L, V1_8_0);
-            MsrStructs.ARRAY_OPS.set(array, 0L, ops);
-            for (long op = 0; op < numops; op++) {
-                MsrStructs.OP_ERR.set(ops, 0L, op, 12345);
-                MsrStructs.OP_MSRDATA.set(ops, 0L, op, UNTOUCHED);
-                MsrStructs.OP_WMASK.set(ops, 0L, op, UNTOUCHED);
-            }
-        }
-
-        void read(long op, int cpu, int msr) {
-            MsrStructs.OP_CPU.set(ops, 0L, op, (short) cpu);
-            MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 1);
-            MsrStructs.OP_MSR.set(ops, 0L, op, msr);
-        }
-
-        void write(long op, int cpu, int msr, long value) {
-            MsrStructs.OP_CPU.set(ops, 0L, op, (short) cpu);
-            MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 0);
-            MsrStructs.OP_MSR.set(ops, 0L, op, msr);
-            MsrStructs.OP_MSRDATA.set(ops, 0L, op, value);
-        }
-
-        void version(int version) {
-            MsrStructs.ARRAY_VERSION.set(array, 0L, version);
-        }
-
-        int run() {
-            return batchFile.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops);
-        }
-
-        int[] errs() {
-            return IntStream.range(0, numops).map(op -> (int) MsrStructs.OP_ERR.get(ops, 0L, (long) op)).toArray();
-        }
-
-        long msrdata(long op) {
-            return (long) MsrStructs.OP_MSRDATA.get(ops, 0L, op);
-        }
-
-        long[] wmasks() {
-            return IntStream.range(0, numops).mapToLong(op -> (long) MsrStructs.OP_WMASK.get(ops, 0L, (long) op)).toArray();
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
@@ -15,7 +16,6 @@ import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -67,7 +67,7 @@ class StockBatchFileTest {
 
     @Test
     void eachOpRunsAsPreadOrPwriteAndAMissingCpuIsEnxio() throws Exception {
-        Batch batch = new Batch(5);
+        BatchBuffer batch = new BatchBuffer(arena, 5);
         batch.read(0, 0, 0xE7);
         batch.write(1, 1, 0x199, 0x0123_4567_89AB_CDEFL);
         batch.read(2, 2, 0xE7);        // CPU 2 has no node
@@ -77,14 +77,14 @@ class StockBatchFileTest {
             assertEquals(-ENXIO, batch.run(file));
         }
         assertEquals(0, batch.err(0));
-        assertEquals(0xE7_0000L, batch.msrdata(0));
+        assertEquals(0xE7_0000L, batch.data(0));
         assertEquals(0, batch.err(1));
         assertEquals(0x0123_4567_89AB_CDEFL, peek(root.resolve("1/msr"), 0x199));
         assertEquals(-ENXIO, batch.err(2));
-        assertEquals(Batch.UNTOUCHED, batch.msrdata(2));
+        assertEquals(BatchBuffer.UNTOUCHED, batch.data(2));
         assertEquals(0, batch.err(3));
-        assertEquals(0x1990_0003L, batch.msrdata(3));
-        assertEquals(0x0123_4567_89AB_CDEFL, batch.msrdata(4));
+        assertEquals(0x1990_0003L, batch.data(3));
+        assertEquals(0x0123_4567_89AB_CDEFL, batch.data(4));
         for (int op = 0; op < 5; op++) {
             assertEquals(-1L, batch.wmask(op), "no allowlist: every bit writable, op " + op);
         }
@@ -92,7 +92,7 @@ class StockBatchFileTest {
 
     @Test
     void theFirstFailingOpsErrorIsReturned() throws Exception {
-        Batch batch = new Batch(3);
+        BatchBuffer batch = new BatchBuffer(arena, 3);
         batch.read(0, 0, 0xE7);
         batch.write(1, 0, 0x199, 5);   // descriptors follow the batch's O_RDONLY: EBADF
         batch.read(2, 2, 0xE7);        // ENXIO, but later
@@ -107,7 +107,7 @@ class StockBatchFileTest {
 
     @Test
     void theModulesEarlyChecksAreKept() throws Exception {
-        Batch batch = new Batch(1);
+        BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
         try (OpenFile file = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
              OpenFile writeOnly = files.open(DeviceNode.BATCH, OpenFlags.O_WRONLY)) {
@@ -121,12 +121,12 @@ class StockBatchFileTest {
             assertEquals(-Errno.EFAULT.number(), batch.run(file));
             assertEquals(-Errno.EINVAL.number(), file.pread(arena.allocate(8), 8, 0xE7));
         }
-        assertEquals(Batch.UNTOUCHED, batch.msrdata(0));
+        assertEquals(BatchBuffer.UNTOUCHED, batch.data(0));
     }
 
     @Test
     void perCpuDescriptorsAreOpenedOnceAndClosedWithTheBatch() throws Exception {
-        Batch batch = new Batch(2);
+        BatchBuffer batch = new BatchBuffer(arena, 2);
         batch.read(0, 0, 0xE7);
         batch.read(1, 3, 0xE7);
         OpenFile file = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
@@ -135,7 +135,7 @@ class StockBatchFileTest {
         // The cached descriptor still reaches the file after its name is gone...
         Files.delete(root.resolve("3/msr"));
         assertEquals(0, batch.run(file));
-        assertEquals(0xE7_0003L, batch.msrdata(1));
+        assertEquals(0xE7_0003L, batch.data(1));
         file.close();
         file.close();
         assertEquals(0, descriptorsUnder(root));
@@ -158,54 +158,6 @@ class StockBatchFileTest {
                     return false;
                 }
             }).count();
-        }
-    }
-
-    /** A batch of ops in native memory, set up through MsrStructs. */
-    private final class Batch {
-        static final long UNTOUCHED = 0x5EED_5EED_5EED_5EEDL;
-
-        final MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
-        final MemorySegment ops;
-
-        Batch(int numops) {
-            ops = arena.allocate(MsrStructs.BATCH_OP, numops);
-            MsrStructs.ARRAY_NUMOPS.set(array, 0L, numops);
-            MsrStructs.ARRAY_OPS.set(array, 0L, ops);
-            for (long op = 0; op < numops; op++) {
-                MsrStructs.OP_MSRDATA.set(ops, 0L, op, UNTOUCHED);
-                MsrStructs.OP_WMASK.set(ops, 0L, op, UNTOUCHED);
-                MsrStructs.OP_ERR.set(ops, 0L, op, 12345);
-            }
-        }
-
-        void read(long op, int cpu, int msr) {
-            MsrStructs.OP_CPU.set(ops, 0L, op, (short) cpu);
-            MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 1);
-            MsrStructs.OP_MSR.set(ops, 0L, op, msr);
-        }
-
-        void write(long op, int cpu, int msr, long value) {
-            MsrStructs.OP_CPU.set(ops, 0L, op, (short) cpu);
-            MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 0);
-            MsrStructs.OP_MSR.set(ops, 0L, op, msr);
-            MsrStructs.OP_MSRDATA.set(ops, 0L, op, value);
-        }
-
-        int run(OpenFile file) {
-            return file.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops);
-        }
-
-        int err(long op) {
-            return (int) MsrStructs.OP_ERR.get(ops, 0L, op);
-        }
-
-        long msrdata(long op) {
-            return (long) MsrStructs.OP_MSRDATA.get(ops, 0L, op);
-        }
-
-        long wmask(long op) {
-            return (long) MsrStructs.OP_WMASK.get(ops, 0L, op);
         }
     }
 }

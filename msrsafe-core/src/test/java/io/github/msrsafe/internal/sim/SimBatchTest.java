@@ -1,5 +1,6 @@
 package io.github.msrsafe.internal.sim;
 
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import static io.github.msrsafe.Errno.E2BIG;
 import static io.github.msrsafe.Errno.EACCES;
 import static io.github.msrsafe.Errno.EBADF;
@@ -10,7 +11,7 @@ import static io.github.msrsafe.Errno.ENOTTY;
 import static io.github.msrsafe.Errno.ENXIO;
 import static io.github.msrsafe.Errno.EROFS;
 import static io.github.msrsafe.Errno.ESPIPE;
-import static io.github.msrsafe.internal.sim.BatchBuffer.UNTOUCHED;
+import static io.github.msrsafe.internal.abi.BatchBuffer.UNTOUCHED;
 import static io.github.msrsafe.internal.sim.SimFixture.ENERGY;
 import static io.github.msrsafe.internal.sim.SimFixture.MISC;
 import static io.github.msrsafe.internal.sim.SimFixture.OFFLINE_CPU;

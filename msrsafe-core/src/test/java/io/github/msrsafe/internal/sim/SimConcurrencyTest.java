@@ -1,5 +1,6 @@
 package io.github.msrsafe.internal.sim;
 
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import static io.github.msrsafe.internal.sim.SimFixture.MISC;
 import static io.github.msrsafe.internal.sim.SimFixture.PERF_CTL;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.github.msrsafe.internal.sim;
 
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import static io.github.msrsafe.Errno.EACCES;
 import static io.github.msrsafe.Errno.EBADF;
 import static io.github.msrsafe.Errno.EFAULT;

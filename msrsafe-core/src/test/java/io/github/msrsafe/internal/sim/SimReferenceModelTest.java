@@ -1,5 +1,6 @@
 package io.github.msrsafe.internal.sim;
 
+import io.github.msrsafe.internal.abi.BatchBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.msrsafe.SimulatedRegister;
