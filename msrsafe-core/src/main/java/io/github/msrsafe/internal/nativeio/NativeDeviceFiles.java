@@ -247,6 +247,10 @@ public final class NativeDeviceFiles implements DeviceFiles {
         if (stockMsr) {
             return Driver.STOCK_MSR;
         }
+        if (!Files.isDirectory(root)) {
+            throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
+                    root + " does not exist or is not a directory; " + howToLoad(root));
+        }
         throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
                 "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
                         + "/N/msr) was found under " + root + "; " + howToLoad(root));
