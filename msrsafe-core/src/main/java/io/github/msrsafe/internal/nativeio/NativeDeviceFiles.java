@@ -247,13 +247,18 @@ public final class NativeDeviceFiles implements DeviceFiles {
         if (stockMsr) {
             return Driver.STOCK_MSR;
         }
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new DeviceNotFoundException(Errno.ENOTDIR.number(), "open", root.toString(), -1, -1,
+                    root + " is a file, not a directory; the device root is the directory that holds N/msr_safe,"
+                            + " msr_batch and msr_allowlist (" + DEFAULT_ROOT + ")");
+        }
         if (!Files.isDirectory(root)) {
             throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
                     root + " does not exist or is not a directory; " + howToLoad(root));
         }
         throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
-                "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
-                        + "/N/msr) was found under " + root + "; " + howToLoad(root));
+                "neither msr_safe (" + root.resolve("N").resolve("msr_safe") + ") nor the stock msr driver ("
+                        + root.resolve("N").resolve("msr") + ") was found under " + root + "; " + howToLoad(root));
     }
 
     private static String howToLoad(Path root) {
