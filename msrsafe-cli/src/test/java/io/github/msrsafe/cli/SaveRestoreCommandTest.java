@@ -245,7 +245,7 @@ class SaveRestoreCommandTest {
         assertEquals(List.of(
                 "msrsafe: warning: " + file + " cannot show which allowlist it was saved under; restored on --force's"
                         + " word that it fits the installed one",
-                "msrsafe: not restored: CPU 1 MSR 0x199: WRITE_FAILED (EIO): writing 0x0000000200001A00 failed",
+                "msrsafe: not restored: CPU 1 MSR 0x199: WRITE_FAILED (EIO): the write of 0x0000000200001A00 failed; the register keeps its current value",
                 "msrsafe: 1 register was not restored or not confirmed"), result.err().lines().toList());
     }
 
