@@ -64,4 +64,24 @@ class ByRegisterNameTest {
             assertThrows(NullPointerException.class, () -> batch.addRead(0, (Register) null));
         }
     }
+
+    @Test
+    void opsPrintInHexWithTheRegistersName() throws MsrSafeException {
+        try (MsrSafe msr = device().open(); MsrBatch batch = msr.newBatch()) {
+            batch.addWrite(1, "perf_ctl", 0x1A00);
+            batch.addRead(1, "perf_ctl");
+            batch.addRead(0, 0x1234);
+            batch.execute();
+            assertEquals("#0 write CPU 1 0x199 IA32_PERF_CTL: not run: another op of the batch was rejected",
+                    batch.op(0).toString());
+            assertEquals("#2 read CPU 0 0x1234: EACCES: MSR 0x1234 is not in the allowlist", batch.op(2).toString());
+            batch.clear();
+            batch.addWrite(1, "perf_ctl", 0x1A00);
+            batch.addRead(1, "perf_ctl");
+            batch.execute();
+            assertEquals("#0 write CPU 1 0x199 IA32_PERF_CTL <- 0x0000000000001A00 (mask 0x000000000000FFFF)",
+                    batch.op(0).toString());
+            assertEquals("#1 read CPU 1 0x199 IA32_PERF_CTL = 0x0000000000001A00", batch.op(1).toString());
+        }
+    }
 }
