@@ -102,6 +102,17 @@ class HostileStateFilesTest {
     }
 
     @Test
+    void tenMegabytesOfRawFileAreRefusedByTheirSizeWithoutBeingRead() throws Exception {
+        Path file = Files.write(dir.resolve("big.msr"), new byte[10 << 20]);
+        Work work = AllocationMeter.work(() -> MsrSnapshot.readRaw(file, List.of(0, 1), ENTRIES));
+        assertTrue(work.cpuNanos() < CPU_NANOS && work.allocatedBytes() < (1L << 20), work::toString);
+        SnapshotException e = assertInstanceOf(SnapshotException.class, work.thrown());
+        assertEquals(Problem.SIZE_MISMATCH, e.problem());
+        assertTrue(e.getMessage().contains("must be exactly 64 bytes (CPUs x entries x 8), but this one has 10485760 bytes"),
+                e.getMessage());
+    }
+
+    @Test
     void aDeviceOrAPipeIsRefusedWithoutReadingIt() throws Exception {
         // restore --format text /dev/zero ran 88 s to 5.3 GB.
         Path zero = Path.of("/dev/zero");
