@@ -37,7 +37,7 @@ class HostileInputTest {
         return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             Work.Measured<Cli.Result> run = Work.of(() -> cli.run(args));
             assertTrue(run.work().cpuNanos() < CPU_NANOS && run.work().allocatedBytes() < BYTES,
-                    () -> String.join(" ", args).substring(0, 60) + ": " + run.work());
+                    () -> Numbers.quoted(String.join(" ", args)) + ": " + run.work());
             return run.result().failure(code);
         });
     }
