@@ -38,7 +38,7 @@ class CloseRaceTest {
     private static final int WRITERS = 3;
     private static final int NEW_FILES_PER_TRIAL = 12;
     private static final int MAX_TRIALS = 1_500;
-    private static final long BUDGET_NANOS = 6_000_000_000L;
+    private static final long BUDGET_NANOS = 4_000_000_000L;
 
     @TempDir
     Path dir;

@@ -2,18 +2,16 @@ package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.CpuUnavailableException;
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrFaultException;
 import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
-import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -779,7 +777,8 @@ public final class Sampler implements AutoCloseable {
          *                                  topology CPU is not online
          */
         public Sampler open() throws MsrSafeException {
-            CpuIdentity identity = msr.driver() == Driver.SIMULATED ? null : cpuIdentity();
+            // The processor under the handle (empty for a simulated one): a fixed DRAM unit may apply.
+            CpuIdentity identity = HandleAccess.platform(msr).identity().orElse(null);
             Vendor chosenVendor = vendor != null ? vendor : Vendor.detect(msr);
             if (!dramUnitChosen && identity != null) {
                 OptionalDouble fixed = RaplUnits.dramJoulesPerUnit(identity);
@@ -796,8 +795,8 @@ public final class Sampler implements AutoCloseable {
             }
             CpuTopology chosenTopology = topology != null ? topology : CpuTopology.detect(msr);
             if (clock == null) {
-                // A simulated device's counters follow its own clock: measure the intervals on it too.
-                clock = SimulatedDevice.behind(msr).map(SimulatedDevice::clock).orElse(System::nanoTime);
+                // Measure the intervals on the clock the device's counters follow (a simulated device's own).
+                clock = HandleAccess.platform(msr).nanoClock();
             }
             for (int cpu : chosenTopology.cpuNumbers()) {
                 if (!msr.cpus().contains(cpu)) {
@@ -812,14 +811,6 @@ public final class Sampler implements AutoCloseable {
             } catch (MsrSafeException | RuntimeException e) {
                 sampler.close();
                 throw e;
-            }
-        }
-
-        private static CpuIdentity cpuIdentity() {
-            try {
-                return CpuIdentity.current();
-            } catch (IOException | RuntimeException e) {
-                return null; // no /proc/cpuinfo: no fixed DRAM unit is known
             }
         }
     }
