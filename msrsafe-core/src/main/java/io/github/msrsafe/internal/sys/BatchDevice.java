@@ -3,6 +3,7 @@ package io.github.msrsafe.internal.sys;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * An open msr_batch device: the one call it answers, {@code ioctl(fd, X86_IOC_MSR_BATCH,
@@ -12,6 +13,12 @@ import java.lang.foreign.MemorySegment;
  * there is no batch device.
  */
 public interface BatchDevice extends AutoCloseable {
+
+    /**
+     * Where {@code array.ops} sits; read as a number, because reading it as an address makes
+     * a segment object per batch, which hot paths must not.
+     */
+    long OPS_POINTER_OFFSET = MsrStructs.arrayOffset("ops");
 
     /**
      * Runs the batch {@code array} describes: a {@code struct msr_batch_array} whose
@@ -49,7 +56,7 @@ public interface BatchDevice extends AutoCloseable {
         if (numops > MsrStructs.MAX_OPS_PER_IOCTL) {
             return -Errno.E2BIG.number(); // the module cannot allocate numops * 32 bytes in one piece
         }
-        long pointer = ((MemorySegment) MsrStructs.ARRAY_OPS.get(array, 0L)).address();
+        long pointer = array.get(ValueLayout.JAVA_LONG_UNALIGNED, OPS_POINTER_OFFSET);
         if (ops == null || !ops.isNative() || ops.address() != pointer
                 || pointer % MsrStructs.BATCH_OP.byteAlignment() != 0
                 || !usable(ops, numops * MsrStructs.OP_SIZE, true)) {
