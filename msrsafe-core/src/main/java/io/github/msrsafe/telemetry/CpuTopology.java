@@ -93,7 +93,7 @@ public record CpuTopology(List<Placement> cpus) {
      * @throws IllegalArgumentException if cpus is empty, repeats a CPU or holds a negative one
      */
     public static CpuTopology fromSysfs(Path sysfsCpu, Collection<Integer> cpus) {
-        return of(new HostPlatform(sysfsCpu, Optional.empty()), cpus);
+        return fromPlatform(new HostPlatform(sysfsCpu, Optional.empty()), cpus);
     }
 
     /**
@@ -105,10 +105,10 @@ public record CpuTopology(List<Placement> cpus) {
      * @return the topology, CPUs ascending
      */
     public static CpuTopology detect(MsrSafe msr) {
-        return of(HandleAccess.platform(msr), msr.cpus());
+        return fromPlatform(HandleAccess.platform(msr), msr.cpus());
     }
 
-    private static CpuTopology of(Platform platform, Collection<Integer> cpus) {
+    private static CpuTopology fromPlatform(Platform platform, Collection<Integer> cpus) {
         List<Placement> placements = new ArrayList<>();
         for (int cpu : cpus.stream().sorted().toList()) {
             Optional<CpuPlace> place = platform.place(cpu);
