@@ -84,6 +84,17 @@ class CloseWhileInUseTest {
                 .allowlist(SimulatedDevice.standardAllowlist()).clock(clock).build();
     }
 
+    /** {@code batch.execute()} on another thread. */
+    private static CompletableFuture<BatchOutcome> executeElsewhere(MsrBatch batch) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return batch.execute();
+            } catch (MsrSafeException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private static <T> T result(CompletableFuture<T> call) throws Exception {
         try {
             return call.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -123,13 +134,7 @@ class CloseWhileInUseTest {
             batch.addRead(0, 0x10);
             batch.addRead(1, 0xE7);
             clock.arm();
-            CompletableFuture<BatchOutcome> execute = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return batch.execute();
-                } catch (MsrSafeException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<BatchOutcome> execute = executeElsewhere(batch);
             clock.awaitBlocked();
             assertDoesNotThrow(batch::close);
             assertFalse(batch.isReleased(), "the ops are the module's until the ioctl returns");
@@ -154,13 +159,7 @@ class CloseWhileInUseTest {
         batch.addWrite(0, 0x199, 0x1A00);
         batch.addRead(0, 0x199);
         clock.arm();
-        CompletableFuture<BatchOutcome> execute = CompletableFuture.supplyAsync(() -> {
-            try {
-                return batch.execute();
-            } catch (MsrSafeException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<BatchOutcome> execute = executeElsewhere(batch);
         clock.awaitBlocked();
         assertDoesNotThrow(msr::close);
         assertFalse(msr.isReleased());
