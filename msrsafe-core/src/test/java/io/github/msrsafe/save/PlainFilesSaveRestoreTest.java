@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * msrsave works on any directory of per-CPU {@code N/msr_safe} nodes and an allowlist, as
  * its own tests use: here plain sparse files (offset = MSR address) and a plain
  * msr_allowlist file in the kernel's read-back format, no msr_batch. The handle runs its
- * batches as per-CPU calls, and save and restore produce and consume msrsave's exact bytes:
+ * batches as per-CPU calls, and save and restore produce and consume msrsave's bytes:
  * CPU-major, one little-endian u64 per (CPU, entry), the value ANDed with the mask, 0 for a
- * read-only entry, ~mask for a failed read (0xFB6A58813AEA28CF for an all-ones mask).
+ * read-only entry, ~mask for a failed read (0xFB6A58813AEA28CF for an all-ones mask); the
+ * one documented difference (a read-only entry on a CPU whose reads fail) is noted below.
  */
 class PlainFilesSaveRestoreTest {
 
@@ -52,7 +53,8 @@ class PlainFilesSaveRestoreTest {
                 poke(node, ENTRIES.get(e).address(), initial[cpu][e]);
             }
         }
-        // CPU 2's node ends before every register: each of its reads transfers nothing (EIO).
+        // CPU 2's node ends before every register: each of its reads transfers nothing (EIO), so
+        // its writable slots hold msrsave's failed-read markers.
         Files.write(Files.createDirectories(root.resolve("2")).resolve("msr_safe"), new byte[8]);
         Files.writeString(root.resolve("msr_allowlist"), Allowlist.of(ENTRIES).toKernelFormat(),
                 StandardCharsets.US_ASCII);
@@ -70,6 +72,8 @@ class PlainFilesSaveRestoreTest {
             for (int e = 0; e < ENTRIES.size(); e++) {
                 long mask = ENTRIES.get(e).writeMask();
                 if (cpu == 2) {
+                    // A read-only entry is never read, so it holds 0 whatever its CPU (msrsave would store
+                    // ~0 for its failed read: the one difference docs/save-restore.md names).
                     expected.putLong(mask == 0 ? 0 : mask == -1L ? COOKIE : ~mask);
                 } else {
                     expected.putLong(initial[cpu][e] & mask);
