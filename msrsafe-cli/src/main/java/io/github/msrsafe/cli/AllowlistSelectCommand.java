@@ -76,7 +76,7 @@ final class AllowlistSelectCommand implements Callable<Integer> {
             root.out().println(file);
             return ExitCode.OK.status();
         }
-        byte[] text = root.readInput(file.toString(), "allowlist");
+        byte[] text = AllowlistCommand.readAllowlist(root, file.toString());
         Allowlist allowlist = AllowlistCommand.checked(text, file.toString());
         try (MsrSafe msr = root.open()) {
             msr.installAllowlist(text);

@@ -64,10 +64,28 @@ class AllowlistFilesTest {
     }
 
     @Test
-    void anUnreadableFileIsExitTwo() {
-        Cli.Result result = Cli.tool("allowlist", "lint", directory.resolve("missing").toString());
-        assertEquals(ExitCode.USAGE.status(), result.status());
-        assertTrue(result.out().contains("missing: error: cannot read: no such file"), result.out());
+    void anUnreadableFileIsExitTwoWithTheErrorOnStderr() throws IOException {
+        // It was printed on stdout, among the findings.
+        Path missing = directory.resolve("missing");
+        assertEquals(missing + ": cannot read: no such file",
+                Cli.tool("allowlist", "lint", missing.toString()).failure(ExitCode.USAGE));
+
+        // With a file that can be read, its report is on stdout and the unreadable one on stderr.
+        Path clean = file("al_06_55", "0x000000E7 0x0000000000000000 # IA32_MPERF\n");
+        Cli.Result both = Cli.tool("allowlist", "lint", clean.toString(), missing.toString());
+        assertEquals(ExitCode.USAGE.status(), both.status());
+        assertEquals("1 file: 0 errors, 0 warnings, 0 infos\n", both.out());
+        assertEquals("msrsafe: " + missing + ": cannot read: no such file\n", both.err());
+    }
+
+    @Test
+    void aDirectoryWithoutAllowlistFilesIsAnError() throws IOException {
+        // It said "0 files: 0 errors, 0 warnings, 0 infos" and exited 0: a CI job linting the wrong directory passed.
+        Path empty = Files.createDirectory(directory.resolve("empty"));
+        Files.writeString(empty.resolve("README.md"), "not an allowlist\n");
+        String error = Cli.tool("allowlist", "lint", empty.toString()).failure(ExitCode.USAGE);
+        assertTrue(error.startsWith(empty + ": no allowlist files in this directory (names starting al_ or containing"
+                + " 'allowlist'") && error.endsWith("name a file to lint it whatever its name"), error);
     }
 
     @Test
