@@ -122,6 +122,17 @@ class DeviceRootTest {
     }
 
     @Test
+    void latencyOnTheStockDriverSaysItsBatchesAreEmulated() throws IOException {
+        cpuNode(0, "msr", 0);
+        cpuNode(1, "msr", 0);
+        List<String> lines = run("latency", "--warmup-limit", "0", "-n", "3").ok().lines();
+        assertEquals("Device: msr (stock driver) at " + root + ".", lines.get(0));
+        assertTrue(lines.get(3).startsWith("  serial  4 calls (2 pwrite, 2 pread)"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("  batch   2 batches of 2 (emulated: 4 calls)"), lines.get(4));
+        assertTrue(lines.get(5).matches("A batch (saves|costs) \\S+ us (more )?per round \\(\\d+%\\)( here)?\\."), lines.get(5));
+    }
+
+    @Test
     void aShortReadIsReportedNotGuessed() throws IOException {
         cpuNode(0, "msr_safe", 0);
         // The file ends at 0x20: an MSR beyond it reads 0 bytes.
