@@ -19,7 +19,7 @@ class SampleToStringTest {
                 .registers(SimulatedDevice.standardRegisters()).allowlist(SimulatedDevice.standardAllowlist())
                 .clock(nanos::get).build();
         try (MsrSafe msr = device.open();
-             Sampler sampler = Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).clock(nanos::get)
+             Sampler sampler = Sampler.builder(msr).topology(CpuTopology.detect(msr)).clock(nanos::get)
                      .vendor(Vendor.INTEL).signals(Signal.TSC_MHZ)
                      .add(RegisterColumn.parse("msr0x199,package,u64,raw,perf_ctl"))
                      .add(RegisterColumn.parse("msr0xE7,cpu,u64,delta,mperf")).open()) {
