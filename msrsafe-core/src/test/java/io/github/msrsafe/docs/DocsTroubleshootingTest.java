@@ -97,6 +97,8 @@ class DocsTroubleshootingTest {
             Map.entry("is not in this snapshot", "accessors the command does not call"),
             Map.entry("names no file (a root directory)", "the command refuses a directory before"),
             Map.entry("is a read, not a write", "an accessor the command does not call"),
+            Map.entry("the batch device is opened with openBatch", "the library's own use of the native layer"),
+            Map.entry("/N/msr_safe or", "the native layer's errno text; MsrSafe words what the command prints"),
             Map.entry("the batch already holds", "the sampler fills only batches it made empty"),
             Map.entry("is outside this batch of", "an accessor asked for an op the batch does not have; the command asks for its own"),
             Map.entry("does not fit the module's u32 encoding", "ModuleVersion.of with a bad number; the command parses"),
