@@ -24,7 +24,8 @@ enum ExitCode {
             + " no register was written"),
     SAVE_FAILED(13, "save: the state could not be saved (the file could not be written, the allowlist is empty"
             + " or changed, a register holds msrsave's failed-read marker); an existing file is unchanged"),
-    UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
+    UNAVAILABLE(69, "the launcher found no Java 22 or newer, the checkout's command is not built or older than its"
+            + " sources, or a module the command needs is missing"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 
     private final int status;
