@@ -41,12 +41,11 @@ final class ManPageSections {
             new Entry("MSRSAFE_JAVA_HOME, JAVA_HOME", "The checkout launcher (bin/msrsafe of a source tree) runs on"
                     + " the first of these that is a JDK 22 or newer, else on the newest under /usr/lib/jvm. The"
                     + " distribution runs on the Java runtime it ships and reads neither."),
-            new Entry("MSRSAFE_BUILD", "Read by the checkout launcher only. When its jars are missing or older"
-                    + " than the sources, MSRSAFE_BUILD=1 builds them first (./mvnw, which may need the network)."
-                    + " Otherwise it never builds: with no jars it says how to build and exits with 69; with stale"
-                    + " jars it says so on standard error and runs them."),
-            new Entry("MSRSAFE_NO_BUILD", "Read by the checkout launcher only: MSRSAFE_NO_BUILD=1 keeps it from"
-                    + " building even when MSRSAFE_BUILD is set (a prolog's safety net)."));
+            new Entry("MSRSAFE_BUILD, MSRSAFE_NO_BUILD", "Read by the checkout launcher only, which never builds"
+                    + " behind a user's back. When its jars are missing or older than the sources it builds them"
+                    + " (./mvnw, which may need the network) only on a terminal or with MSRSAFE_BUILD=1; otherwise,"
+                    + " with no jars it says how to build and exits with 69, and with stale jars it warns on standard"
+                    + " error and runs them. MSRSAFE_NO_BUILD=1 never builds."));
 
     private static final List<Entry> DEVICE_FILES = List.of(
             new Entry("/dev/cpu/N/msr_safe", "Per-CPU register access through msr_safe (the stock driver's"

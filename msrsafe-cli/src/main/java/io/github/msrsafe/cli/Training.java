@@ -1,8 +1,12 @@
 package io.github.msrsafe.cli;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +17,9 @@ import java.util.List;
  * the launchers then start with. The build runs it (see the msrsafe-cli and msrsafe-dist
  * POMs); it is not a command users run.
  *
- * <p>Arguments: allowlist files or directories to lint (the curated allowlists).
+ * <p>Arguments: allowlist files or directories to lint (the curated allowlists). With the
+ * system property {@code msrsafe.training.jdkFile}, it also writes the Java home it ran on
+ * to that file: the launchers use the cache only with the JDK that made it.
  */
 public final class Training {
 
@@ -23,8 +29,9 @@ public final class Training {
      * Runs the training commands, writing nothing.
      *
      * @param args allowlist files or directories for {@code allowlist lint}
+     * @throws IOException if the JDK file cannot be written
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         List<List<String>> runs = new ArrayList<>(List.of(
                 List.of("--help"),
                 List.of("read", "--help"),
@@ -43,6 +50,10 @@ public final class Training {
                 lint.addAll(List.of(args));
                 runs.add(lint);
             }
+        }
+        String jdkFile = System.getProperty("msrsafe.training.jdkFile");
+        if (jdkFile != null) {
+            Files.writeString(Path.of(jdkFile), System.getProperty("java.home") + "\n", StandardCharsets.UTF_8);
         }
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         for (List<String> run : runs) {
