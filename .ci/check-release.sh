@@ -33,7 +33,7 @@ jdk=$(find_jdk 22) || { no_jdk_message 22 >&2; exit 1; }
 # goes to ~/.m2) and look at what arrived. The distribution is left out: it is not
 # a Maven artifact anyone depends on, and building it is slow.
 plain=$(mktemp -d "${TMPDIR:-/tmp}/msrsafe-install.XXXXXX")
-./mvnw -B -q -DskipTests -Dmaven.install.skip=true \
+./mvnw -B -q -DskipTests -Dmaven.install.skip=true -pl '!msrsafe-dist,!msrsafe-benchmarks' \
     -DaltDeploymentRepository="check::file://$plain" "$@" deploy
 install_status=0
 for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
