@@ -6,6 +6,7 @@ import static io.github.msrsafe.cli.ExitCode.OPS_FAILED;
 import static io.github.msrsafe.cli.ExitCode.SAVE_FAILED;
 import static io.github.msrsafe.cli.ExitCode.STATE_DAMAGED;
 import static io.github.msrsafe.cli.ExitCode.STATE_MISMATCH;
+import static io.github.msrsafe.cli.ExitCode.STATE_UNVERIFIED;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +65,7 @@ final class CommandTree {
             device("write", WriteCommand.class, OPS_FAILED),
             device("batch", BatchCommand.class, OPS_FAILED),
             device("save", SaveCommand.class, SAVE_FAILED),
-            device("restore", RestoreCommand.class, OPS_FAILED, STATE_MISMATCH, STATE_DAMAGED),
+            device("restore", RestoreCommand.class, OPS_FAILED, STATE_MISMATCH, STATE_DAMAGED, STATE_UNVERIFIED),
             group("allowlist", AllowlistCommand.class,
                     device("show", AllowlistCommand.Show.class),
                     device("install", AllowlistCommand.Install.class, ALLOWLIST_REJECTED),

@@ -30,7 +30,7 @@ class CommandTreeTest {
     /** The qualified names of the commands built for {@code args}. */
     private static List<String> built(String... args) {
         CommandLine root = CommandTree.forArguments(new MsrSafeCommand(new ByteArrayInputStream(new byte[0]),
-                MsrSafeCommand::standardSimulator), args);
+                MsrSafeCommand::standardSimulator, null), args);
         return MsrSafeTool.allCommands(root).stream().map(command -> command.getCommandSpec().qualifiedName()).toList();
     }
 
