@@ -99,7 +99,7 @@ final class AllowlistCommand implements Callable<Integer> {
         String file;
 
         @Override
-        public Integer call() throws MsrSafeException {
+        public Integer call() throws MsrSafeException, AllowlistException {
             MsrSafeCommand root = MsrSafeCommand.of(spec);
             String source = MsrSafeCommand.inputName(file);
             byte[] text = root.readInput(file, "allowlist");

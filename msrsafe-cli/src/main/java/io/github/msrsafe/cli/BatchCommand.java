@@ -71,7 +71,7 @@ final class BatchCommand extends DeviceCommand {
     private static String table(BatchScript script, List<BatchOp> ops) {
         Table table = new Table(">#", ">LINE", ">CPU", "OP", "MSR", "VALUE", "RESULT");
         for (BatchOp op : ops) {
-            String value = op.read() && !op.succeeded() ? "-" : Numbers.hex64(op.value());
+            String value = op.value().isPresent() ? Numbers.hex64(op.value().getAsLong()) : "-";
             table.add(op.index(), script.ops().get(op.index()).line(), op.cpu(), op.read() ? "read" : "write",
                     MsrNames.describe(op.msr()), value, op.describe());
         }
@@ -79,13 +79,17 @@ final class BatchCommand extends DeviceCommand {
     }
 
     private static String summary(BatchOutcome outcome, List<BatchOp> failed, int total) {
-        long errors = failed.stream().filter(op -> op.errno() != 0).count();
-        if (outcome == BatchOutcome.REJECTED) {
-            long ran = total - failed.stream().filter(op -> !op.ran()).count();
-            return "msr_safe rejected the batch: " + errors + (errors == 1 ? " op" : " ops") + " failed validation, so "
-                    + (ran == 0 ? "none of the " + total + " ops ran" : "only " + ran + " of " + total + " ops ran");
-        }
-        return errors + " of " + total + " ops failed";
+        long errors = failed.stream().filter(op -> op.error().isPresent()).count();
+        return switch (outcome) {
+            case REJECTED -> "msr_safe rejected the batch: " + errors + (errors == 1 ? " op" : " ops")
+                    + " failed validation, so none of the " + total + " ops ran";
+            case PARTLY_REJECTED -> {
+                long ran = total - failed.stream().filter(op -> !op.status().ran()).count();
+                yield "msr_safe rejected part of the batch: " + errors + (errors == 1 ? " op" : " ops")
+                        + " failed validation, so only " + ran + " of " + total + " ops ran";
+            }
+            case SUCCEEDED, OPS_FAILED -> errors + " of " + total + " ops failed";
+        };
     }
 
     private static Map<String, Object> document(BatchOutcome outcome, BatchScript script, List<BatchOp> ops) {

@@ -95,9 +95,9 @@ final class ReadCommand extends DeviceCommand {
             for (int i = 0; i < batch.size(); i++) {
                 BatchOp op = batch.op(i);
                 if (json) {
-                    results.add(op.succeeded() ? result(op.cpu(), op.value(), format) : JsonOps.error(op));
+                    results.add(op.succeeded() ? result(op.cpu(), op.value().getAsLong(), format) : JsonOps.error(op));
                 } else if (op.succeeded()) {
-                    out().print(String.format(Locale.ROOT, "%" + width + "d: %s\n", op.cpu(), format.format(op.value())));
+                    out().print(String.format(Locale.ROOT, "%" + width + "d: %s\n", op.cpu(), format.format(op.value().getAsLong())));
                 }
             }
             if (json) {

@@ -65,7 +65,7 @@ final class WriteCommand extends DeviceCommand {
                         Map<String, Object> result = new LinkedHashMap<>();
                         result.put("cpu", op.cpu());
                         result.put("ok", true);
-                        result.put("writeMask", Numbers.hex64(op.writeMask()));
+                        result.put("writeMask", Numbers.hex64(op.writeMask().orElseThrow()));
                         results.add(result);
                     } else {
                         results.add(JsonOps.error(op));

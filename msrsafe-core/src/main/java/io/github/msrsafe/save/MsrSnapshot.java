@@ -316,7 +316,8 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
             reason.append(" or was saved with another allowlist or CPU count");
         }
         reason.append(". Nothing was restored.");
-        throw new SnapshotException(SnapshotException.Problem.SIZE_MISMATCH, source, reason.toString());
+        throw new SnapshotException(actualBytes % RAW_SLOT_BYTES != 0 ? SnapshotException.Problem.NOT_WHOLE_VALUES
+                : SnapshotException.Problem.SIZE_MISMATCH, source, reason.toString());
     }
 
     // ---- self-describing text file ----

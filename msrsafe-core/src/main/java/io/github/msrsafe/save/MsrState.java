@@ -1,8 +1,10 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
@@ -355,8 +357,9 @@ public final class MsrState {
         for (int op = 0; op < slots.length; op++) {
             AllowlistEntry entry = entries.get(slots[op] % entryCount);
             int errno = results.errnos()[op];
-            boolean notListed = errno == Errno.EACCES.number() || errno == Errno.EROFS.number();
-            boolean validated = errno == 0 || errno == Errno.EIO.number();
+            FailureKind kind = results.kind(op).orElse(null);
+            boolean notListed = kind == FailureKind.NOT_ALLOWED || kind == FailureKind.READ_ONLY;
+            boolean validated = results.statuses()[op] != BatchOp.Status.REJECTED; // the module reported its mask
             if (notListed || (validated && results.writeMasks()[op] != entry.writeMask())) {
                 String found = notListed ? "the module does not list it (" + Errno.name(errno) + ")"
                         : String.format("the module's mask is 0x%016X", results.writeMasks()[op]);

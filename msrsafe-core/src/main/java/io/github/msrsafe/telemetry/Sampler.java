@@ -1,9 +1,9 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.BatchOutcome;
-import io.github.msrsafe.CpuUnavailableException;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrFaultException;
 import io.github.msrsafe.MsrNotAllowedException;
@@ -11,16 +11,19 @@ import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -582,8 +585,8 @@ public final class Sampler implements AutoCloseable {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new MsrNotAllowedException(Errno.EACCES.number(), "check of telemetry signals on", msr.root(),
-                        -1, missing.getFirst(), "the allowlist does not list " + describeNeeds(missing)
+                throw ExceptionAccess.create(FailureKind.NOT_ALLOWED, Errno.EACCES.number(),
+                        "check of telemetry signals on", msr.root(), -1, missing.getFirst(), "the allowlist does not list " + describeNeeds(missing)
                         + "; an administrator must add them to msr_allowlist, or sample fewer signals");
             }
         }
@@ -602,40 +605,36 @@ public final class Sampler implements AutoCloseable {
 
     /** The failure of an executed batch, naming every register that failed and the signals that need it. */
     private MsrSafeException failureOf(MsrBatch executed, String operation) {
-        Map<Integer, Set<Long>> byErrno = new LinkedHashMap<>();
-        int firstCpu = -1;
+        Map<FailureKind, Set<Long>> byKind = new EnumMap<>(FailureKind.class);
+        Map<FailureKind, Integer> errnoOf = new EnumMap<>(FailureKind.class);
+        Map<FailureKind, Integer> cpuOf = new EnumMap<>(FailureKind.class);
         for (int op = 0; op < executed.size(); op++) {
-            int errno = executed.errno(op);
-            if (errno != 0) {
-                byErrno.computeIfAbsent(errno, e -> new java.util.LinkedHashSet<>()).add(executed.msr(op));
-                if (firstCpu < 0) {
-                    firstCpu = executed.cpu(op);
-                }
+            Optional<FailureKind> kind = executed.kind(op);
+            if (kind.isPresent()) {
+                byKind.computeIfAbsent(kind.get(), k -> new java.util.LinkedHashSet<>()).add(executed.msr(op));
+                errnoOf.putIfAbsent(kind.get(), executed.error(op).orElseThrow().number());
+                cpuOf.putIfAbsent(kind.get(), executed.cpu(op));
             }
         }
-        int eacces = Errno.EACCES.number();
-        int eio = Errno.EIO.number();
-        int enxio = Errno.ENXIO.number();
-        if (byErrno.containsKey(eacces)) {
-            List<Long> missing = List.copyOf(byErrno.get(eacces));
-            return new MsrNotAllowedException(eacces, operation, msr.root(), -1, missing.getFirst(),
-                    "the allowlist does not list " + describeNeeds(missing)
-                            + "; an administrator must add them to msr_allowlist, or sample fewer signals");
+        // The kinds a caller can act on come first; the first op of each kind names the CPU.
+        for (FailureKind kind : byKind.keySet()) {
+            List<Long> registers = List.copyOf(byKind.get(kind));
+            int errno = errnoOf.get(kind);
+            int cpu = cpuOf.get(kind);
+            String reason = switch (kind) {
+                case NOT_ALLOWED, READ_ONLY -> "the allowlist does not list " + describeNeeds(registers)
+                        + "; an administrator must add them to msr_allowlist, or sample fewer signals";
+                case FAULT -> "this processor does not implement " + describeNeeds(registers)
+                        + " (rdmsr faults); sample fewer signals or choose the right vendor";
+                case CPU_UNAVAILABLE -> "CPU " + cpu
+                        + " went offline since the sampler was built; build a new one for the CPUs online now";
+                default -> Errno.name(errno) + " reading " + describeNeeds(List.of(registers.getFirst()));
+            };
+            boolean perCpu = kind == FailureKind.CPU_UNAVAILABLE || kind == FailureKind.OTHER;
+            return ExceptionAccess.create(kind, errno, operation, msr.root(), perCpu ? cpu : -1,
+                    kind == FailureKind.CPU_UNAVAILABLE ? -1 : registers.getFirst(), reason);
         }
-        if (byErrno.containsKey(eio)) {
-            List<Long> faulting = List.copyOf(byErrno.get(eio));
-            return new MsrFaultException(eio, operation, msr.root(), -1, faulting.getFirst(),
-                    "this processor does not implement " + describeNeeds(faulting)
-                            + " (rdmsr faults); sample fewer signals or choose the right vendor");
-        }
-        if (byErrno.containsKey(enxio)) {
-            return new CpuUnavailableException(enxio, operation, msr.root(), firstCpu, -1, "CPU " + firstCpu
-                    + " went offline since the sampler was built; build a new one for the CPUs online now");
-        }
-        Map.Entry<Integer, Set<Long>> first = byErrno.entrySet().iterator().next();
-        long address = first.getValue().iterator().next();
-        return new MsrSafeException(first.getKey(), operation, msr.root(), firstCpu, address,
-                Errno.name(first.getKey()) + " reading " + describeNeeds(List.of(address)));
+        throw new IllegalStateException("the batch has no failed op; this is a bug");
     }
 
     /** "MSR_PKG_ENERGY_STATUS (0x611) for PkgWatt, Pkg_J; IA32_MPERF (0xE7) for Busy%". */

@@ -2,6 +2,8 @@ package io.github.msrsafe.internal.nativeio;
 
 import io.github.msrsafe.DeviceNotFoundException;
 import io.github.msrsafe.DevicePermissionException;
+import io.github.msrsafe.FailureKind;
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
@@ -237,10 +239,10 @@ public final class NativeDeviceFiles implements DeviceFiles {
                     }
                 }
             } catch (AccessDeniedException denied) {
-                throw new DevicePermissionException(EACCES, "open", root.toString(), -1, -1,
+                throw ExceptionAccess.create(FailureKind.PERMISSION, EACCES, "open", root.toString(), -1, -1,
                         "this user may not list " + root + ", so the MSR driver cannot be detected");
             } catch (IOException unreadable) {
-                throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
+                throw ExceptionAccess.create(FailureKind.NO_DEVICE, ENOENT, "open", root.toString(), -1, -1,
                         "cannot list " + root + " (" + unreadable + "); " + howToLoad(root));
             }
         }
@@ -248,10 +250,10 @@ public final class NativeDeviceFiles implements DeviceFiles {
             return Driver.STOCK_MSR;
         }
         if (!Files.isDirectory(root)) {
-            throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
+            throw ExceptionAccess.create(FailureKind.NO_DEVICE, ENOENT, "open", root.toString(), -1, -1,
                     root + " does not exist or is not a directory; " + howToLoad(root));
         }
-        throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
+        throw ExceptionAccess.create(FailureKind.NO_DEVICE, ENOENT, "open", root.toString(), -1, -1,
                 "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
                         + "/N/msr) was found under " + root + "; " + howToLoad(root));
     }
