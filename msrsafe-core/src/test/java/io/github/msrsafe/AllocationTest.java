@@ -37,7 +37,8 @@ class AllocationTest {
             AllocationMeter.Action execute = () -> {
                 batch.execute();
                 for (int i = 0; i < batch.size(); i++) {
-                    sink[0] += batch.value(i) + batch.errno(i) + batch.writeMask(i);
+                    sink[0] += (batch.isRead(i) ? batch.value(i) : batch.writeValue(i)) + batch.status(i).ordinal()
+                            + batch.writeMask(i);
                 }
             };
             assertEquals(0, allocatedBy(execute), "bytes allocated by " + MEASURED + " executes");

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,16 +108,16 @@ class MsrSafeOnNativeTest {
                 batch.addRead(2, 0x10);          // CPU 2 offline in the double
                 batch.addWrite(0, 0x10, 1);      // mask 0
                 assertEquals(BatchOutcome.REJECTED, batch.execute());
-                assertFalse(batch.ran(0));
-                assertEquals(Errno.ENXIO.number(), batch.errno(1));
-                assertEquals(Errno.EROFS.number(), batch.errno(2));
+                assertFalse(batch.status(0).ran());
+                assertEquals(Optional.of(Errno.ENXIO), batch.error(1));
+                assertEquals(Optional.of(Errno.EROFS), batch.error(2));
 
                 batch.clear();
                 batch.addRead(0, 0x620);         // faults on rdmsr
                 batch.addRead(0, 0xE7);
                 assertEquals(BatchOutcome.OPS_FAILED, batch.execute());
-                assertEquals(Errno.EIO.number(), batch.errno(0));
-                assertTrue(batch.succeeded(1));
+                assertEquals(Optional.of(Errno.EIO), batch.error(0));
+                assertEquals(BatchOp.Status.SUCCEEDED, batch.status(1));
                 MsrFaultException fault = assertThrows(MsrFaultException.class, batch::throwIfFailed);
                 assertTrue(fault.getMessage().contains("MSR 0x620"), fault.getMessage());
             }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.msrsafe.DeviceNotFoundException;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
@@ -23,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +99,8 @@ class NativeDeviceFilesTest {
         Files.createDirectories(root.resolve("3"));
         DeviceNotFoundException missing = assertThrows(DeviceNotFoundException.class,
                 () -> NativeDeviceFiles.open(root));
-        assertEquals(ENOENT, missing.errno());
+        assertEquals(Optional.of(Errno.ENOENT), missing.errno());
+        assertEquals(FailureKind.NO_DEVICE, missing.kind());
         assertEquals(root.toString(), missing.device());
         String message = missing.getMessage();
         assertTrue(message.contains("neither msr_safe"), message);
