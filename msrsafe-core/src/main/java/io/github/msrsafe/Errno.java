@@ -306,7 +306,12 @@ public enum Errno {
      * @param number a positive errno number
      */
     public static Optional<Errno> of(int number) {
-        return number > 0 && number < BY_NUMBER.length ? Optional.ofNullable(BY_NUMBER[number]) : Optional.empty();
+        return Optional.ofNullable(byNumber(number));
+    }
+
+    /** The constant for {@code number}, or null: for hot paths that must not allocate an Optional. */
+    static Errno byNumber(int number) {
+        return number > 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : null;
     }
 
     /**

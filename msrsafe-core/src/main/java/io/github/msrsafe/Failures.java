@@ -54,7 +54,7 @@ final class Failures {
      * caller. Every exception and every failed batch op gets its kind here.
      */
     static FailureKind kind(Call call, int errno) {
-        Errno error = Errno.of(errno).orElse(null);
+        Errno error = Errno.byNumber(errno);
         if (error == null) {
             return FailureKind.OTHER;
         }

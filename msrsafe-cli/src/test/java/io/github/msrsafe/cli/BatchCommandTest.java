@@ -95,7 +95,7 @@ class BatchCommandTest {
         assertTrue(json.startsWith("{\n  \"outcome\": \"SUCCEEDED\",\n  \"ops\": ["), json);
         assertTrue(json.contains("\"line\": 2,\n      \"index\": 1,\n      \"cpu\": 0,\n      \"op\": \"read\",\n"
                 + "      \"msr\": \"0x199\",\n      \"name\": \"IA32_PERF_CTL\",\n      \"value\": \"0x0000000000001A00\",\n"
-                + "      \"writeMask\": \"0x000000000000FFFF\",\n      \"ran\": true,\n      \"ok\": true,\n      \"result\": \"ok\""), json);
+                + "      \"writeMask\": \"0x000000000000FFFF\",\n      \"status\": \"SUCCEEDED\",\n      \"ran\": true,\n      \"ok\": true,\n      \"result\": \"ok\""), json);
     }
 
     @Test

@@ -129,7 +129,8 @@ class SaveRestoreCommandTest {
         assertEquals(2, restored.lines().size(), restored.out());
         assertEquals(0x2_0000_0000L * 4 + 9, device.peek(3, APERF));
         // Given explicitly, the format is used as given: a text file is not a raw one.
-        String refused = cli.sim("restore", "--format", "raw", file.toString()).failure(ExitCode.STATE_MISMATCH);
+        // Its size is not a whole number of 8-byte values: damaged, whatever the node (issue 12, item 9).
+        String refused = cli.sim("restore", "--format", "raw", file.toString()).failure(ExitCode.STATE_DAMAGED);
         assertTrue(refused.startsWith("cannot restore: " + file + ": a raw msrsave file for 4 CPUs"), refused);
     }
 

@@ -1,6 +1,8 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.BatchOutcome;
+import io.github.msrsafe.CpuRanges;
+import io.github.msrsafe.CpuUnavailableException;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.FailureKind;
@@ -626,8 +628,8 @@ public final class Sampler implements AutoCloseable {
                         + "; an administrator must add them to msr_allowlist, or sample fewer signals";
                 case FAULT -> "this processor does not implement " + describeNeeds(registers)
                         + " (rdmsr faults); sample fewer signals or choose the right vendor";
-                case CPU_UNAVAILABLE -> "CPU " + cpu
-                        + " went offline since the sampler was built; build a new one for the CPUs online now";
+                case CPU_UNAVAILABLE -> "CPU " + cpu + " went offline after the handle was opened; open a new handle"
+                        + " and sampler for the CPUs online now";
                 default -> Errno.name(errno) + " reading " + describeNeeds(List.of(registers.getFirst()));
             };
             boolean perCpu = kind == FailureKind.CPU_UNAVAILABLE || kind == FailureKind.OTHER;
@@ -774,8 +776,8 @@ public final class Sampler implements AutoCloseable {
          * @return the sampler, ready for its first {@link Sampler#sample()}; close it to free its batch
          * @throws MsrNotAllowedException   naming each register the allowlist lacks and the signals needing it
          * @throws MsrFaultException        naming each register the processor lacks
-         * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or a
-         *                                  topology CPU is not online
+         * @throws CpuUnavailableException  if a CPU of the topology is offline, or went offline
+         * @throws IllegalArgumentException if a chosen signal is not available on the vendor
          */
         public Sampler open() throws MsrSafeException {
             CpuIdentity identity = msr.driver() == Driver.SIMULATED ? null : cpuIdentity();
@@ -800,8 +802,10 @@ public final class Sampler implements AutoCloseable {
             }
             for (int cpu : chosenTopology.cpuNumbers()) {
                 if (!msr.cpus().contains(cpu)) {
-                    throw new IllegalArgumentException("topology CPU " + cpu + " is not online (online: " + msr.cpus()
-                            + ")");
+                    // The machine's state, not the caller's mistake: the CPU is not online for this handle.
+                    throw ExceptionAccess.create(FailureKind.CPU_UNAVAILABLE, 0, "build of a sampler on", msr.root(),
+                            cpu, -1, "topology CPU " + cpu + " was not online when the handle was opened (online: "
+                                    + CpuRanges.format(msr.cpus()) + "); open a new handle for the CPUs online now");
                 }
             }
             Sampler sampler = new Sampler(this, chosen, chosenTopology, chosenVendor);
