@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *     long tsc = msr.read(0, 0x10);                          // IA32_TIME_STAMP_COUNTER on CPU 0
  *     try (MsrBatch batch = msr.newBatch()) {
  *         for (int cpu : msr.cpus()) batch.addRead(cpu, 0xE7); // IA32_MPERF everywhere
- *         batch.execute();
+ *         if (batch.execute() == BatchOutcome.SUCCEEDED) {
+ *             System.out.println("MPERF on the first CPU: " + batch.value(0));
+ *         }
  *     }
  * }
  * }
