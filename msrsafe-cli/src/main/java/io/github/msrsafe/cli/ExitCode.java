@@ -15,11 +15,11 @@ enum ExitCode {
     OPS_FAILED(3, "some operations failed: an op of a batch, some CPUs of a multi-CPU read or write, or some"
             + " registers of a restore"),
     NOT_ALLOWED(4, "the allowlist does not permit the access (not listed, or read-only)"),
-    ACCESS_DENIED(5, "this user may not open the device (msr-user or msr-admin group, or root)"),
+    ACCESS_DENIED(5, "this user may not open the device (msr-user or msr-admin group, or root), or may only read it"),
     DEVICE_MISSING(6, "no msr_safe (nor stock msr) device under the device root"),
     CPU_UNAVAILABLE(7, "a CPU does not exist or is offline"),
     MSR_FAULT(8, "the processor faulted (EIO): the MSR does not exist here or the value is refused"),
-    ALLOWLIST_REJECTED(9, "the allowlist text is malformed; nothing was installed"),
+    ALLOWLIST_REJECTED(9, "the allowlist text is malformed (nothing was installed), or the module refused it"),
     DEVICE_ERROR(10, "any other failure of the device: it does not speak msr_safe's interface, is busy, or failed"
             + " otherwise"),
     STATE_MISMATCH(11, "restore: the saved state does not fit this node (other CPUs online, another allowlist,"
