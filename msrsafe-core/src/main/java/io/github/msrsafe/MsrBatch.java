@@ -17,10 +17,13 @@ import static io.github.msrsafe.internal.abi.MsrStructs.X86_IOC_MSR_BATCH;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -609,5 +612,56 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalStateException("this batch is closed");
         }
         owner.ensureOpen();
+    }
+
+    // ---- by register: the catalog's entries and names (for jshell and IDEs) ----
+
+    /**
+     * Adds a read of {@code register} on {@code cpu}: {@link #addRead(int, long) addRead(cpu, register.address())}.
+     *
+     * @param cpu      the CPU, 0..65535
+     * @param register a register of the catalog
+     * @return the op's index
+     */
+    public int addRead(int cpu, Register register) {
+        return addRead(cpu, Objects.requireNonNull(register, "register").address());
+    }
+
+    /**
+     * Adds a read of the register {@code name} names in the {@linkplain RegisterCatalog#builtIn() built-in
+     * catalog}, forgiving case and the IA32_/MSR_ prefixes ({@link RegisterCatalog#find}).
+     *
+     * @param cpu  the CPU, 0..65535
+     * @param name the register's name
+     * @return the op's index
+     * @throws IllegalArgumentException if the catalog has no register of that name, or as {@link #addRead(int, long)}
+     */
+    public int addRead(int cpu, String name) {
+        return addRead(cpu, RegisterCatalog.builtIn().require(name).address());
+    }
+
+    /**
+     * Adds a write of {@code value} to {@code register} on {@code cpu}.
+     *
+     * @param cpu      the CPU, 0..65535
+     * @param register a register of the catalog
+     * @param value    the value to write
+     * @return the op's index
+     */
+    public int addWrite(int cpu, Register register, long value) {
+        return addWrite(cpu, Objects.requireNonNull(register, "register").address(), value);
+    }
+
+    /**
+     * Adds a write of {@code value} to the register {@code name} names in the built-in catalog.
+     *
+     * @param cpu   the CPU, 0..65535
+     * @param name  the register's name
+     * @param value the value to write
+     * @return the op's index
+     * @throws IllegalArgumentException if the catalog has no register of that name, or as {@link #addWrite(int, long, long)}
+     */
+    public int addWrite(int cpu, String name, long value) {
+        return addWrite(cpu, RegisterCatalog.builtIn().require(name).address(), value);
     }
 }

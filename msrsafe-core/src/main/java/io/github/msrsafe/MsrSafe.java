@@ -15,6 +15,8 @@ import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
 import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -454,5 +457,60 @@ public final class MsrSafe implements AutoCloseable {
             throw new IllegalArgumentException("MSR address " + MsrSafeException.hex(msr)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it cannot be reached");
         }
+    }
+
+    // ---- by register: the catalog's entries and names (for jshell and IDEs) ----
+
+    /**
+     * Reads {@code register} on {@code cpu}: {@link #read(int, long) read(cpu, register.address())}.
+     *
+     * @param cpu      the CPU
+     * @param register a register of the catalog, e.g. {@code RegisterCatalog.builtIn().require("IA32_MPERF")}
+     * @return the register's value
+     * @throws MsrSafeException as {@link #read(int, long)} does
+     */
+    public long read(int cpu, Register register) throws MsrSafeException {
+        return read(cpu, Objects.requireNonNull(register, "register").address());
+    }
+
+    /**
+     * Reads the register {@code name} names in the {@linkplain RegisterCatalog#builtIn() built-in catalog},
+     * forgiving case and the IA32_/MSR_ prefixes ({@link RegisterCatalog#find}): {@code read(0, "perf_ctl")}.
+     *
+     * @param cpu  the CPU
+     * @param name the register's name
+     * @return the register's value
+     * @throws IllegalArgumentException if the catalog has no register of that name (the message suggests near ones)
+     * @throws MsrSafeException         as {@link #read(int, long)} does
+     */
+    public long read(int cpu, String name) throws MsrSafeException {
+        return read(cpu, RegisterCatalog.builtIn().require(name).address());
+    }
+
+    /**
+     * Writes {@code value} to {@code register} on {@code cpu}: {@link #write(int, long, long)
+     * write(cpu, register.address(), value)}.
+     *
+     * @param cpu      the CPU
+     * @param register a register of the catalog
+     * @param value    the value to write
+     * @throws MsrSafeException as {@link #write(int, long, long)} does
+     */
+    public void write(int cpu, Register register, long value) throws MsrSafeException {
+        write(cpu, Objects.requireNonNull(register, "register").address(), value);
+    }
+
+    /**
+     * Writes {@code value} to the register {@code name} names in the built-in catalog
+     * ({@link RegisterCatalog#find}).
+     *
+     * @param cpu   the CPU
+     * @param name  the register's name
+     * @param value the value to write
+     * @throws IllegalArgumentException if the catalog has no register of that name
+     * @throws MsrSafeException         as {@link #write(int, long, long)} does
+     */
+    public void write(int cpu, String name, long value) throws MsrSafeException {
+        write(cpu, RegisterCatalog.builtIn().require(name).address(), value);
     }
 }

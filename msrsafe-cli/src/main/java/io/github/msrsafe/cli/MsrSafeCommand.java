@@ -6,6 +6,7 @@ import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -66,14 +67,22 @@ final class MsrSafeCommand implements Callable<Integer> {
 
     private final InputStream in;
     private final IntFunction<SimulatedDevice> simulator;
+    private final OutputStream bytes;
 
     /**
      * @param in        what "-" reads
      * @param simulator the simulated device for {@code --device sim[:CPUS]}, given the CPU count (0: default)
+     * @param bytes     standard output as bytes, for binary output; null when the tool runs on writers only
      */
-    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator) {
+    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes) {
         this.in = in;
         this.simulator = simulator;
+        this.bytes = bytes;
+    }
+
+    /** Standard output as bytes (the stream {@link #out()} writes to), if the tool was given one. */
+    java.util.Optional<OutputStream> bytes() {
+        return java.util.Optional.ofNullable(bytes);
     }
 
     /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */

@@ -245,7 +245,7 @@ final class StatCommand extends DeviceCommand {
             return NONE;
         }
         return switch (unit) {
-            case MEGAHERTZ, CELSIUS -> String.format(Locale.ROOT, "%.0f", value);
+            case MEGAHERTZ, CELSIUS, COUNT -> String.format(Locale.ROOT, "%.0f", value);
             case PERCENT, WATTS, JOULES -> String.format(Locale.ROOT, "%.2f", value);
             case SECONDS -> plain(value, 6);
         };

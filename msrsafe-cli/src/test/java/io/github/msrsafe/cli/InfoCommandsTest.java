@@ -64,11 +64,33 @@ class InfoCommandsTest {
     }
 
     @Test
-    void latencyOnAStoppedClockCountsNothing() {
-        List<String> lines = cli.sim("latency").ok().lines();
-        assertEquals(2, lines.size(), lines.toString());
-        assertTrue(lines.get(0).startsWith("Serial cycles from first write to last read: 0 (on 4 CPUs, "), lines.get(0));
-        assertTrue(lines.get(1).startsWith("Batch cycles from first write to last read: 0 (on 4 CPUs, "), lines.get(1));
+    void latencyOnAStoppedClockCountsNothingAndSaysItMeasuresTheSimulator() {
+        List<String> lines = cli.sim("latency", "--warmup-limit", "0", "-n", "5").ok().lines();
+        assertEquals(List.of(
+                "Device: the simulated msr_safe inside this JVM. These times measure the simulator's code,",
+                "not a kernel or a processor; on a node with msr_safe, run without --device sim.",
+                "Warm-up: none (--warmup-limit 0).",
+                "Zeroing and reading back IA32_MPERF on 4 CPUs, median of 5 rounds:"), lines.subList(0, 4));
+        assertTrue(Pattern.matches("  serial  8 calls \\(4 pwrite, 4 pread\\)    +\\S+ us +0 MPERF cycles", lines.get(4)), lines.get(4));
+        assertTrue(Pattern.matches("  batch   2 ioctls \\(4 writes, 4 reads\\)   +\\S+ us +0 MPERF cycles", lines.get(5)), lines.get(5));
+        assertTrue(Pattern.matches("A batch (saves|costs) \\S+ us (more )?per round \\(\\d+%\\)"
+                + "(, and 6 of 8 system calls| here, though it makes 6 fewer system calls)\\.", lines.get(6)), lines.get(6));
+        assertEquals(7, lines.size(), lines.toString());
+    }
+
+    @Test
+    void latencyWarmsUpUntilSteadyOrTheLimitAndSaysWhich() {
+        // The warm-up runs on this JVM's real timings: either outcome is possible on a busy machine,
+        // but it must end within the limit (plus one window) and say which it was.
+        long start = System.nanoTime();
+        List<String> lines = cli.sim("latency", "--warmup-limit", "0.3", "-n", "10").ok().lines();
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(elapsedMillis < 5_000, "bounded by --warmup-limit: took " + elapsedMillis + " ms");
+        assertTrue(Pattern.matches("Warm-up: (steady|NOT steady) after \\d+\\.\\d s \\(\\d+ rounds of each\\).*", lines.get(2)),
+                lines.get(2));
+        String json = cli.sim("latency", "--json", "--warmup-limit", "0", "-n", "1").ok().out();
+        assertTrue(json.contains("\"cpus\": 4,\n  \"simulated\": true,\n  \"warmupSteady\": false,\n  \"warmupRounds\": 0,"), json);
+        assertTrue(json.contains("\"serialCalls\": 8,") && json.contains("\"batchCalls\": 2,"), json);
     }
 
     @Test
@@ -78,18 +100,26 @@ class InfoCommandsTest {
         Cli moving = new Cli(SimulatedDevice.builder().cpus(3)
                 .registers(SimulatedDevice.standardRegisters()).allowlist(SimulatedDevice.standardAllowlist())
                 .clock(() -> ticking.addAndGet(1_000)).build());
-        Pattern line = Pattern.compile("(Serial|Batch) cycles from first write to last read: (\\d+) \\(on 3 CPUs, best of 4, \\d+\\.\\d us\\)");
-        for (String text : moving.sim("latency", "-p", "0-2", "--rounds", "4").ok().lines()) {
+        Pattern line = Pattern.compile("  (serial|batch) .* (\\d+) MPERF cycles");
+        int matched = 0;
+        for (String text : moving.sim("latency", "-p", "0-2", "--rounds", "4", "--warmup-limit", "0").ok().lines()) {
             var match = line.matcher(text);
-            assertTrue(match.matches(), text);
-            long cycles = Long.parseLong(match.group(2));
-            assertTrue(cycles > 0 && cycles % 2400 == 0, text);
+            if (match.matches()) {
+                matched++;
+                long cycles = Long.parseLong(match.group(2));
+                assertTrue(cycles > 0 && cycles % 2400 == 0, text);
+            }
         }
-        String json = moving.sim("latency", "--json", "-n", "1").ok().out();
-        assertTrue(json.contains("\"cpus\": 3,\n  \"rounds\": 1,\n  \"serialCycles\": "), json);
-        String once = moving.sim("latency", "-n", "1").ok().out();
-        assertTrue(Pattern.compile("\\(on 3 CPUs, \\d+\\.\\d us\\)").matcher(once).find(), "one round says no 'best of': " + once);
-        assertEquals("--rounds must be at least 1: 0", moving.sim("latency", "-n", "0").failure(ExitCode.USAGE));
+        assertEquals(2, matched);
+        assertEquals("--rounds must be 1 to 100000: 0", moving.sim("latency", "-n", "0").failure(ExitCode.USAGE));
+        assertEquals("--rounds must be 1 to 100000: 100001", moving.sim("latency", "-n", "100001").failure(ExitCode.USAGE));
+        for (String bad : List.of("-1", "1e3", "NaN", "1000", "0.0001", " ", "0x10")) {
+            assertEquals("--warmup-limit must be seconds from 0 to 999.999, e.g. 10 or 0.5, not '" + bad + "'",
+                    moving.sim("latency", "--warmup-limit", bad).failure(ExitCode.USAGE), bad);
+        }
+        assertEquals(1_500_000_000L, LatencyCommand.limitNanos("1.5"));
+        assertEquals(20_000_000L, LatencyCommand.limitNanos("0.02"));
+        assertEquals(999_999_000_000L, LatencyCommand.limitNanos("999.999"));
     }
 
     @Test

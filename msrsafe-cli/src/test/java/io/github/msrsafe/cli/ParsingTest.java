@@ -54,7 +54,8 @@ class ParsingTest {
         assertEquals("-9223372036854775808", new ValueFormat(ValueFormat.Radix.SIGNED_DECIMAL, 63, 0, false, false).format(Long.MIN_VALUE));
         assertEquals("0777777777777777777777", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, true, false).format(Long.MAX_VALUE));
         assertEquals("01", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(1));
-        assertEquals("0", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(0));
+        // rdmsr -c -o prints 0 as "00": its pattern is "0%llo" whatever the value.
+        assertEquals("00", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(0));
         assertEquals("bit field 'a:1': 'a' is not a bit number 0..63", usage(() -> ValueFormat.parseField("a:1")));
         assertEquals("bit field '15' must be HIGH:LOW, e.g. 15:0", usage(() -> ValueFormat.parseField("15")));
     }

@@ -1,12 +1,12 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.registers.Register;
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * The values of a {@link Sampler}'s last sample. A view, not a copy: the sampler's next
  * {@link Sampler#sample()} overwrites it, which is what lets sampling allocate nothing.
- * Copy what you keep.
+ * {@link #copy()} what you keep.
  *
  * <p>Each signal has one value per position in its scope: per CPU ({@code Register.Scope.THREAD},
  * positions in CPU order), per core (in order of each core's first CPU) or per package (in
@@ -16,15 +16,32 @@ import java.util.Arrays;
  */
 public final class Sample {
 
-    private final Sampler sampler;
+    private final SamplerLayout layout;
+    private final List<Signal> signals;
+    private final List<RegisterColumn> columns;
+    private final List<Quantity> quantities;
+    private final SampleValues values;
 
-    Sample(Sampler sampler) {
-        this.sampler = sampler;
+    Sample(SamplerLayout layout, List<Signal> signals, List<RegisterColumn> columns, SampleValues values) {
+        this.layout = layout;
+        this.signals = signals;
+        this.columns = columns;
+        this.quantities = java.util.stream.Stream.concat(signals.stream(), columns.stream())
+                .map(Quantity.class::cast).toList();
+        this.values = values;
+    }
+
+    /**
+     * {@return a copy of this reading that later samples leave as it is} Allocates: for keeping a
+     * reading, or handing it to another thread (the copy is immutable, so safe to share).
+     */
+    public Sample copy() {
+        return new Sample(layout, signals, columns, values.copy());
     }
 
     /** {@return how many samples the sampler has taken; this reading is the latest (0 before the first)} */
     public long sequence() {
-        return sampler.count();
+        return values.sequence;
     }
 
     /**
@@ -32,148 +49,167 @@ public final class Sample {
      * is the midpoint of the batch, and means something only relative to other samples' times.
      */
     public long timestampNanos() {
-        return sampler.timestampNanos();
+        return values.timestampNanos;
     }
 
     /** {@return when the sample was taken, on the sampler's wall clock, in milliseconds since the epoch} */
     public long epochMillis() {
-        return sampler.epochMillis();
+        return values.epochMillis;
     }
 
     /** {@return the seconds since the previous sample; NaN for the first} */
     public double intervalSeconds() {
-        return sampler.intervalSeconds();
+        return values.intervalSeconds;
     }
 
     /** {@return whether there was a previous sample, so that rates have values} */
     public boolean hasInterval() {
-        return sampler.count() > 1;
+        return values.sequence > 1;
     }
 
     /** {@return the signals of this sample: those the sampler derives, in declaration order} */
-    public java.util.List<Signal> signals() {
-        return sampler.signals();
+    public List<Signal> signals() {
+        return signals;
+    }
+
+    /** {@return the register columns of this sample, in the order they were added} */
+    public List<RegisterColumn> columns() {
+        return columns;
+    }
+
+    /** {@return the signals, then the register columns} */
+    public List<Quantity> quantities() {
+        return quantities;
+    }
+
+    /**
+     * {@return the quantities this sample has no value for at some position, and why; empty when
+     * every register read} A register that did not read (a CPU went offline, the allowlist
+     * changed) leaves the quantities that need it without a value (NaN) and the others as they
+     * are; so does an energy counter that may have wrapped more than once in the interval.
+     */
+    public List<SignalFailure> failures() {
+        return values.failures();
     }
 
     /** {@return the CPUs, cores and packages the sampler reads} */
     public CpuTopology topology() {
-        return sampler.topology();
+        return layout.topology();
     }
 
     /**
-     * {@return the number of values {@code signal} has: CPUs, cores or packages, by its scope}
+     * {@return the number of values {@code quantity} has: CPUs, cores or packages, by its scope}
      *
-     * @param signal any signal, derived by the sampler or not
+     * @param quantity any signal or register column, derived by the sampler or not
      */
-    public int positions(Signal signal) {
-        return sampler.instances(signal.scope());
+    public int positions(Quantity quantity) {
+        return layout.instances(quantity.scope());
     }
 
     /**
-     * The value of {@code signal} at {@code position} of its scope.
+     * The value of {@code quantity} at {@code position} of its scope.
      *
-     * @param signal   a signal the sampler derives
-     * @param position 0..positions(signal)-1: a CPU, core or package in the order described above
-     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
-     * @throws IllegalArgumentException  if the sampler does not derive the signal
-     * @throws IndexOutOfBoundsException if position is outside 0..positions(signal)-1
+     * @param quantity a signal or register column the sampler derives
+     * @param position 0..positions(quantity)-1: a CPU, core or package in the order described above
+     * @return the value, in {@link Quantity#unit()}; NaN when it is not known (see above)
+     * @throws IllegalArgumentException  if the sampler does not derive the quantity
+     * @throws IndexOutOfBoundsException if position is outside 0..positions(quantity)-1
      */
-    public double value(Signal signal, int position) {
-        double[] values = valuesOf(signal);
-        if (position < 0 || position >= values.length) {
-            throw new IndexOutOfBoundsException(signal.columnName() + " has " + values.length + " "
-                    + signal.scope().name().toLowerCase(java.util.Locale.ROOT) + " values; position " + position
+    public double value(Quantity quantity, int position) {
+        double[] of = valuesOf(quantity);
+        if (position < 0 || position >= of.length) {
+            throw new IndexOutOfBoundsException(quantity.columnName() + " has " + of.length + " "
+                    + quantity.scope().name().toLowerCase(java.util.Locale.ROOT) + " values; position " + position
                     + " is outside them");
         }
-        return values[position];
+        return of[position];
     }
 
     /**
-     * The value of {@code signal} for CPU number {@code cpu}: its own for a per-CPU signal, its
-     * core's or its package's otherwise.
+     * The value of {@code quantity} for CPU number {@code cpu}: its own for a per-CPU quantity,
+     * its core's or its package's otherwise.
      *
-     * @param signal a signal the sampler derives
-     * @param cpu    the CPU number
-     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
-     * @throws IllegalArgumentException if the CPU is not sampled or the signal not derived
+     * @param quantity a signal or register column the sampler derives
+     * @param cpu      the CPU number
+     * @return the value, in {@link Quantity#unit()}; NaN when it is not known (see above)
+     * @throws IllegalArgumentException if the CPU is not sampled or the quantity not derived
      */
-    public double cpuValue(Signal signal, int cpu) {
-        double[] values = valuesOf(signal);
-        int position = cpu >= 0 && cpu < sampler.cpuPositions.length ? sampler.cpuPositions[cpu] : -1;
+    public double cpuValue(Quantity quantity, int cpu) {
+        double[] of = valuesOf(quantity);
+        int position = layout.cpuPosition(cpu);
         if (position < 0) {
             throw new IllegalArgumentException("CPU " + cpu + " is not sampled (CPUs "
-                    + sampler.topology().cpuNumbers() + ")");
+                    + layout.topology().cpuNumbers() + ")");
         }
-        return values[switch (signal.scope()) {
-            case THREAD -> position;
-            case CORE -> sampler.coreOfCpu[position];
-            case PACKAGE -> sampler.packageOfCpu[position];
-        }];
+        return of[layout.positionOf(quantity.scope(), position)];
     }
 
     /**
-     * The value of {@code signal} for package {@code packageId}: a package signal's own value;
+     * The value of {@code quantity} for package {@code packageId}: a package quantity's own value;
      * for per-CPU signals the package's average computed from its summed counter deltas (as
      * turbostat's summary rows); for core temperature the hottest core; for core energy and
-     * power the sum over its cores.
+     * power the sum over its cores; for register columns the sum of deltas, the mean of
+     * percents, or the raw value its CPUs or cores share (NaN if they differ).
      *
-     * @param signal    a signal the sampler derives
+     * @param quantity  a signal or register column the sampler derives
      * @param packageId the physical package id
-     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
-     * @throws IllegalArgumentException if the package is not sampled or the signal not derived
+     * @return the value, in {@link Quantity#unit()}; NaN when it is not known (see above)
+     * @throws IllegalArgumentException if the package is not sampled or the quantity not derived
      */
-    public double packageValue(Signal signal, int packageId) {
-        valuesOf(signal);
-        int position = Arrays.binarySearch(sampler.packageIds, packageId);
+    public double packageValue(Quantity quantity, int packageId) {
+        int index = indexOf(quantity);
+        int position = layout.packagePosition(packageId);
         if (position < 0) {
             throw new IllegalArgumentException("package " + packageId + " is not sampled (packages "
-                    + sampler.topology().packageIds() + ")");
+                    + layout.topology().packageIds() + ")");
         }
-        return sampler.packageValues[signal.ordinal()][position];
+        return values.packageValues[index][position];
     }
 
     /**
-     * The value of {@code signal} over the whole machine: per-CPU signals averaged over every
+     * The value of {@code quantity} over the whole machine: per-CPU signals averaged over every
      * CPU (from summed deltas), temperatures the hottest, watts and joules summed over the
-     * packages, power limits the packages' common value (NaN if they differ).
+     * packages, power limits the packages' common value (NaN if they differ), register columns
+     * as for a package.
      *
-     * @param signal a signal the sampler derives
-     * @return the value, in {@link Signal#unit()}; NaN when it is not known (see above)
-     * @throws IllegalArgumentException if the signal is not derived
+     * @param quantity a signal or register column the sampler derives
+     * @return the value, in {@link Quantity#unit()}; NaN when it is not known (see above)
+     * @throws IllegalArgumentException if the quantity is not derived
      */
-    public double summaryValue(Signal signal) {
-        valuesOf(signal);
-        return sampler.summaryValues[signal.ordinal()];
+    public double summaryValue(Quantity quantity) {
+        return values.summaryValues[indexOf(quantity)];
     }
 
     /**
-     * {@return the CPU number at {@code position} of a per-CPU signal}
+     * {@return the CPU number at {@code position} of a per-CPU quantity}
      *
      * @param position 0 to the number of CPUs - 1
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int cpuAt(int position) {
-        return sampler.cpuNumbers[position];
+        java.util.Objects.checkIndex(position, layout.cpuCount());
+        return layout.cpuNumber(position);
     }
 
     /**
-     * {@return the first CPU of the core at {@code position} of a per-core signal, with its package and core id}
+     * {@return the first CPU of the core at {@code position} of a per-core quantity, with its package and core id}
      *
      * @param position 0 to the number of cores - 1
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public CpuTopology.Placement coreAt(int position) {
-        return sampler.cores.get(position);
+        return layout.core(position);
     }
 
     /**
-     * {@return the package id at {@code position} of a per-package signal}
+     * {@return the package id at {@code position} of a per-package quantity}
      *
      * @param position 0 to the number of packages - 1
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int packageAt(int position) {
-        return sampler.packageIds[position];
+        java.util.Objects.checkIndex(position, layout.packageCount());
+        return layout.packageId(position);
     }
 
     /**
@@ -182,19 +218,32 @@ public final class Sample {
      * @param scope the scope
      */
     public int positions(Register.Scope scope) {
-        return sampler.instances(scope);
+        return layout.instances(scope);
     }
 
-    private double[] valuesOf(Signal signal) {
-        if (!sampler.has(signal)) {
-            throw new IllegalArgumentException("this sampler does not derive " + signal.columnName()
-                    + " (it derives " + sampler.signals() + ")");
+    private double[] valuesOf(Quantity quantity) {
+        return values.values[indexOf(quantity)];
+    }
+
+    /** The quantity's index in the values: a signal's ordinal, or a column's place after every signal. */
+    private int indexOf(Quantity quantity) {
+        if (quantity instanceof Signal signal) {
+            if (values.values[signal.ordinal()].length > 0) { // a derived signal has a value per position
+                return signal.ordinal();
+            }
+        } else {
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).equals(quantity)) {
+                    return Signal.values().length + i;
+                }
+            }
         }
-        return sampler.values[signal.ordinal()];
+        throw new IllegalArgumentException("this sampler does not derive " + quantity.columnName()
+                + " (it derives " + quantities + ")");
     }
 
     @Override
     public String toString() {
-        return "Sample[" + sequence() + ", " + sampler.signals() + "]";
+        return "Sample[" + sequence() + ", " + quantities + "]";
     }
 }

@@ -27,7 +27,7 @@ import java.util.Optional;
  * is measured at (per CPU, per core or per package) and the registers it needs on each
  * {@link Vendor}. Names follow turbostat's column headers where turbostat has one.
  */
-public enum Signal {
+public enum Signal implements Quantity {
     /** Average frequency over the interval, halted time included: ΔAPERF / Δt. */
     AVG_MHZ("Avg_MHz", Unit.MEGAHERTZ, THREAD, false, "average frequency over the interval: APERF delta / time",
             new long[] {APERF}, new long[] {APERF}),
@@ -102,16 +102,19 @@ public enum Signal {
     }
 
     /** {@return the column header, turbostat's where it has one: "Avg_MHz", "Busy%", "PkgWatt", ...} */
+    @Override
     public String columnName() {
         return columnName;
     }
 
     /** {@return the unit the values are in} */
+    @Override
     public Unit unit() {
         return unit;
     }
 
     /** {@return whether one value belongs to each CPU (THREAD), each core (CORE) or each package (PACKAGE)} */
+    @Override
     public Register.Scope scope() {
         return scope;
     }
@@ -129,11 +132,13 @@ public enum Signal {
      * which the first sample cannot give; false for readings of the moment and for running totals
      * (0 at the first sample)}
      */
+    @Override
     public boolean needsInterval() {
         return !cumulative && this != CORE_TEMPERATURE && this != PACKAGE_TEMPERATURE && !isPowerLimit();
     }
 
     /** {@return how the value is computed, in one line of plain text} */
+    @Override
     public String definition() {
         return definition;
     }

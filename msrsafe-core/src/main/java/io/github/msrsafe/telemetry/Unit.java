@@ -13,7 +13,9 @@ public enum Unit {
     /** Degrees Celsius. */
     CELSIUS("°C"),
     /** Seconds. */
-    SECONDS("s");
+    SECONDS("s"),
+    /** A plain count or register value, without a unit. */
+    COUNT("");
 
     private final String symbol;
 
@@ -21,7 +23,7 @@ public enum Unit {
         this.symbol = symbol;
     }
 
-    /** {@return the unit's symbol as printed after a value, e.g. {@code "MHz"} or {@code "°C"}} */
+    /** {@return the unit's symbol as printed after a value, e.g. {@code "MHz"} or {@code "°C"}; empty for {@link #COUNT}} */
     public String symbol() {
         return symbol;
     }
