@@ -17,7 +17,7 @@ package io.github.msrsafe;
  *                 System.out.println(op + ": " + batch.op(op).describe());
  *             }
  *         }
- *         case REJECTED -> System.out.println("nothing ran: " + batch.failures().getFirst().describe());
+ *         case REJECTED -> System.out.println("nothing ran: " + batch.op(1).describe()); // the refused op
  *     }
  * }
  * }
