@@ -244,7 +244,9 @@ final class NodeSuite {
         int first = msr.cpus().getFirst();
         try {
             msr.read(first, unlisted);
-            throw skip("MSR " + hex(unlisted) + " can be read here: it is in the allowlist");
+            throw allowlist.isPresent()
+                    ? fail("MSR " + hex(unlisted) + " is not in the allowlist read back, yet it reads")
+                    : skip("MSR " + hex(unlisted) + " can be read here: it is in the allowlist");
         } catch (MsrNotAllowedException e) {
             check(e.errno().equals(Optional.of(Errno.EACCES)), "pread said " + e.errno() + ", not EACCES");
         }
