@@ -144,7 +144,7 @@ public final class MsrBatch implements AutoCloseable {
     }
 
     /**
-     * Runs every op: one ioctl per {@value #MAX_OPS_PER_IOCTL} ops, the version field set
+     * Runs every op: one ioctl per 131,072 ops ({@link #MAX_OPS_PER_IOCTL}), the version field set
      * to the loaded module's version. msr_safe checks every op of an ioctl before it runs
      * any, and runs none of it if it refuses one: those ops come back
      * {@link BatchOp.Status#REJECTED} (the refused ones) and {@link BatchOp.Status#NOT_RUN}
