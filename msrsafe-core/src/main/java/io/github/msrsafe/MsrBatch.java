@@ -65,6 +65,7 @@ public final class MsrBatch implements AutoCloseable {
 
     private static final int INITIAL_CAPACITY = 64;
     private static final BatchOp.Status[] STATUSES = BatchOp.Status.values();
+    private static final byte SUCCEEDED_ORDINAL = (byte) BatchOp.Status.SUCCEEDED.ordinal();
     /** What one ioctl did: every op ran cleanly, some ran and failed, or the module refused it. */
     private static final byte CLEAN = 0;
     private static final byte RAN_WITH_FAILURES = 1;
@@ -286,9 +287,11 @@ public final class MsrBatch implements AutoCloseable {
      * @throws IllegalArgumentException if op {@code index} is a write (its value is {@link #writeValue(int)})
      */
     public long value(int index) {
-        BatchOp.Status status = status(index);
-        if (status != BatchOp.Status.SUCCEEDED || !isRead(index)) {
-            throw noValue(index, status);
+        checkIndex(index);
+        // The hot path of every sampler: one bounds check, then plain field and array reads.
+        boolean succeeded = index < executedSize && (allSucceeded || opStatus[index] == SUCCEEDED_ORDINAL);
+        if (!succeeded || (short) OP_ISRDMSR.get(ops, 0L, (long) index) == 0) {
+            throw noValue(index, status(index));
         }
         return (long) OP_MSRDATA.get(ops, 0L, (long) index);
     }

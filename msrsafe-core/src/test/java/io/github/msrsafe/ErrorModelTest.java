@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.msrsafe.Failures.Call;
 import io.github.msrsafe.allowlist.AllowlistException;
 import io.github.msrsafe.save.SnapshotException;
+import io.github.msrsafe.telemetry.CpuTopology;
+import io.github.msrsafe.telemetry.Sampler;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -112,6 +114,22 @@ class ErrorModelTest {
     void anAllowlistTextErrorIsAParseErrorNotAFailedCall() {
         assertFalse(MsrSafeException.class.isAssignableFrom(AllowlistException.class));
         assertFalse(MsrSafeException.class.isAssignableFrom(SnapshotException.class));
+    }
+
+    @Test
+    void aCpuThatWasNotOnlineForTheHandleIsAFailureOfTheMachineNotAnArgumentError() throws Exception {
+        SimulatedDevice device = SimulatedDevice.builder().cpus(4).offline(2)
+                .registers(SimulatedDevice.standardRegisters()).allowlist(SimulatedDevice.standardAllowlist()).build();
+        try (MsrSafe msr = device.open()) {
+            device.setOnline(2, true); // comes online after the handle was opened
+            CpuTopology now = CpuTopology.of(device, List.of(0, 1, 2, 3));
+            // 0.1 threw IllegalArgumentException, which the command reported as a usage error (exit 2).
+            CpuUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(CpuUnavailableException.class,
+                    () -> Sampler.builder(msr).topology(now).open());
+            assertEquals(FailureKind.CPU_UNAVAILABLE, e.kind());
+            assertEquals(2, e.cpu().orElseThrow());
+            assertTrue(e.getMessage().contains("open a new handle"), e.getMessage());
+        }
     }
 
     /** No errno literal above the seam: policy switches on the Errno enum. */
