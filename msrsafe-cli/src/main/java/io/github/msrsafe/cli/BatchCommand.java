@@ -27,13 +27,17 @@ import picocli.CommandLine.Parameters;
             "",
             "CPU may be a list or range (one op per CPU); MSR an address or a name; '#' starts a",
             "comment; blank lines are ignored. msr_safe checks every op before running any: if one",
-            "names an offline CPU or an MSR the allowlist does not permit, none runs. The exit",
-            "status is 3 if any op failed.",
+            "names an offline CPU or an MSR the allowlist does not permit, none runs (with",
+            "--skip-rejected, the others run again without it). The exit status is 3 if any op failed.",
         })
 final class BatchCommand extends DeviceCommand {
 
     @Option(names = "--json", description = "Print JSON: the outcome and every op with its value, write mask and error.")
     boolean json;
+
+    @Option(names = "--skip-rejected", description = "Run every op the module accepts: the ops it held back only"
+            + " because another op was rejected run again, in one more ioctl, and only the rejected ones fail.")
+    boolean skipRejected;
 
     @Parameters(paramLabel = "FILE", description = "The batch file, or - for standard input.")
     String file;
@@ -50,7 +54,7 @@ final class BatchCommand extends DeviceCommand {
                     batch.addWrite(op.cpu(), op.msr(), op.value());
                 }
             }
-            BatchOutcome outcome = batch.execute();
+            BatchOutcome outcome = skipRejected ? batch.executeSkippingRejected() : batch.execute();
             List<BatchOp> ops = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 ops.add(batch.op(i));
