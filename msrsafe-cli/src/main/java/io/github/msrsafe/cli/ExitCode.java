@@ -28,7 +28,9 @@ enum ExitCode {
             + " no register was written"),
     SAVE_FAILED(13, "save: the state could not be saved (the file could not be written, the allowlist is empty"
             + " or changed, a register holds msrsave's failed-read marker); an existing file is unchanged"),
-    SYSTEM(14, "the machine or environment failed, not the command line: a port already in use, too many open"
+    STATE_UNVERIFIED(14, "restore: a raw state file cannot show which allowlist it was saved under (msrsave's file,"
+            + " or copied without FILE.fingerprint); no register was written; --force restores it on your word"),
+    SYSTEM(15, "the machine or environment failed, not the command line: a port already in use, too many open"
             + " files, no memory, no native access for the JVM"),
     UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
@@ -69,6 +71,7 @@ enum ExitCode {
     static ExitCode ofRestore(SnapshotException.Category category) {
         return switch (category) {
             case DAMAGED -> STATE_DAMAGED;
+            case CANNOT_VERIFY -> STATE_UNVERIFIED;
             case DOES_NOT_FIT, CANNOT_SAVE -> STATE_MISMATCH;
         };
     }

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * A saved MSR state cannot be used: its file does not fit this machine's CPUs
- * or allowlist, is damaged, or is older than the allowlist; or a state cannot be
- * saved faithfully. Not a failed system call (those are
+ * or allowlist, is damaged, is older than the allowlist, or (a raw file without
+ * its record) cannot show which allowlist it was saved under; or a state cannot
+ * be saved faithfully. Not a failed system call (those are
  * {@link io.github.msrsafe.MsrSafeException}s): the file or the state is the
  * problem. Thrown BEFORE anything is written to a register, so a refused
  * restore changes nothing. {@link #problem()} says which check failed and
@@ -24,6 +25,8 @@ public final class SnapshotException extends IOException {
         DAMAGED,
         /** The file is sound but was saved for another node: other CPUs, another allowlist, an older allowlist. */
         DOES_NOT_FIT,
+        /** Nothing shows whether the file fits this node (a raw file without its record); it may, on the caller's word. */
+        CANNOT_VERIFY,
         /** The state cannot be saved faithfully; nothing was written. */
         CANNOT_SAVE
     }
@@ -35,13 +38,15 @@ public final class SnapshotException extends IOException {
          * saved with another CPU count or allowlist, or it is truncated or has extra bytes.
          */
         SIZE_MISMATCH(Category.DOES_NOT_FIT),
-        /** A raw file whose size is not a whole number of 8-byte values: it is damaged, whatever the node. */
-        NOT_WHOLE_VALUES(Category.DAMAGED),
         /** A text snapshot stops before its {@code end} line. */
         TRUNCATED(Category.DAMAGED),
         /** A text snapshot has content after its {@code end} line. */
         TRAILING_DATA(Category.DAMAGED),
-        /** A text snapshot is not in the documented format, or was edited (its fingerprint no longer matches). */
+        /**
+         * The file is not a state file: a text snapshot not in the documented format or edited (its
+         * fingerprint no longer matches), a raw file that is not a whole number of 8-byte values, a
+         * damaged record beside a raw file, or not a regular file at all (a directory, a device, a pipe).
+         */
         MALFORMED(Category.DAMAGED),
         /** The snapshot's CPUs are not the CPUs online now. */
         CPU_MISMATCH(Category.DOES_NOT_FIT),
@@ -49,6 +54,13 @@ public final class SnapshotException extends IOException {
         ALLOWLIST_MISMATCH(Category.DOES_NOT_FIT),
         /** The file is older than the allowlist (msrsave's rule for raw files). */
         OLDER_THAN_ALLOWLIST(Category.DOES_NOT_FIT),
+        /**
+         * A raw (msrsave) file has no record of the allowlist it was saved under (msrsave wrote it,
+         * or it was copied without its {@code .fingerprint} file), or its record describes other
+         * contents: nothing shows that its slots map to the installed allowlist's registers in the
+         * same order. Refused unless {@link RestoreOptions#force()}.
+         */
+        UNVERIFIED(Category.CANNOT_VERIFY),
         /** There is nothing to save: the allowlist is empty. */
         EMPTY_ALLOWLIST(Category.DOES_NOT_FIT),
         /**

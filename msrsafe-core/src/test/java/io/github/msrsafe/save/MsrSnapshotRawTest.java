@@ -86,8 +86,12 @@ class MsrSnapshotRawTest {
         MsrSnapshot snapshot = new MsrSnapshot(CPUS, ENTRIES, slots, Instant.EPOCH);
         Path file = dir.resolve("written.save");
         snapshot.writeRaw(file);
-        assertArrayEquals(HAND_WRITTEN, Files.readAllBytes(file));
+        assertArrayEquals(HAND_WRITTEN, Files.readAllBytes(file), "msrsave's bytes exactly; the record is beside them");
         assertArrayEquals(HAND_WRITTEN, snapshot.toRawBytes());
+        assertEquals(dir.resolve("written.save.fingerprint"), MsrSnapshot.rawRecordFile(file));
+        String record = Files.readString(MsrSnapshot.rawRecordFile(file));
+        assertTrue(record.contains("\nmsrsafe-raw-record 1\nraw sha256:") && record.contains(" bytes 64\n")
+                && record.contains("\nallowlist " + snapshot.allowlistFingerprint() + " entries 4\ncpus 0-1\n"), record);
     }
 
     @Test
@@ -124,8 +128,8 @@ class MsrSnapshotRawTest {
             Path file = Files.write(dir.resolve("wrong-" + content.length), content);
             SnapshotException e = assertThrows(SnapshotException.class, () -> MsrSnapshot.readRaw(file, CPUS, ENTRIES),
                     content.length + " bytes");
-            // Not a whole number of 8-byte values is damage whatever the node (exit 12, not 11).
-            assertEquals(content.length % 8 == 0 ? Problem.SIZE_MISMATCH : Problem.NOT_WHOLE_VALUES, e.problem());
+            // Not a whole number of values fits no node: the file is damaged (restore's status 12, not 11).
+            assertEquals(content.length % 8 == 0 ? Problem.SIZE_MISMATCH : Problem.MALFORMED, e.problem(), e.getMessage());
             assertEquals(content.length % 8 == 0 ? SnapshotException.Category.DOES_NOT_FIT
                     : SnapshotException.Category.DAMAGED, e.problem().category());
             assertEquals(Optional.of(file), e.file());

@@ -58,6 +58,11 @@ public final class NativeTestSupport {
         return moduleDir().resolve("src/test/c").resolve(name);
     }
 
+    /** The C compiler the tests use: gcc, or the one named by msrsafe.test.cc. */
+    static String compiler() {
+        return CC;
+    }
+
     /** Skips the calling test, with the reason, when gcc cannot run. */
     public static void assumeGcc() {
         Assumptions.assumeTrue(gccAvailable(), () -> "gcc not found: " + gccMissing);
