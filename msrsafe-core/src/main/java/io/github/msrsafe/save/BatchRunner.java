@@ -1,6 +1,7 @@
 package io.github.msrsafe.save;
 
 import io.github.msrsafe.BatchOp;
+import io.github.msrsafe.Errno;
 import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
@@ -14,11 +15,16 @@ import java.util.Optional;
  */
 final class BatchRunner {
 
-    /** Per op: the status, the value read (or written; meaningful only when it succeeded), the module's write mask and the errno (0 = none). */
-    record Results(BatchOp.Status[] statuses, long[] values, long[] writeMasks, int[] errnos,
+    /** Per op: the status, the value read (or written; meaningful only when it succeeded), the module's write mask, the errno and its kind (null = none). */
+    record Results(BatchOp.Status[] statuses, long[] values, long[] writeMasks, Errno[] errnos,
                    FailureKind[] kinds) {
         boolean succeeded(int op) {
             return statuses[op] == BatchOp.Status.SUCCEEDED;
+        }
+
+        /** The errno of op {@code op}, if it failed or was refused. */
+        Optional<Errno> errno(int op) {
+            return Optional.ofNullable(errnos[op]);
         }
 
         /** Why op {@code op} failed or was refused, if it did not succeed. */
@@ -47,7 +53,7 @@ final class BatchRunner {
         BatchOp.Status[] statuses = new BatchOp.Status[count];
         long[] values = new long[count];
         long[] writeMasks = new long[count];
-        int[] errnos = new int[count];
+        Errno[] errnos = new Errno[count];
         FailureKind[] kinds = new FailureKind[count];
         try (MsrBatch batch = msr.newBatch()) {
             for (int op = 0; op < count; op++) {
@@ -63,7 +69,7 @@ final class BatchRunner {
                 statuses[op] = result.status();
                 values[op] = result.value().orElse(0);
                 writeMasks[op] = result.writeMask().orElse(0);
-                errnos[op] = result.error().map(e -> e.number()).orElse(0);
+                errnos[op] = result.error().orElse(null);
                 kinds[op] = result.kind().orElse(null);
             }
         }
