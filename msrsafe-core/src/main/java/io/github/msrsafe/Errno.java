@@ -49,7 +49,7 @@ public enum Errno {
     EXDEV(18, "Invalid cross-device link"),
     /** 19: no such device. */
     ENODEV(19, "No such device"),
-    /** 20: a path component is not a directory. */
+    /** 20: a file where a directory of device files was expected. */
     ENOTDIR(20, "Not a directory"),
     /** 21: a directory where a device file was expected. */
     EISDIR(21, "Is a directory"),

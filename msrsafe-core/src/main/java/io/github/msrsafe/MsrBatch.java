@@ -12,11 +12,10 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
-import static io.github.msrsafe.internal.abi.MsrStructs.X86_IOC_MSR_BATCH;
 
 import io.github.msrsafe.internal.abi.MsrStructs;
-import io.github.msrsafe.internal.sys.DeviceNode;
-import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.BatchDevice;
+import io.github.msrsafe.internal.sys.UseCount;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
@@ -40,7 +39,9 @@ import java.util.OptionalLong;
  * what a read read and throws if it did not succeed, so a failed read can never
  * be taken for a 0. The per-op accessors behave the same before and after
  * execute: before it, every op is {@link BatchOp.Status#NOT_EXECUTED}. Not
- * thread-safe: one thread at a time.
+ * thread-safe: one thread at a time; but closing it (or its {@link MsrSafe})
+ * from another thread while it runs is safe: the ops' memory stays valid until
+ * the running call returns, and is freed then.
  *
  * {@snippet lang=java :
  * try (MsrSafe msr = MsrSafe.open(); MsrBatch batch = msr.newBatch()) {
@@ -72,6 +73,8 @@ public final class MsrBatch implements AutoCloseable {
     private static final byte REFUSED = 2;
 
     private final MsrSafe owner;
+    // Calls in flight hold the memory; the last one out after close() frees it.
+    private final UseCount uses = new UseCount(this::release);
     private Arena arena;
     private MemorySegment header;          // one struct msr_batch_array, refilled per ioctl
     private MemorySegment ops;             // capacity ops
@@ -87,7 +90,6 @@ public final class MsrBatch implements AutoCloseable {
     private int size;
     private int executedSize;              // ops [0, executedSize) have a result from the last execute
     private boolean allSucceeded;          // the last execute ran every op in [0, executedSize) without error
-    private boolean closed;
 
     MsrBatch(MsrSafe owner) {
         this.owner = owner;
@@ -158,14 +160,44 @@ public final class MsrBatch implements AutoCloseable {
      *                          {@link BatchOp.Status#NOT_EXECUTED}
      */
     public BatchOutcome execute() throws MsrSafeException {
-        ensureOpen();
+        enter();
+        try {
+            return run();
+        } finally {
+            exit();
+        }
+    }
+
+    /** Holds this batch's memory and the handle's files for the length of a call. */
+    private void enter() {
+        if (!uses.enter()) {
+            throw closed();
+        }
+        try {
+            owner.enter();
+        } catch (RuntimeException e) {
+            uses.exit();
+            throw e;
+        }
+    }
+
+    private void exit() {
+        try {
+            owner.exit();
+        } finally {
+            uses.exit();
+        }
+    }
+
+    // execute() with this batch's memory and the handle's files held.
+    private BatchOutcome run() throws MsrSafeException {
         executedSize = 0;
         allSucceeded = false;
         if (size == 0) {
             allSucceeded = true;
             return BatchOutcome.SUCCEEDED;
         }
-        OpenFile device = owner.batchFile();
+        BatchDevice device = owner.batchDevice();
         int slices = sliceCount(size);
         boolean clean = true;
         for (int slice = 0; slice < slices; slice++) {
@@ -208,11 +240,18 @@ public final class MsrBatch implements AutoCloseable {
      * @throws MsrSafeException when an ioctl fails as a whole, as for {@link #execute()}
      */
     public BatchOutcome executeSkippingRejected() throws MsrSafeException {
-        BatchOutcome first = execute();
-        if (first.allRan()) {
-            return first;
+        enter();
+        try {
+            BatchOutcome first = run();
+            return first.allRan() ? first : rerunNotRun();
+        } finally {
+            exit();
         }
-        OpenFile device = owner.batchFile();
+    }
+
+    // The reruns of executeSkippingRejected, with the memory and files held.
+    private BatchOutcome rerunNotRun() throws MsrSafeException {
+        BatchDevice device = owner.batchDevice();
         if (rerunIndex == null || rerunIndex.length < capacity) {
             allocateRerun();
         }
@@ -397,16 +436,31 @@ public final class MsrBatch implements AutoCloseable {
         String reason = "op " + first.index() + ": " + Failures.batchOpReason(errno, first.cpu(), first.msr(), first.read())
                 + more;
         throw Failures.create(first.kind().orElseThrow(), errno, "batch " + (first.read() ? "read" : "write"),
-                owner.path(DeviceNode.BATCH), first.cpu(), first.msr(), reason);
+                owner.batchPath(), first.cpu(), first.msr(), reason);
     }
 
-    /** Frees the batch's memory. Idempotent. */
+    /**
+     * Frees the batch's memory: at once when the batch is idle, else when the call running on
+     * another thread returns. Idempotent; never throws.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
+        uses.close();
+    }
+
+    // Runs once: on close() when the batch is idle, else when execute() or growth returns.
+    private void release() {
+        arena.close();
+        owner.forget(this);
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("this batch is closed");
+    }
+
+    /** Whether the ops' memory is freed (closed, and no call left in flight); for tests. */
+    boolean isReleased() {
+        return uses.isReleased();
     }
 
     @Override
@@ -420,7 +474,7 @@ public final class MsrBatch implements AutoCloseable {
      * One ioctl over {@code count} ops starting at op {@code first} of {@code array}; says
      * whether they ran cleanly, ran with failures, or were refused.
      */
-    private byte runIoctl(OpenFile device, MemorySegment array, MemorySegment slice, int first, int count)
+    private byte runIoctl(BatchDevice device, MemorySegment array, MemorySegment slice, int first, int count)
             throws MsrSafeException {
         for (int i = first; i < first + count; i++) {
             OP_ERR.set(array, 0L, (long) i, 0);
@@ -429,7 +483,7 @@ public final class MsrBatch implements AutoCloseable {
         ARRAY_NUMOPS.set(header, 0L, count);
         ARRAY_VERSION.set(header, 0L, owner.batchVersion());
         ARRAY_OPS.set(header, 0L, slice);
-        int result = device.ioctl(X86_IOC_MSR_BATCH, header, slice);
+        int result = device.batch(header, slice);
         if (result == 0) {
             return CLEAN;
         }
@@ -444,10 +498,10 @@ public final class MsrBatch implements AutoCloseable {
         }
         if (!anyOpError) {
             // The call failed before any op was looked at: nothing per-op to report.
-            throw Failures.of(-result, Failures.Call.BATCH, owner.path(DeviceNode.BATCH), owner.driver(), -1, -1);
+            throw Failures.of(-result, Failures.Call.BATCH, owner.batchPath(), owner.driver(), -1, -1);
         }
-        // The stock msr driver's emulation runs every op; only msr_safe refuses an ioctl as a whole.
-        return validationError && owner.driver() != Driver.STOCK_MSR ? REFUSED : RAN_WITH_FAILURES;
+        // Per-CPU batches (the stock msr driver, no msr_batch) run every op; only msr_safe refuses an ioctl.
+        return validationError && !(device instanceof PerCpuBatch) ? REFUSED : RAN_WITH_FAILURES;
     }
 
     /** Fills {@link #opStatus} for the ops of slices [fromSlice, toSlice) from their slice results. */
@@ -544,7 +598,7 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalStateException("a batch holds at most " + size + " ops");
         }
         if (size == capacity) {
-            allocate(capacity * 2);
+            grow();
         }
         int index = size++;
         long i = index;
@@ -558,6 +612,18 @@ public final class MsrBatch implements AutoCloseable {
             executedSize = index;
         }
         return index;
+    }
+
+    // Replacing the arena must not race a close() from another thread: hold the memory meanwhile.
+    private void grow() {
+        if (!uses.enter()) {
+            throw closed();
+        }
+        try {
+            allocate(capacity * 2);
+        } finally {
+            uses.exit();
+        }
     }
 
     private static int sliceCount(int ops) {
@@ -611,8 +677,8 @@ public final class MsrBatch implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this batch is closed");
+        if (uses.isClosed()) {
+            throw closed();
         }
         owner.ensureOpen();
     }

@@ -122,7 +122,7 @@ class ErrorModelTest {
                 .registers(SimulatedDevice.standardRegisters()).allowlist(SimulatedDevice.standardAllowlist()).build();
         try (MsrSafe msr = device.open()) {
             device.setOnline(2, true); // comes online after the handle was opened
-            CpuTopology now = CpuTopology.of(device, List.of(0, 1, 2, 3));
+            CpuTopology now = CpuTopology.singlePackage(List.of(0, 1, 2, 3));
             // 0.1 threw IllegalArgumentException, which the command reported as a usage error (exit 2).
             CpuUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(CpuUnavailableException.class,
                     () -> Sampler.builder(msr).topology(now).open());

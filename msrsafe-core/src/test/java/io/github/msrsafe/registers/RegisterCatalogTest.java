@@ -3,9 +3,11 @@ package io.github.msrsafe.registers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.registers.Register.Scope;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -343,5 +345,15 @@ class RegisterCatalogTest {
 
     private static Set<Long> addresses(List<Register> registers) {
         return registers.stream().map(Register::address).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @Test
+    void aHugeUnknownNameIsAnsweredAtOnceWithoutSuggestions() {
+        // An edit distance against every name would take minutes for a name this long.
+        String huge = "PERF_CTL".repeat(1_000_000);
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
+        List<String> near = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> catalog.similarNames(huge));
+        assertTrue(near.isEmpty(), near.toString());
+        assertEquals(List.of("IA32_PERF_CTL"), catalog.similarNames("IA32_PERF_CTX").subList(0, 1));
     }
 }
