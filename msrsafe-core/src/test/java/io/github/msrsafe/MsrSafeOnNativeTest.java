@@ -88,7 +88,7 @@ class MsrSafeOnNativeTest {
         Files.createFile(root.resolve("007/msr_safe"));
         Files.createDirectories(root.resolve("3"));
         DeviceNotFoundException missing = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(root));
-        assertEquals(Errno.ENOENT.number(), missing.errno());
+        assertEquals(Optional.of(Errno.ENOENT), missing.errno());
         assertEquals(root.toString(), missing.device());
         String message = missing.getMessage();
         assertTrue(message.contains("neither msr_safe"), message);
@@ -105,7 +105,7 @@ class MsrSafeOnNativeTest {
         assertTrue(missing.getMessage().contains(nowhere + " does not exist or is not a directory"), missing.getMessage());
         Path file = Files.createFile(root.resolve("plain"));
         DeviceNotFoundException notADirectory = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(file));
-        assertEquals(Errno.ENOTDIR.number(), notADirectory.errno());
+        assertEquals(Optional.of(Errno.ENOTDIR), notADirectory.errno());
         assertTrue(notADirectory.getMessage().contains(file + " does not exist or is not a directory"),
                 notADirectory.getMessage());
     }
@@ -116,7 +116,7 @@ class MsrSafeOnNativeTest {
         try (MsrSafe msr = MsrSafe.open(root)) {
             assertEquals(List.of(0, 1), msr.cpus());
             CpuUnavailableException offline = assertThrows(CpuUnavailableException.class, () -> msr.read(5, 0x10));
-            assertEquals(Errno.ENOENT.number(), offline.errno());
+            assertEquals(Optional.of(Errno.ENOENT), offline.errno());
             NativeTestSupport.poke(NativeTestSupport.sparseNode(root, 5, "msr_safe"), 0x10, 55);
             assertEquals(55, msr.read(5, 0x10), "CPU 5 came online: the device answers");
             msr.write(5, 0x18, 56);

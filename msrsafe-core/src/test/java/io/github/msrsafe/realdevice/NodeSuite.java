@@ -214,6 +214,8 @@ final class NodeSuite {
         if (readable < 0) {
             throw skip("no readable MSR was found");
         }
+        check(!msr.batchEmulated(), "msr_batch is missing or does not answer X86_IOC_MSR_BATCH: batches run as"
+                + " per-CPU calls");
         try (MsrBatch batch = msr.newBatch()) {
             for (int cpu : msr.cpus()) {
                 batch.addRead(cpu, readable);
