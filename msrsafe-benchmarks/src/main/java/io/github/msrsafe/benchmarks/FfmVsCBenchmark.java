@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = Main.NATIVE_ACCESS)
+@Fork(value = 2, jvmArgsAppend = Main.NATIVE_ACCESS)
 public class FfmVsCBenchmark {
 
     /** preads per invocation: one downcall into the C loop is spread over all of them. */
