@@ -168,7 +168,7 @@ public class FfmVsCBenchmark {
     /** A batch of {@code batchOps} reads spread over {@value #CPUS} CPUs. */
     @State(Scope.Thread)
     public static class Batch {
-        @Param({"1", "100", "1000"})
+        @Param({"1", "32", "1024", "30000"})
         public int batchOps;
 
         int[] cpuOf;
