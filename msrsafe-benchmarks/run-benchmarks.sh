@@ -17,8 +17,10 @@
 #             iterations of 500 ms and 6 measured iterations of 300 ms;
 #   telemetry run: SamplerStepBenchmark with its own parameters (its cpus=256 is not
 #             the serial-vs-batch cpus), otherwise as the main run;
-#   CLI run:  CliColdStartBenchmark, 1 fork, 2 warm-up shots and 10 timed shots,
-#             each shot one fresh JVM running `msrsafe --device sim version`.
+#   CLI run:  CliColdStartBenchmark, 2 forks, 3 warm-up shots and 20 timed shots,
+#             each shot one fresh process: java -version, `msrsafe --device sim
+#             version` and `msrsafe allowlist lint allowlists/` by the checkout's
+#             launcher, the distribution's and plain java.
 # The 1-minute load average is sampled every 10 s during the run and reported. The report
 # compares its figures with the committed docs/benchmarks/figures.tsv (from git, or the file
 # as it was before the run) and flags each one that got worse by more than its error.
@@ -30,7 +32,7 @@ profilers="-prof gc -prof io.github.msrsafe.benchmarks.ThreadCpuProfiler"
 timing="-f 2 -wi 3 -w 500ms -i 5 -r 300ms $profilers"
 main_options="$timing -p cpus=1,60 -p msrsPerCpu=1,16,500"
 ffm_options="-f 3 -wi 4 -w 500ms -i 6 -r 300ms $profilers"
-cli_options="-f 1 -wi 2 -i 10"
+cli_options="-f 2 -wi 3 -i 20"
 results="$project/msrsafe-benchmarks/target/benchmark-results"
 build=yes
 run=yes
