@@ -1,5 +1,7 @@
 package io.github.msrsafe.internal.allowlist;
 
+import java.util.Objects;
+
 /**
  * An allowlist's addresses hashed for lookup: an open-addressing table (linear
  * probing, at most half full) of positions into the caller's address array, built
@@ -36,9 +38,8 @@ public final class AddressIndex {
      * {@link #repeated()} is its position and {@link #firstOfRepeated()} the earlier one.
      */
     public static AddressIndex of(long[] addresses, int count) {
-        if (count < 0 || count > MAX_COUNT) {
-            throw new IllegalArgumentException("an index holds 0 to " + MAX_COUNT + " addresses, not " + count);
-        }
+        // More than any list in memory could hold (2^29 entries are over 12 GB of records): an invariant.
+        Objects.checkIndex(count, MAX_COUNT + 1);
         // At least twice as many slots as addresses: short probe runs, also for misses.
         int bits = 64 - Long.numberOfLeadingZeros(Math.max(1L, 2L * count - 1));
         int[] slots = new int[1 << bits];
