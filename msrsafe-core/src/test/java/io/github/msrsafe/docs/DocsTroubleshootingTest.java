@@ -98,6 +98,7 @@ class DocsTroubleshootingTest {
             Map.entry("names no file (a root directory)", "the command refuses a directory before"),
             Map.entry("is a read, not a write", "an accessor the command does not call"),
             Map.entry("the batch device is opened with openBatch", "the library's own use of the native layer"),
+            Map.entry("cli/ManPages.java", "the build's man page generator, run by Maven, not by users"),
             Map.entry("/N/msr_safe or", "the native layer's errno text; MsrSafe words what the command prints"),
             Map.entry("the batch already holds", "the sampler fills only batches it made empty"),
             Map.entry("is outside this batch of", "an accessor asked for an op the batch does not have; the command asks for its own"),
