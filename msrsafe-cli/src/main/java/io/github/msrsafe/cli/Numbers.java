@@ -62,10 +62,31 @@ final class Numbers {
         return String.format(Locale.ROOT, "0x%016X", value);
     }
 
-    /** {@code text} as messages quote it: cut to {@value #QUOTED_LENGTH} characters, with its length when cut. */
+    /**
+     * {@code text} as messages quote it: cut to {@value #QUOTED_LENGTH} characters, with its length
+     * when cut, and control characters escaped (a newline as backslash-n, ESC as backslash-u001B), so that a message stays
+     * one line and user input cannot move the terminal's cursor or change its colours.
+     */
     static String quoted(String text) {
-        return text.length() <= QUOTED_LENGTH ? text
-                : text.substring(0, QUOTED_LENGTH - 3) + "... (" + text.length() + " characters)";
+        String shown = text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH - 3);
+        StringBuilder out = new StringBuilder(shown.length() + 16);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return shown.length() == text.length() ? out.toString()
+                : out.append("... (").append(text.length()).append(" characters)").toString();
     }
 
     /**
@@ -75,7 +96,7 @@ final class Numbers {
     private static long parse(String text, String what, long max, String negative) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
-            throw CliException.usage(what + " is empty");
+            throw CliException.usage(what + " is empty: give a number (decimal, 0x hex or 0b binary)");
         }
         if (trimmed.startsWith("-")) {
             throw CliException.usage(what + " " + quoted(trimmed) + " is negative; " + negative);
@@ -121,14 +142,18 @@ final class Numbers {
             throw tooWide(trimmed, what, max); // 20 decimal digits above 18446744073709551615
         }
         if (max >= 0 && Long.compareUnsigned(value, max) > 0) {
-            throw CliException.usage(what + " " + quoted(trimmed) + " is above " + max);
+            throw aboveMax(trimmed, what, max);
         }
         return value;
     }
 
     private static CliException tooWide(String text, String what, long max) {
-        return max >= 0 ? CliException.usage(what + " " + quoted(text) + " is above " + max)
+        return max >= 0 ? aboveMax(text, what, max)
                 : CliException.usage(what + " " + quoted(text) + " is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)");
+    }
+
+    private static CliException aboveMax(String text, String what, long max) {
+        return CliException.usage(what + " " + quoted(text) + " is above " + max + ", the most it may be");
     }
 
     private static CliException notANumber(String text, String what) {
