@@ -10,4 +10,8 @@ module io.github.msrsafe {
     exports io.github.msrsafe.registers;
     exports io.github.msrsafe.save;
     exports io.github.msrsafe.telemetry;
+
+    // Not API: the hex and JSON text forms the command shares with the library. The benchmarks,
+    // which run on the class path, need no export.
+    exports io.github.msrsafe.internal.text to io.github.msrsafe.cli;
 }

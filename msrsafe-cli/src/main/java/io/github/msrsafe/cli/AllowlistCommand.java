@@ -5,6 +5,7 @@ import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ final class AllowlistCommand implements Callable<Integer> {
                     json.put("writeMask", Numbers.hex64(entry.writeMask()));
                     entries.add(json);
                 }
-                out().println(Json.write(entries));
+                out().println(JsonWriter.write(entries));
             } else if (names) {
                 out().print(allowlist.toCanonicalText(MsrNames::name));
             } else {

@@ -5,6 +5,7 @@ import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ final class BatchCommand extends DeviceCommand {
                 ops.add(batch.op(i));
             }
             if (json) {
-                out().println(Json.write(document(outcome, script, ops)));
+                out().println(JsonWriter.write(document(outcome, script, ops)));
             } else {
                 out().print(table(script, ops));
             }

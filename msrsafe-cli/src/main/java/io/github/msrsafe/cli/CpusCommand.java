@@ -1,6 +1,7 @@
 package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class CpusCommand extends DeviceCommand {
             document.put("device", msr.root());
             document.put("driver", Drivers.label(msr.driver()));
             document.put("cpus", msr.cpus());
-            out().println(Json.write(document));
+            out().println(JsonWriter.write(document));
         } else if (list) {
             msr.cpus().forEach(out()::println);
         } else {

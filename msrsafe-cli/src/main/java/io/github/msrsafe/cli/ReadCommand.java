@@ -4,6 +4,7 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -101,7 +102,7 @@ final class ReadCommand extends DeviceCommand {
         if (!several) {
             long value = msr.read(cpuList.get(0), address);
             if (json) {
-                out().println(Json.write(document(address, format, List.of(result(cpuList.get(0), value, format)))));
+                out().println(JsonWriter.write(document(address, format, List.of(result(cpuList.get(0), value, format)))));
             } else {
                 print(bytes, null, format, value);
             }
@@ -125,7 +126,7 @@ final class ReadCommand extends DeviceCommand {
                 }
             }
             if (json) {
-                out().println(Json.write(document(address, format, results)));
+                out().println(JsonWriter.write(document(address, format, results)));
             }
             List<BatchOp> failed = batch.failures();
             FailedOps.describe("read of MSR " + MsrNames.describe(address), failed).forEach(this::warn);

@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.telemetry.CpuTopology;
 import io.github.msrsafe.telemetry.Sample;
@@ -102,7 +103,7 @@ final class StatCommand extends DeviceCommand {
                 }
                 Sample sample = sampler.sample();
                 if (json) {
-                    out().println(Json.write(jsonOf(sample, columns)).replaceAll("\n *", ""));
+                    out().println(JsonWriter.write(jsonOf(sample, columns)).replaceAll("\n *", ""));
                 } else if (csv) {
                     csvRows(sample, columns).forEach(out()::println);
                 } else {

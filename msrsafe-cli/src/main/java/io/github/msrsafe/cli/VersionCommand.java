@@ -3,6 +3,7 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.ModuleVersion;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ final class VersionCommand implements Callable<Integer> {
             document.put("module", module.map(ModuleVersion::toString).orElse(null));
             document.put("compatible", module.map(ModuleVersion::isCompatible).orElse(null));
             if (json) {
-                root.out().println(Json.write(document));
+                root.out().println(JsonWriter.write(document));
             } else {
                 root.out().println(moduleLine(msr, module));
             }
@@ -61,7 +62,7 @@ final class VersionCommand implements Callable<Integer> {
             if (json) {
                 document.put("device", root.deviceChoice().toString());
                 document.put("error", e.getMessage());
-                root.out().println(Json.write(document));
+                root.out().println(JsonWriter.write(document));
             }
             throw e;
         }

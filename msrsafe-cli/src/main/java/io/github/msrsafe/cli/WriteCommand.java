@@ -4,6 +4,7 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ final class WriteCommand extends DeviceCommand {
                     result.put("ok", true);
                     results.add(result);
                 }
-                out().println(Json.write(document(address, values, results)));
+                out().println(JsonWriter.write(document(address, values, results)));
             }
             return ExitCode.OK;
         }
@@ -97,7 +98,7 @@ final class WriteCommand extends DeviceCommand {
                         results.add(JsonOps.error(op));
                     }
                 }
-                out().println(Json.write(document(address, values, results)));
+                out().println(JsonWriter.write(document(address, values, results)));
             }
             List<BatchOp> failed = batch.failures();
             FailedOps.describe("write of MSR " + MsrNames.describe(address), failed).forEach(this::warn);

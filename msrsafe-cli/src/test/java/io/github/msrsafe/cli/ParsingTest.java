@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The small parsers and printers behind the commands. */
@@ -86,16 +85,6 @@ class ParsingTest {
         assertEquals(16, DeviceChoice.parse("sim:16").simulatedCpus());
         assertEquals("./sim", DeviceChoice.parse("./sim").root().toString(), "a directory called sim is still reachable");
         assertEquals("/dev/cpu", DeviceChoice.DEFAULT.root().toString());
-    }
-
-    @Test
-    void jsonEscapesAndNests() {
-        Map<String, Object> document = new java.util.LinkedHashMap<>();
-        document.put("a", "q\"\\\n\u0001");
-        document.put("b", java.util.Arrays.asList(1, true, null));
-        document.put("c", Map.of());
-        assertEquals("{\n  \"a\": \"q\\\"\\\\\\n\\u0001\",\n  \"b\": [\n    1,\n    true,\n    null\n  ],\n  \"c\": {}\n}",
-                Json.write(document));
     }
 
     @Test
