@@ -16,6 +16,7 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.UseCount;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
@@ -575,7 +576,7 @@ public final class MsrBatch implements AutoCloseable {
             case SUCCEEDED -> throw new AssertionError("a read that succeeded has a value");
         };
         return new IllegalStateException("read op " + index + " (CPU " + cpu(index) + ", MSR "
-                + MsrSafeException.hex(msr(index)) + ") " + why + "; it has no value (check status(" + index + "))");
+                + Hex.of(msr(index)) + ") " + why + "; it has no value (check status(" + index + "))");
     }
 
     private int rawErrno(int index) {

@@ -4,6 +4,7 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -163,7 +164,7 @@ final class ReadCommand extends DeviceCommand {
 
     private static Map<String, Object> document(long address, ValueFormat format, List<Object> results) {
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("msr", Numbers.hex(address));
+        document.put("msr", Hex.of(address));
         MsrNames.name(address).ifPresent(name -> document.put("name", name));
         document.put("field", format.high() + ":" + format.low());
         document.put("results", results);
@@ -174,7 +175,7 @@ final class ReadCommand extends DeviceCommand {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cpu", cpu);
         result.put("value", format.format(register));
-        result.put("register", Numbers.hex64(register));
+        result.put("register", Hex.of16(register));
         return result;
     }
 }
