@@ -3,10 +3,10 @@ package io.github.msrsafe.internal.nativeio;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.msrsafe.AllocationMeter;
 import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
-import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceNode;
@@ -14,12 +14,8 @@ import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,45 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Once warm, the per-CPU pread/pwrite and the batch ioctl (msr_safe through a
  * real downcall, and the per-CPU emulation) allocate nothing on the Java heap,
- * measured with the JVM's per-thread allocation counter over windows of
- * calls.
+ * measured with the JVM's per-thread allocation counter ({@link AllocationMeter})
+ * over rounds of calls.
  */
 class HotPathAllocationTest {
 
-    // Until the JIT has compiled the path (and scalar-replaced the JDK's own
-    // temporaries) calls do allocate; a window of MEASURED calls must reach
-    // zero before the deadline (generous: the build machines are shared).
+    // Until C2 has compiled a path (and its escape analysis removed the JDK's own temporaries,
+    // such as the segment the downcall binding makes per call) calls do allocate: AllocationMeter
+    // believes an allocating round only once the JIT has settled.
+    private static final int WARM_UP = 20_000;
     private static final int MEASURED = 2_000;
-    private static final long DEADLINE_NANOS = 30_000_000_000L;
+    private static final int ROUNDS = 5;
 
     @TempDir
     static Path root;
-
-    private static LongSupplier allocatedBytes;
-
-    @BeforeAll
-    static void allocationCounter() throws Exception {
-        // com.sun.management through reflection: the module does not read java.management.
-        Object threads;
-        Method counter;
-        try {
-            threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            counter = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
-        } catch (ReflectiveOperationException | LinkageError unavailable) {
-            Assumptions.abort("no per-thread allocation counter in this JVM: " + unavailable);
-            return;
-        }
-        Object bean = threads;
-        Method method = counter;
-        allocatedBytes = () -> {
-            try {
-                return (long) method.invoke(bean);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        };
-        allocatedBytes.getAsLong();
-    }
 
     @Test
     void preadAndPwriteOnANativeBuffer() throws Exception {
@@ -74,11 +45,11 @@ class HotPathAllocationTest {
              OpenFile file = files.open(DeviceNode.cpu(0), OpenFlags.O_RDWR);
              Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_LONG);
-            Runnable call = () -> {
+            AllocationMeter.Action call = () -> {
                 value.set(JAVA_LONG, 0, value.get(JAVA_LONG, 0) + 1);
                 check(file.pwrite(value, 8, 0x199) == 8 && file.pread(value, 8, 0x199) == 8);
             };
-            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " pwrite+pread");
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " pwrite+pread in the best round");
         }
     }
 
@@ -88,8 +59,8 @@ class HotPathAllocationTest {
         try (NativeDeviceFiles files = NativeDeviceFiles.open(root);
              OpenFile file = files.open(DeviceNode.cpu(1), OpenFlags.O_RDONLY)) {
             MemorySegment heap = MemorySegment.ofArray(new long[1]);
-            Runnable call = () -> check(file.pread(heap, 8, 0x10) == 8);
-            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " heap preads");
+            AllocationMeter.Action call = () -> check(file.pread(heap, 8, 0x10) == 8);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " heap preads in the best round");
         }
     }
 
@@ -111,8 +82,8 @@ class HotPathAllocationTest {
                 MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 1);
                 MsrStructs.OP_MSR.set(ops, 0L, op, 0xE7);
             }
-            Runnable call = () -> check(batch.batch(array, ops) == 0);
-            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " batch ioctls");
+            AllocationMeter.Action call = () -> check(batch.batch(array, ops) == 0);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " batch ioctls in the best round");
         }
     }
 
@@ -129,32 +100,13 @@ class HotPathAllocationTest {
                     batch.addWrite(op % 2, 0x199, op);
                 }
             }
-            Runnable call = () -> {
-                try {
-                    check(batch.execute() == BatchOutcome.SUCCEEDED);
-                } catch (MsrSafeException e) {
-                    throw new AssertionError(e);
-                }
-            };
-            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated batches");
+            AllocationMeter.Action call = () -> check(batch.execute() == BatchOutcome.SUCCEEDED);
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated batches in the best round");
         }
     }
 
-    /** Bytes allocated by the first allocation-free window of calls, or by the last window tried. */
-    private static long allocatedWhileRunning(Runnable call) {
-        // The counter itself may allocate (reflection); measure that and take it off.
-        long counterStart = allocatedBytes.getAsLong();
-        long counterCost = allocatedBytes.getAsLong() - counterStart;
-        long allocated = -1;
-        long start = System.nanoTime();
-        while (allocated != 0 && System.nanoTime() - start < DEADLINE_NANOS) {
-            long before = allocatedBytes.getAsLong();
-            for (int i = 0; i < MEASURED; i++) {
-                call.run();
-            }
-            allocated = Math.max(0, allocatedBytes.getAsLong() - before - counterCost);
-        }
-        return allocated;
+    private static long allocatedWhileRunning(AllocationMeter.Action call) throws Exception {
+        return AllocationMeter.fewestBytes(WARM_UP, MEASURED, ROUNDS, call);
     }
 
     private static void check(boolean succeeded) {
