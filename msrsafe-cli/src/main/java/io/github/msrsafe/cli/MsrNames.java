@@ -14,6 +14,12 @@ import java.util.OptionalLong;
  */
 final class MsrNames {
 
+    /**
+     * Names longer than this get no suggestions: no catalog name is near them, and the edit
+     * distance costs their length times every name's.
+     */
+    private static final int LONGEST_SUGGESTED = 64;
+
     private MsrNames() {}
 
     /**
@@ -26,7 +32,7 @@ final class MsrNames {
         if (Numbers.looksNumeric(trimmed)) {
             long address = Numbers.parseU64(trimmed, "MSR address");
             if (Long.compareUnsigned(address, io.github.msrsafe.MsrSafe.MAX_MSR) > 0) {
-                throw CliException.usage("MSR address " + trimmed + " is above 0xFFFFFFFF; msr_safe truncates"
+                throw CliException.usage("MSR address " + Numbers.quoted(trimmed) + " is above 0xFFFFFFFF; msr_safe truncates"
                         + " the address to 32 bits, so it cannot be reached");
             }
             return address;
@@ -35,8 +41,8 @@ final class MsrNames {
         if (address.isPresent()) {
             return address.getAsLong();
         }
-        List<String> near = suggestions(trimmed);
-        throw CliException.usage("unknown MSR name '" + trimmed + "'"
+        List<String> near = trimmed.length() > LONGEST_SUGGESTED ? List.of() : suggestions(trimmed);
+        throw CliException.usage("unknown MSR name '" + Numbers.quoted(trimmed) + "'"
                 + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
                 + "; give the address as a number (e.g. 0xE7) for registers the catalog does not name");
     }

@@ -56,7 +56,7 @@ class InfoCommandsTest {
                 Cli.tool("--device", "sim:2", "cpus").ok().lines());
         assertEquals(List.of("driver: simulated msr_safe at simulated device", "online CPUs: 0-3 (4 CPUs)"),
                 Cli.tool("--device", "sim", "cpus").ok().lines());
-        assertEquals("a simulated device needs at least 1 CPU: sim:0",
+        assertEquals("simulated CPU count 0 is below 1; give a number from 1 to 4096",
                 Cli.tool("--device", "sim:0", "cpus").failure(ExitCode.USAGE));
         assertEquals("simulated CPU count 'x' is not a number (write decimal, 0x hex or 0b binary)",
                 Cli.tool("--device", "sim:x", "cpus").failure(ExitCode.USAGE));

@@ -34,6 +34,18 @@ class ParsingTest {
     }
 
     @Test
+    void aNegativeCountOrPortIsGivenItsRangeNotAnAllOnesHint() {
+        // --port -1 and sim:-1 suggested "0xFFFFFFFFFFFFFFFF for all ones".
+        assertEquals("--port -1 is negative; give a number from 0 to 65535",
+                Cli.tool("exporter", "--device", "sim", "--port", "-1").failure(ExitCode.USAGE));
+        assertEquals("simulated CPU count -1 is negative; give a number from 1 to 4096",
+                Cli.tool("--device", "sim:-1", "cpus").failure(ExitCode.USAGE));
+        assertEquals("value -1 is negative; write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)",
+                usage(() -> Numbers.parseU64("-1", "value")));
+        assertEquals("--port 99999999999999999999999 is above 65535", usage(() -> Numbers.parseAtMost("99999999999999999999999", "--port", 65535)));
+    }
+
+    @Test
     void cpuLists() {
         assertEquals(List.of(0, 1, 2, 3, 8), CpuList.parse("0-3,8").cpus());
         assertEquals(List.of(1, 2, 5), CpuList.parse(" 5, 1-2 ,2 ").cpus());

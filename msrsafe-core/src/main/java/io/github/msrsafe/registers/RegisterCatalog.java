@@ -199,6 +199,11 @@ public final class RegisterCatalog {
             List<String> names = new ArrayList<>(aliases(register.address()));
             names.add(0, register.name());
             for (String candidate : names) {
+                // The distance is at least the difference in length: skip the rest unexamined,
+                // so that a name of any length costs at most the catalog's names squared.
+                if (Math.abs(key.length() - candidate.length()) > SUGGESTION_DISTANCE) {
+                    continue;
+                }
                 int distance = editDistance(key, candidate);
                 if (distance <= SUGGESTION_DISTANCE) {
                     near.add(new Near(register.name(), distance));
