@@ -155,7 +155,7 @@ class AllowlistFilesTest {
         SimulatedDevice device = SimulatedDevice.standard(2);
         String out = new Cli(device).sim("allowlist", "select", "-D", directory.toString(), "--cpu", "06_8F", "--install").ok().out();
         assertEquals("installed 2 entries (1 writable) from " + directory.resolve("al_06_8F")
-                + " on simulated device for Sapphire Rapids (4th gen Xeon Scalable)\n", out);
+                + " on sim:/dev/cpu for Sapphire Rapids (4th gen Xeon Scalable)\n", out);
         assertEquals(Allowlist.parse("0xE7 0xFFFFFFFFFFFFFFFF\n0x10 0\n".getBytes()).entries(), device.allowlist());
     }
 

@@ -320,8 +320,9 @@ public final class Msrs {
     public static final long MSR_DRAM_POWER_LIMIT = 0x618L;
 
     /**
-     * 0x619, package scope. DRAM energy consumed: a 32-bit wrapping counter; on these server models one
-     * unit is 15.3 microjoules, not the MSR_RAPL_POWER_UNIT value. Read-only.
+     * 0x619, package scope. DRAM energy consumed: a 32-bit wrapping counter. Skylake-SP and Ice Lake-SP
+     * count 15.3 microjoule units, not the MSR_RAPL_POWER_UNIT value; Sapphire Rapids and later count in
+     * MSR_RAPL_POWER_UNIT's energy unit. Read-only.
      */
     public static final long MSR_DRAM_ENERGY_STATUS = 0x619L;
 

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 /**
  * The registers that power and performance tools use on the server processors
  * this project ships allowlists for: Intel Skylake-SP/Cascade Lake (06_55),
- * Ice Lake-SP (06_6A), Sapphire Rapids (06_8F), AMD Zen 3 (19_01) and Zen 4
- * (19_11). Immutable and safe to share between threads.
+ * Ice Lake-SP (06_6A), Sapphire Rapids (06_8F), Emerald Rapids (06_CF), Granite
+ * Rapids (06_AD), Sierra Forest (06_AF); AMD Zen 2 (17_31), Zen 3 (19_01), Zen 4
+ * (19_11), Zen 5 (1A_02) and Zen 5c (1A_11). Immutable and safe to share between threads.
  *
  * {@snippet :
  * RegisterCatalog catalog = RegisterCatalog.builtIn();

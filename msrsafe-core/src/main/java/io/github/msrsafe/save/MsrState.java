@@ -1,12 +1,13 @@
 package io.github.msrsafe.save;
 
 import io.github.msrsafe.CpuRanges;
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.sys.DeviceNode;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.save.RestoreReport.NotRestored;
 import io.github.msrsafe.save.RestoreReport.Reason;
 import io.github.msrsafe.save.RestoreReport.Restored;
@@ -14,7 +15,6 @@ import io.github.msrsafe.save.SnapshotException.Problem;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,23 +250,14 @@ public final class MsrState {
     }
 
     /**
-     * The modification time of {@code msr_allowlist} under the handle's device root, if it is
-     * a file this process can see; the default time for msrsave's age check.
+     * The modification time of the handle's {@code msr_allowlist}, if its device keeps one
+     * (a file this process can see); the default time for msrsave's age check.
      *
      * @param msr the device handle
      * @return the time, or empty
      */
     public static Optional<Instant> allowlistModified(MsrSafe msr) {
-        try {
-            Path root = Path.of(msr.root());
-            if (!root.isAbsolute()) {
-                return Optional.empty(); // the simulated device's root is a name, not a directory
-            }
-            Path node = root.resolve("msr_allowlist");
-            return Files.exists(node) ? Optional.of(Files.getLastModifiedTime(node).toInstant()) : Optional.empty();
-        } catch (InvalidPathException | IOException e) {
-            return Optional.empty();
-        }
+        return HandleAccess.deviceFiles(msr).lastModified(DeviceNode.ALLOWLIST);
     }
 
     private static void checkNotOlderThanAllowlist(Path file, Instant allowlistModified) throws IOException {
@@ -389,8 +380,8 @@ public final class MsrState {
     private static void checkModuleMasks(MsrSafe msr, BatchRunner.Results results, int[] slots, List<Integer> cpus,
                                          List<AllowlistEntry> entries, String action, Path file)
             throws SnapshotException {
-        if (msr.driver() == Driver.STOCK_MSR) {
-            return; // the stock driver has no allowlist and reports no masks
+        if (msr.batchEmulated()) {
+            return; // per-CPU calls report no masks (and the stock driver has no allowlist)
         }
         int entryCount = entries.size();
         for (int op = 0; op < slots.length; op++) {

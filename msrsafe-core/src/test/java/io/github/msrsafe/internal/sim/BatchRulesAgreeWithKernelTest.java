@@ -9,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.abi.BatchBuffer;
 import io.github.msrsafe.internal.abi.MsrStructs;
-import io.github.msrsafe.internal.sys.DeviceNode;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.ErrnoException;
-import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -54,7 +53,7 @@ class BatchRulesAgreeWithKernelTest {
         machine.online[OFFLINE_CPU] = false;
         nanos.addAndGet(1_234_567);
         try (Arena arena = Arena.ofConfined(); BatchBuffer viaKernel = new BatchBuffer(batch.size());
-             OpenFile device = kernel.open(DeviceNode.BATCH, OpenFlags.O_RDONLY)) {
+             BatchDevice device = kernel.openBatch(OpenFlags.O_RDONLY)) {
             MemorySegment ops = arena.allocate(MsrStructs.BATCH_OP, batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Op op = batch.get(i);
