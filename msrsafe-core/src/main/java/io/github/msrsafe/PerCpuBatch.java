@@ -2,6 +2,7 @@ package io.github.msrsafe;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.ErrnoException;
@@ -38,7 +39,7 @@ final class PerCpuBatch implements BatchDevice {
     /** The caller holds a use of the owner, which keeps its per-CPU files open. */
     @Override
     public int batch(MemorySegment array, MemorySegment ops) {
-        int refused = BatchDevice.checkArray(array, ops);
+        int refused = BatchDevice.checkArray(array, ops, BatchAbi.V1);
         if (refused != 0) {
             return refused;
         }

@@ -20,7 +20,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,15 +72,15 @@ final class MsrSafeCommand implements Callable<Integer> {
     private boolean debug;
 
     private final InputStream in;
-    private final IntFunction<SimulatedDevice> simulator;
+    private final Function<DeviceChoice, SimulatedDevice> simulator;
     private final OutputStream bytes;
 
     /**
      * @param in        what "-" reads
-     * @param simulator the simulated device for {@code --device sim[:CPUS]}, given the CPU count (0: default)
+     * @param simulator the simulated device for {@code --device sim[:CPUS][:VERSION]}, given the choice
      * @param bytes     standard output as bytes, for binary output; null when the tool runs on writers only
      */
-    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes) {
+    MsrSafeCommand(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, OutputStream bytes) {
         this.in = in;
         this.simulator = simulator;
         this.bytes = bytes;
@@ -92,8 +92,14 @@ final class MsrSafeCommand implements Callable<Integer> {
     }
 
     /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */
-    static SimulatedDevice standardSimulator(int cpus) {
-        return cpus == 0 ? SimulatedDevice.standard() : SimulatedDevice.standard(cpus);
+    static SimulatedDevice standardSimulator(DeviceChoice choice) {
+        SimulatedDevice standard = choice.simulatedCpus() == 0 ? SimulatedDevice.standard()
+                : SimulatedDevice.standard(choice.simulatedCpus());
+        if (choice.simulatedVersion() == null) {
+            return standard;
+        }
+        return SimulatedDevice.builder().cpus(standard.cpuCount()).registers(SimulatedDevice.standardRegisters())
+                .allowlist(SimulatedDevice.standardAllowlist()).moduleVersion(choice.simulatedVersion()).build();
     }
 
     @Override
@@ -180,7 +186,7 @@ final class MsrSafeCommand implements Callable<Integer> {
     MsrSafe open() throws MsrSafeException {
         DeviceChoice choice = deviceChoice();
         if (choice.simulated()) {
-            return simulator.apply(choice.simulatedCpus()).open();
+            return simulator.apply(choice).open();
         }
         try {
             return MsrSafe.open(choice.root());

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.spi.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -42,7 +42,7 @@ public final class MsrSafeTool implements ToolProvider {
     private static final String PREFIX = "msrsafe: ";
 
     private final InputStream in;
-    private final IntFunction<SimulatedDevice> simulator;
+    private final Function<DeviceChoice, SimulatedDevice> simulator;
 
     /** A tool that reads standard input for {@code batch -} and {@code allowlist install -}. */
     public MsrSafeTool() {
@@ -59,11 +59,10 @@ public final class MsrSafeTool implements ToolProvider {
     }
 
     /**
-     * A tool whose {@code --device sim[:CPUS]} is the device {@code simulator} returns for the CPU
-     * count (0 when not given): tests hand in one device, with its own clock and state, to
-     * every run.
+     * A tool whose {@code --device sim[:CPUS][:VERSION]} is the device {@code simulator} returns for
+     * the choice: tests hand in one device, with its own clock and state, to every run.
      */
-    MsrSafeTool(InputStream in, IntFunction<SimulatedDevice> simulator) {
+    MsrSafeTool(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator) {
         this.in = Objects.requireNonNull(in, "in");
         this.simulator = Objects.requireNonNull(simulator, "simulator");
     }
@@ -112,12 +111,12 @@ public final class MsrSafeTool implements ToolProvider {
     }
 
     /** The whole command tree writing to {@code out} and {@code err}; also what man pages and completion are made from. */
-    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
+    static CommandLine commandLine(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
         return commandLine(in, simulator, null, out, err);
     }
 
     /** As above, with {@code bytes} (may be null) for binary output, on the same stream as {@code out}. */
-    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
+    static CommandLine commandLine(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, OutputStream bytes,
                                    PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new MsrSafeCommand(in, simulator, bytes));
         commandLine.setOut(out);
