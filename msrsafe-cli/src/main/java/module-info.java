@@ -9,10 +9,12 @@ module io.github.msrsafe.cli {
     requires io.github.msrsafe;
     requires info.picocli;
     // msrsafe exporter: the Prometheus Java client (automatic modules) and the JDK HTTP server it runs on.
-    requires io.prometheus.metrics.core;
-    requires io.prometheus.metrics.model;
-    requires io.prometheus.metrics.exporter.httpserver;
-    requires jdk.httpserver;
+    // Static: the other commands start without resolving them; the launchers add them for the
+    // exporter (--add-modules, see ExporterModules.ROOTS).
+    requires static io.prometheus.metrics.core;
+    requires static io.prometheus.metrics.model;
+    requires static io.prometheus.metrics.exporter.httpserver;
+    requires static jdk.httpserver;
 
     // picocli reads the command annotations and sets option fields reflectively.
     opens io.github.msrsafe.cli to info.picocli;

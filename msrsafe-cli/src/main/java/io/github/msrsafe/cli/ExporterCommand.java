@@ -84,7 +84,7 @@ final class ExporterCommand extends DeviceCommand {
         /**
          * Starts serving {@code sampler}'s signals on {@code address:port}.
          *
-         * @throws CliException (usage) if the address cannot be listened on, saying why
+         * @throws CliException ({@link ExitCode#SYSTEM}) if the address cannot be listened on, saying why
          */
         static Exporter start(Sampler sampler, InetAddress address, int port, PrintWriter err) throws MsrSafeException {
             PrometheusRegistry registry = new PrometheusRegistry();
@@ -93,7 +93,9 @@ final class ExporterCommand extends DeviceCommand {
                 return new Exporter(HTTPServer.builder().inetAddress(address).port(port).registry(registry)
                         .buildAndStart(), address);
             } catch (IOException e) {
-                throw CliException.usage("cannot listen on " + hostPort(address, port) + ": " + e.getMessage());
+                // The port is taken or the address is not this machine's: the environment, not the command line.
+                throw new CliException(ExitCode.SYSTEM, "cannot listen on " + hostPort(address, port) + ": "
+                        + e.getMessage());
             }
         }
 

@@ -1,6 +1,11 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.BatchOutcome;
+import io.github.msrsafe.CpuRanges;
+import io.github.msrsafe.CpuUnavailableException;
+import io.github.msrsafe.FailureKind;
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrFaultException;
@@ -180,7 +185,8 @@ public final class Sampler implements AutoCloseable {
             throw new IllegalStateException("this sampler is closed");
         }
         long before = clock.getAsLong();
-        BatchOutcome outcome = batch.execute();
+        // Tolerating failures, the ops refused only because another op was run again at once.
+        BatchOutcome outcome = tolerateFailures ? batch.executeSkippingRejected() : batch.execute();
         long after = clock.getAsLong();
         if (outcome != BatchOutcome.SUCCEEDED && !tolerateFailures) {
             throw errors.failureOf(batch, "sample");
@@ -191,7 +197,7 @@ public final class Sampler implements AutoCloseable {
                 readings.set(op, batch.value(op));
             }
         } else {
-            readPartially(outcome);
+            readPartially();
         }
         values.sequence = readings.count();
         values.timestampNanos = readings.nanos();
@@ -202,54 +208,17 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
-     * Takes what a failed batch still gives: the values of ops that ran; when the module
-     * rejected the batch as a whole (a CPU offline, a register no longer allowlisted: no op ran),
-     * a second batch of the ops it did not refuse. Allocates; only runs when something failed.
+     * Takes what a batch that did not simply succeed still gives: the value of every op that
+     * ran; the others fail with their errno. With {@link MsrBatch#executeSkippingRejected()}
+     * no op is left unrun but for a failure of the whole ioctl.
      */
-    private void readPartially(BatchOutcome outcome) throws MsrSafeException {
-        if (outcome == BatchOutcome.OPS_FAILED) {
-            for (int op = 0; op < layout.opCount(); op++) {
-                if (batch.errno(op) != 0) {
-                    readings.fail(op, batch.errno(op));
-                } else {
-                    readings.set(op, batch.value(op));
-                }
-            }
-            return;
-        }
-        int[] remaining = new int[layout.opCount()];
-        int count = 0;
+    private void readPartially() {
         for (int op = 0; op < layout.opCount(); op++) {
-            if (batch.errno(op) != 0) {
-                readings.fail(op, batch.errno(op));
+            if (batch.status(op) == BatchOp.Status.SUCCEEDED) {
+                readings.set(op, batch.value(op));
             } else {
-                remaining[count++] = op;
+                readings.fail(op, batch.error(op).map(Errno::number).orElse(Errno.EAGAIN.number()));
             }
-        }
-        // The refused ops are out; what is left may still be refused if things changed since: a few rounds.
-        for (int round = 0; round < 3 && count > 0; round++) {
-            try (MsrBatch retry = msr.newBatch()) {
-                for (int i = 0; i < count; i++) {
-                    retry.addRead(batch.cpu(remaining[i]), batch.msr(remaining[i]));
-                }
-                BatchOutcome again = retry.execute();
-                int left = 0;
-                for (int i = 0; i < count; i++) {
-                    int op = remaining[i];
-                    int errno = retry.errno(i);
-                    if (errno == 0 && again != BatchOutcome.REJECTED) {
-                        readings.set(op, retry.value(i));
-                    } else if (errno != 0) {
-                        readings.fail(op, errno);
-                    } else {
-                        remaining[left++] = op;
-                    }
-                }
-                count = again == BatchOutcome.REJECTED ? left : 0;
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            readings.fail(remaining[i], Errno.EAGAIN.number()); // refused again and again: give up for this sample
         }
     }
 
@@ -465,8 +434,8 @@ public final class Sampler implements AutoCloseable {
          * @return the sampler, ready for its first {@link Sampler#sample()}; close it to free its batch
          * @throws MsrNotAllowedException   naming each register the allowlist lacks and the signals needing it
          * @throws MsrFaultException        naming each register the processor lacks
-         * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or a
-         *                                  topology CPU is not online
+         * @throws CpuUnavailableException  if a CPU of the topology is offline, or went offline
+         * @throws IllegalArgumentException if a chosen signal is not available on the vendor
          */
         public Sampler open() throws MsrSafeException {
             Vendor chosenVendor = vendor != null ? vendor : Vendor.detect(msr);
@@ -484,8 +453,10 @@ public final class Sampler implements AutoCloseable {
             CpuTopology chosenTopology = topology != null ? topology : CpuTopology.detect(msr);
             for (int cpu : chosenTopology.cpuNumbers()) {
                 if (!msr.cpus().contains(cpu)) {
-                    throw new IllegalArgumentException("topology CPU " + cpu + " is not online (online: " + msr.cpus()
-                            + ")");
+                    // The machine's state, not the caller's mistake: the CPU is not online for this handle.
+                    throw ExceptionAccess.create(FailureKind.CPU_UNAVAILABLE, 0, "build of a sampler on", msr.root(),
+                            cpu, -1, "topology CPU " + cpu + " was not online when the handle was opened (online: "
+                                    + CpuRanges.format(msr.cpus()) + "); open a new handle for the CPUs online now");
                 }
             }
             LongSupplier chosenClock = clock != null ? clock : detectedClock(msr);
