@@ -67,14 +67,16 @@ record DeviceChoice(Path root, int simulatedCpus, ModuleVersion simulatedVersion
     /** MAJOR.MINOR or MAJOR.MINOR.PATCH, of a major the simulated device plays (1 or 2). */
     private static ModuleVersion simulatedVersion(String part, String device) {
         String[] numbers = part.split("\\.", -1);
-        ModuleVersion version;
-        try {
-            if (numbers.length < 2 || numbers.length > 3) {
-                throw new IllegalArgumentException("not MAJOR.MINOR[.PATCH]");
+        ModuleVersion version = null;
+        if (numbers.length == 2 || numbers.length == 3) {
+            try {
+                version = new ModuleVersion(Integer.parseInt(numbers[0]), Integer.parseInt(numbers[1]),
+                        numbers.length == 3 ? Integer.parseInt(numbers[2]) : 0);
+            } catch (IllegalArgumentException notAVersion) { // NumberFormatException, or a part out of range
+                version = null;
             }
-            version = new ModuleVersion(Integer.parseInt(numbers[0]), Integer.parseInt(numbers[1]),
-                    numbers.length == 3 ? Integer.parseInt(numbers[2]) : 0);
-        } catch (IllegalArgumentException e) { // NumberFormatException too
+        }
+        if (version == null) {
             throw CliException.usage("--device " + device + ": '" + part
                     + "' is not a module version MAJOR.MINOR[.PATCH] such as 2.0.4");
         }
