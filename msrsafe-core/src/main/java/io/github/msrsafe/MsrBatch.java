@@ -545,12 +545,13 @@ public final class MsrBatch implements AutoCloseable {
                     + "; it has no timestamps (check status(" + index + "))");
         }
         if (abi == BatchAbi.V2) {
-            return (long) switch (which) {
-                case TSC -> OP2_TSC.get(ops, 0L, (long) index);
-                case MPERF -> OP2_MPERF.get(ops, 0L, (long) index);
-                case APERF -> OP2_APERF.get(ops, 0L, (long) index);
-                case THERM_STATUS -> OP2_THERM.get(ops, 0L, (long) index);
-                case PACKAGE_THERM_STATUS -> OP2_PTHERM.get(ops, 0L, (long) index);
+            // Each get cast at the call: a VarHandle call's type is the cast around it, so no boxing.
+            return switch (which) {
+                case TSC -> (long) OP2_TSC.get(ops, 0L, (long) index);
+                case MPERF -> (long) OP2_MPERF.get(ops, 0L, (long) index);
+                case APERF -> (long) OP2_APERF.get(ops, 0L, (long) index);
+                case THERM_STATUS -> (long) OP2_THERM.get(ops, 0L, (long) index);
+                case PACKAGE_THERM_STATUS -> (long) OP2_PTHERM.get(ops, 0L, (long) index);
             };
         }
         int read = index + 1 + Integer.bitCount(asked & (bit - 1));
