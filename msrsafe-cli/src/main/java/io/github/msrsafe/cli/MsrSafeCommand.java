@@ -46,7 +46,8 @@ final class MsrSafeCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE", scope = ScopeType.INHERIT,
             description = "/dev/cpu (the default), another directory laid out like it,"
-                    + " or 'sim' (or 'sim:CPUS') for the simulated device.")
+                    + " or 'sim' (or 'sim:CPUS', 'sim:VERSION', 'sim:CPUS:VERSION', e.g. 'sim:8:2.0.4')"
+                    + " for the simulated device, msr-safe 1.8.0 unless VERSION says 2.x.")
     private String device;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
