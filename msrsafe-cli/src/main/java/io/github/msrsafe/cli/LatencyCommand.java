@@ -65,7 +65,7 @@ final class LatencyCommand extends DeviceCommand {
     @Option(names = "--warmup-limit", paramLabel = "SECONDS", defaultValue = "10",
             description = "Warm up until the times stop improving (" + STABLE_WINDOWS + " windows in a row, each "
                     + WINDOW_NANOS / 1_000_000 + " ms or " + WINDOW_MAX_ROUNDS + " rounds, no more than "
-                    + (int) (TOLERANCE * 100) + "% faster than the best), but for at most SECONDS (up to 999;"
+                    + (int) (TOLERANCE * 100) + "%% faster than the best), but for at most SECONDS (up to 999;"
                     + " default ${DEFAULT-VALUE})."
                     + " 0 skips the warm-up: with -n 1, that is the man page's C program, measured once.")
     String warmupLimit;
