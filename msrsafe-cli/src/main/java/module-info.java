@@ -8,11 +8,10 @@
 module io.github.msrsafe.cli {
     requires io.github.msrsafe;
     requires info.picocli;
-    // msrsafe exporter: the Prometheus Java client (automatic modules) and the JDK HTTP server it runs on.
-    requires io.prometheus.metrics.core;
+    // msrsafe exporter: the Prometheus Java client's metric model and text format writers (automatic
+    // modules); the exporter's HTTP server is its own (MetricsHttpServer), on java.base sockets.
     requires io.prometheus.metrics.model;
-    requires io.prometheus.metrics.exporter.httpserver;
-    requires jdk.httpserver;
+    requires io.prometheus.writer.text;
 
     // picocli reads the command annotations and sets option fields reflectively.
     opens io.github.msrsafe.cli to info.picocli;

@@ -1,12 +1,10 @@
 package io.github.msrsafe.cli;
 
-import io.github.msrsafe.MsrSafeException;
-import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.telemetry.CpuTopology;
+import io.github.msrsafe.telemetry.Quantity;
 import io.github.msrsafe.telemetry.Sample;
-import io.github.msrsafe.telemetry.Sampler;
 import io.github.msrsafe.telemetry.Signal;
-import io.prometheus.metrics.model.registry.MultiCollector;
+import io.github.msrsafe.telemetry.SignalFailure;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -15,28 +13,37 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The telemetry signals as Prometheus metrics: each scrape takes one sample (one batch for
- * every CPU and package) and turns its values into metric snapshots in base units
- * (hertz, ratio, watts, joules, celsius, seconds), labelled by cpu, core and package.
- * Rates cover the time since the previous scrape, whoever made it.
+ * The exporter's metrics, rendered from what the {@link BackgroundSampler} last published: each
+ * signal in base units (hertz, ratio, watts, joules, celsius, seconds) labelled by cpu, core and
+ * package, running totals as counters and the rest as gauges, with the sample's age, whether each
+ * signal has its values, and the build. Rendering never samples: every scrape of one published
+ * sample shows the same numbers.
  */
-final class TelemetryCollector implements MultiCollector {
+final class TelemetryCollector {
 
-    /** Says whether the last scrape's batch succeeded: 1, or 0 with no other metric. */
+    /** 1 if the latest sampling attempt read (possibly with per-signal failures), 0 if it failed as a whole. */
     static final String UP = "msrsafe_up";
-
-    /** Seconds the rates of this scrape cover. */
+    /** Seconds the rates of the served sample cover: the sampler's interval. */
     static final String INTERVAL = "msrsafe_sample_interval_seconds";
+    /** Seconds since the served sample was taken. */
+    static final String AGE = "msrsafe_sample_age_seconds";
+    /** 1 per signal whose every value the served sample has, 0 for one with failures. */
+    static final String SIGNAL_UP = "msrsafe_signal_up";
+    /** Sampling attempts, and those that failed as a whole. */
+    static final String SAMPLES = "msrsafe_samples";
+    static final String SAMPLE_FAILURES = "msrsafe_sample_failures";
+    /** The exporter's version and the Java runtime it runs on, as labels of a constant 1. */
+    static final String BUILD_INFO = "msrsafe_build_info";
 
-    /** How a signal appears in Prometheus. */
+    /** How a signal appears in Prometheus: name (without _total), unit, scale from the signal's unit, help, extra label. */
     record Metric(String name, Unit unit, double scale, String help, String limit) {
 
         /** The metric of {@code signal}. */
@@ -78,117 +85,129 @@ final class TelemetryCollector implements MultiCollector {
 
     private static final Unit HERTZ = new Unit("hertz");
     private static final Unit WATTS = new Unit("watts");
+    private static final double NANOS_PER_SECOND = 1e9;
 
-    private final Sampler sampler;
-    private final PrintWriter err;
-    private final Labels[][] labels; // by Signal ordinal, by position: the topology does not change
-    private String lastError;
+    private final List<Signal> signals;
+    private final Labels buildLabels;
+    private final Map<Signal, Labels[]> labels = new LinkedHashMap<>(); // by position: the topology does not change
 
     /**
-     * @param sampler the signals to export, sampled once now so that the first scrape has rates
-     * @param err     where scrape failures are reported (once per distinct failure)
+     * @param signals  the signals to export, as the sampler derives them
+     * @param topology the CPUs, cores and packages the sampler reads
+     * @param version  this exporter's version, for msrsafe_build_info
      */
-    TelemetryCollector(Sampler sampler, PrintWriter err) throws MsrSafeException {
-        this.sampler = Objects.requireNonNull(sampler, "sampler");
-        this.err = Objects.requireNonNull(err, "err");
-        Sample first = sampler.sample();
-        this.labels = new Labels[Signal.values().length][];
-        for (Signal signal : sampler.signals()) {
+    TelemetryCollector(List<Signal> signals, CpuTopology topology, String version) {
+        this.signals = List.copyOf(signals);
+        this.buildLabels = Labels.of("version", version, "java_version", Runtime.version().toString());
+        List<CpuTopology.Placement> cores = coreLeaders(topology);
+        List<Integer> packages = topology.packageIds();
+        for (Signal signal : signals) {
             Metric metric = Metric.of(signal);
-            Labels[] perPosition = new Labels[first.positions(signal)];
-            for (int position = 0; position < perPosition.length; position++) {
-                Labels scoped = labelsOf(first, signal.scope(), position);
-                perPosition[position] = metric.limit() == null ? scoped : scoped.add("limit", metric.limit());
+            Labels[] perPosition = switch (signal.scope()) {
+                case THREAD -> topology.cpus().stream().map(p -> Labels.of("cpu", String.valueOf(p.cpu()),
+                        "core", String.valueOf(p.coreId()), "package", String.valueOf(p.packageId())))
+                        .toArray(Labels[]::new);
+                case CORE -> cores.stream().map(p -> Labels.of("core", String.valueOf(p.coreId()),
+                        "package", String.valueOf(p.packageId()))).toArray(Labels[]::new);
+                case PACKAGE -> packages.stream().map(id -> Labels.of("package", String.valueOf(id)))
+                        .toArray(Labels[]::new);
+            };
+            if (metric.limit() != null) {
+                for (int i = 0; i < perPosition.length; i++) {
+                    perPosition[i] = perPosition[i].add("limit", metric.limit());
+                }
             }
-            labels[signal.ordinal()] = perPosition;
+            labels.put(signal, perPosition);
         }
     }
 
-    @Override
-    public synchronized MetricSnapshots collect() {
-        Sample sample;
-        try {
-            sample = sampler.sample();
-        } catch (MsrSafeException | RuntimeException e) {
-            String reason = String.valueOf(e.getMessage());
-            if (!reason.equals(lastError)) {
-                err.println("msrsafe: scrape failed: " + reason);
-                err.flush();
-                lastError = reason;
-            }
-            return MetricSnapshots.of(gauge(UP, null, "1 if the last scrape read every register, else 0.",
-                    List.of(point(Labels.EMPTY, 0))));
-        }
-        lastError = null;
-        return snapshotsOf(sample);
+    /** The first CPU of each core, in CPU order: the order of a per-core signal's positions. */
+    private static List<CpuTopology.Placement> coreLeaders(CpuTopology topology) {
+        Set<List<Integer>> seen = new java.util.HashSet<>();
+        return topology.cpus().stream().filter(p -> seen.add(List.of(p.packageId(), p.coreId()))).toList();
     }
 
-    @Override
-    public List<String> getPrometheusNames() {
-        List<String> names = new ArrayList<>(List.of(UP, INTERVAL));
-        sampler.signals().stream().map(signal -> Metric.of(signal).name()).distinct().forEach(names::add);
+    /** The metric names this collector can produce, as the text format prints them (counters with _total). */
+    List<String> names() {
+        List<String> names = new ArrayList<>(List.of(UP, AGE, INTERVAL, SIGNAL_UP, SAMPLES + "_total",
+                SAMPLE_FAILURES + "_total", BUILD_INFO));
+        for (Signal signal : signals) {
+            String name = Metric.of(signal).name() + (signal.cumulative() ? "_total" : "");
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
         return names;
     }
 
-    private MetricSnapshots snapshotsOf(Sample sample) {
+    /** The metrics of {@code published}, with its age at {@code nowNanos} (on the publisher's clock). */
+    MetricSnapshots collect(BackgroundSampler.Published published, long nowNanos) {
         List<MetricSnapshot> snapshots = new ArrayList<>();
-        snapshots.add(gauge(UP, null, "1 if the last scrape read every register, else 0.",
-                List.of(point(Labels.EMPTY, 1))));
+        snapshots.add(gauge(BUILD_INFO, null, "The exporter's version and Java runtime; always 1.",
+                List.of(point(buildLabels, 1))));
+        snapshots.add(gauge(UP, null, "1 if the latest sampling read the registers (some signals may still lack "
+                + "values: see msrsafe_signal_up), 0 if it failed as a whole.",
+                List.of(point(Labels.EMPTY, published.up() ? 1 : 0))));
+        snapshots.add(CounterSnapshot.builder().name(SAMPLES).help("Samples attempted since the exporter started.")
+                .dataPoint(CounterDataPointSnapshot.builder().value(published.attempts()).build()).build());
+        snapshots.add(CounterSnapshot.builder().name(SAMPLE_FAILURES)
+                .help("Samples that failed as a whole since the exporter started.")
+                .dataPoint(CounterDataPointSnapshot.builder().value(published.failures()).build()).build());
+        Sample sample = published.sample();
+        if (sample == null) {
+            return new MetricSnapshots(snapshots);
+        }
+        snapshots.add(gauge(AGE, Unit.SECONDS, "Seconds since the served sample was taken.",
+                List.of(point(Labels.EMPTY, Math.max(0, nowNanos - published.nanos()) / NANOS_PER_SECOND))));
         if (sample.hasInterval()) {
-            snapshots.add(gauge(INTERVAL, Unit.SECONDS, "Seconds since the previous scrape, which the rates cover.",
-                    List.of(point(Labels.EMPTY, sample.intervalSeconds()))));
+            snapshots.add(gauge(INTERVAL, Unit.SECONDS, "Seconds between the served sample and the one before, "
+                    + "which its rates cover.", List.of(point(Labels.EMPTY, sample.intervalSeconds()))));
         }
-        // Signals sharing a metric (PL1 and PL2) become one family with a "limit" label.
-        Map<String, List<Object>> points = new LinkedHashMap<>();
-        Map<String, Metric> families = new LinkedHashMap<>();
-        Map<String, Boolean> counters = new LinkedHashMap<>();
-        for (Signal signal : sample.signals()) {
-            Metric metric = Metric.of(signal);
-            families.putIfAbsent(metric.name(), metric);
-            counters.put(metric.name(), signal.cumulative());
-            List<Object> family = points.computeIfAbsent(metric.name(), name -> new ArrayList<>());
-            for (int position = 0; position < sample.positions(signal); position++) {
-                double value = sample.value(signal, position);
-                if (Double.isNaN(value)) {
-                    continue; // not known (a rate before the first interval, an invalid reading): no sample
-                }
-                Labels pointLabels = labels[signal.ordinal()][position];
-                double scaled = value * metric.scale();
-                family.add(signal.cumulative()
-                        ? CounterDataPointSnapshot.builder().labels(pointLabels).value(scaled).build()
-                        : point(pointLabels, scaled));
-            }
-        }
-        for (Map.Entry<String, Metric> family : families.entrySet()) {
-            Metric metric = family.getValue();
-            List<Object> data = points.get(family.getKey());
-            if (counters.get(family.getKey())) {
-                CounterSnapshot.Builder counter = CounterSnapshot.builder().name(metric.name()).help(metric.help())
-                        .unit(metric.unit());
-                data.forEach(point -> counter.dataPoint((CounterDataPointSnapshot) point));
-                snapshots.add(counter.build());
-            } else {
-                List<GaugeDataPointSnapshot> gaugePoints = data.stream().map(GaugeDataPointSnapshot.class::cast).toList();
-                snapshots.add(gauge(metric.name(), metric.unit(), metric.help(), gaugePoints));
-            }
-        }
+        Set<Quantity> failing = sample.failures().stream().map(SignalFailure::quantity).collect(Collectors.toSet());
+        snapshots.add(gauge(SIGNAL_UP, null, "1 if the served sample has every value of the signal, 0 if a register "
+                + "it needs did not read (the exporter's stderr says why).", signals.stream()
+                .map(signal -> point(Labels.of("signal", signal.columnName()), failing.contains(signal) ? 0 : 1))
+                .toList()));
+        snapshots.addAll(signalSnapshots(sample));
         return new MetricSnapshots(snapshots);
     }
 
-    private static Labels labelsOf(Sample sample, Register.Scope scope, int position) {
-        return switch (scope) {
-            case THREAD -> {
-                int cpu = sample.cpuAt(position);
-                CpuTopology.Placement placement = sample.topology().placement(cpu);
-                yield Labels.of("cpu", String.valueOf(cpu), "core", String.valueOf(placement.coreId()),
-                        "package", String.valueOf(placement.packageId()));
+    /** One family per metric name: signals sharing one (PL1 and PL2) become one family told apart by "limit". */
+    private List<MetricSnapshot> signalSnapshots(Sample sample) {
+        Map<String, List<Signal>> families = new LinkedHashMap<>();
+        for (Signal signal : signals) {
+            families.computeIfAbsent(Metric.of(signal).name(), name -> new ArrayList<>()).add(signal);
+        }
+        List<MetricSnapshot> snapshots = new ArrayList<>();
+        for (List<Signal> family : families.values()) {
+            Metric metric = Metric.of(family.getFirst());
+            if (family.getFirst().cumulative()) {
+                CounterSnapshot.Builder counter = CounterSnapshot.builder().name(metric.name()).help(metric.help())
+                        .unit(metric.unit());
+                forEachValue(sample, family, (pointLabels, value) -> counter.dataPoint(
+                        CounterDataPointSnapshot.builder().labels(pointLabels).value(value).build()));
+                snapshots.add(counter.build());
+            } else {
+                GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(metric.name()).help(metric.help())
+                        .unit(metric.unit());
+                forEachValue(sample, family, (pointLabels, value) -> gauge.dataPoint(point(pointLabels, value)));
+                snapshots.add(gauge.build());
             }
-            case CORE -> {
-                CpuTopology.Placement core = sample.coreAt(position);
-                yield Labels.of("core", String.valueOf(core.coreId()), "package", String.valueOf(core.packageId()));
+        }
+        return snapshots;
+    }
+
+    private void forEachValue(Sample sample, List<Signal> family, java.util.function.ObjDoubleConsumer<Labels> sink) {
+        for (Signal signal : family) {
+            Metric metric = Metric.of(signal);
+            Labels[] perPosition = labels.get(signal);
+            for (int position = 0; position < sample.positions(signal); position++) {
+                double value = sample.value(signal, position);
+                if (!Double.isNaN(value)) { // not known (a rate before the first interval, a failed read): no sample
+                    sink.accept(perPosition[position], value * metric.scale());
+                }
             }
-            case PACKAGE -> Labels.of("package", String.valueOf(sample.packageAt(position)));
-        };
+        }
     }
 
     private static GaugeDataPointSnapshot point(Labels labels, double value) {

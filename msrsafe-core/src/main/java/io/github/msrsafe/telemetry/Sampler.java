@@ -184,16 +184,15 @@ public final class Sampler implements AutoCloseable {
         long before = clock.getAsLong();
         BatchOutcome outcome = batch.execute();
         long after = clock.getAsLong();
-        if (outcome != BatchOutcome.SUCCEEDED && !tolerateFailures) {
-            throw errors.failureOf(batch, "sample");
-        }
-        readings.advance(before + (after - before) / 2); // the batch's midpoint stands for all its reads
         if (outcome == BatchOutcome.SUCCEEDED) {
+            readings.advance(before + (after - before) / 2); // the batch's midpoint stands for all its reads
             for (int op = 0; op < layout.opCount(); op++) {
                 readings.set(op, batch.value(op));
             }
+        } else if (tolerateFailures) {
+            readPartially(outcome, before, after);
         } else {
-            readPartially(outcome);
+            throw errors.failureOf(batch, "sample");
         }
         values.sequence = readings.count();
         values.timestampNanos = readings.nanos();
@@ -206,44 +205,39 @@ public final class Sampler implements AutoCloseable {
     /**
      * Takes what a failed batch still gives: the values of ops that ran; when the module
      * rejected the batch as a whole (a CPU offline, a register no longer allowlisted: no op ran),
-     * a second batch of the ops it did not refuse. Allocates; only runs when something failed.
+     * those of a second batch of the ops it did not refuse, the sample's time being that batch's.
+     * Allocates; only runs when something failed.
      */
-    private void readPartially(BatchOutcome outcome) throws MsrSafeException {
-        if (outcome == BatchOutcome.OPS_FAILED) {
-            for (int op = 0; op < layout.opCount(); op++) {
-                if (batch.errno(op) != 0) {
-                    readings.fail(op, batch.errno(op));
-                } else {
-                    readings.set(op, batch.value(op));
-                }
-            }
-            return;
-        }
-        int[] remaining = new int[layout.opCount()];
+    private void readPartially(BatchOutcome outcome, long before, long after) throws MsrSafeException {
+        int ops = layout.opCount();
+        long[] read = new long[ops];
+        int[] errnos = new int[ops];
+        int[] remaining = new int[ops];
         int count = 0;
-        for (int op = 0; op < layout.opCount(); op++) {
-            if (batch.errno(op) != 0) {
-                readings.fail(op, batch.errno(op));
-            } else {
-                remaining[count++] = op;
+        for (int op = 0; op < ops; op++) {
+            errnos[op] = batch.errno(op);
+            read[op] = batch.value(op);
+            if (outcome == BatchOutcome.REJECTED && errnos[op] == 0) {
+                remaining[count++] = op; // did not run: the batch was refused for others' sake
             }
         }
-        // The refused ops are out; what is left may still be refused if things changed since: a few rounds.
+        long midpoint = before + (after - before) / 2;
+        // The refused ops are out; what is left may be refused again if things change meanwhile: a few rounds.
         for (int round = 0; round < 3 && count > 0; round++) {
             try (MsrBatch retry = msr.newBatch()) {
                 for (int i = 0; i < count; i++) {
                     retry.addRead(batch.cpu(remaining[i]), batch.msr(remaining[i]));
                 }
+                long retryBefore = clock.getAsLong();
                 BatchOutcome again = retry.execute();
+                long retryAfter = clock.getAsLong();
+                midpoint = retryBefore + (retryAfter - retryBefore) / 2;
                 int left = 0;
                 for (int i = 0; i < count; i++) {
                     int op = remaining[i];
-                    int errno = retry.errno(i);
-                    if (errno == 0 && again != BatchOutcome.REJECTED) {
-                        readings.set(op, retry.value(i));
-                    } else if (errno != 0) {
-                        readings.fail(op, errno);
-                    } else {
+                    errnos[op] = retry.errno(i);
+                    read[op] = retry.value(i);
+                    if (again == BatchOutcome.REJECTED && errnos[op] == 0) {
                         remaining[left++] = op;
                     }
                 }
@@ -251,7 +245,15 @@ public final class Sampler implements AutoCloseable {
             }
         }
         for (int i = 0; i < count; i++) {
-            readings.fail(remaining[i], Errno.EAGAIN.number()); // refused again and again: give up for this sample
+            errnos[remaining[i]] = Errno.EAGAIN.number(); // refused again and again: give up for this sample
+        }
+        readings.advance(midpoint);
+        for (int op = 0; op < ops; op++) {
+            if (errnos[op] != 0) {
+                readings.fail(op, errnos[op]);
+            } else {
+                readings.set(op, read[op]);
+            }
         }
     }
 
