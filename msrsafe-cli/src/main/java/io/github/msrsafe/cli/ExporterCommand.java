@@ -3,7 +3,6 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.telemetry.Sampler;
-import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.Vendor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,16 +74,39 @@ final class ExporterCommand extends DeviceCommand {
             throw CliException.usage("--bind " + bind + " is not an address of this machine: " + e.getMessage());
         }
         Vendor vendor = Vendor.detect(msr);
-        List<Signal> signals = show == null ? Signal.supportedBy(vendor) : SignalChoice.parse(show, vendor);
-        try (Sampler sampler = Sampler.builder(msr).vendor(vendor).signals(signals).tolerateFailures().open();
+        Sampler.Builder builder = Sampler.builder(msr).vendor(vendor).tolerateFailures();
+        List<io.github.msrsafe.telemetry.Signal> required = List.of();
+        if (show != null) {
+            SignalChoice.Choice choice = SignalChoice.choose(show, vendor, "--show");
+            builder.signalsIfReadable(choice.signals());
+            required = choice.named();
+        }
+        try (Sampler sampler = openChecked(builder, required, every);
              Exporter exporter = Exporter.start(sampler, every, address, portNumber, System::nanoTime, err())) {
-            out().println("msrsafe exporter: " + signals.size() + " signals of " + sampler.topology().cpus().size()
+            out().println("msrsafe exporter: " + sampler.signals().size() + " signals of " + sampler.topology().cpus().size()
                     + " CPUs at " + exporter.url() + " (one batch of " + sampler.batchSize() + " reads every "
                     + interval.strip() + " s)");
             out().flush();
             exporter.awaitInterrupt();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Opens the sampler and checks that the interval is shorter than the energy counters' wrap at
+     * their highest power, so that no interval's energy is ever unknown.
+     */
+    private static Sampler openChecked(Sampler.Builder builder, List<io.github.msrsafe.telemetry.Signal> required,
+            Duration every) throws MsrSafeException {
+        Sampler sampler = StatCommand.open(builder, required);
+        double wrap = sampler.energyWrapSeconds();
+        if (every.toNanos() / 1e9 >= wrap) {
+            sampler.close();
+            throw CliException.usage(String.format(java.util.Locale.ROOT, "--interval %s s is too long: at their"
+                    + " highest power the energy counters wrap every %.0f s, and an interval may not hold two wraps",
+                    every.toNanos() / 1e9, wrap));
+        }
+        return sampler;
     }
 
     private double parseInterval() {

@@ -5,6 +5,8 @@ import io.github.msrsafe.telemetry.Quantity;
 import io.github.msrsafe.telemetry.Sample;
 import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.SignalFailure;
+import io.github.msrsafe.telemetry.ThrottleReason;
+import io.github.msrsafe.registers.Register;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -43,41 +45,81 @@ final class TelemetryCollector {
     /** The exporter's version and the Java runtime it runs on, as labels of a constant 1. */
     static final String BUILD_INFO = "msrsafe_build_info";
 
-    /** How a signal appears in Prometheus: name (without _total), unit, scale from the signal's unit, help, extra label. */
-    record Metric(String name, Unit unit, double scale, String help, String limit) {
+    /**
+     * How a signal appears in Prometheus: name (without _total), unit, the factor from the
+     * signal's unit to the base unit, help, and a label telling apart signals that share a name.
+     */
+    record Metric(String name, Unit unit, double scale, String help, String labelName, String labelValue) {
+
+        Metric(String name, Unit unit, double scale, String help) {
+            this(name, unit, scale, help, null, null);
+        }
 
         /** The metric of {@code signal}. */
         static Metric of(Signal signal) {
             return switch (signal) {
                 case AVG_MHZ -> new Metric("msrsafe_cpu_average_frequency_hertz", HERTZ, 1e6,
-                        "Average frequency over the interval, halted time included (turbostat Avg_MHz).", null);
+                        "Average frequency over the interval, halted time included (turbostat Avg_MHz).");
                 case BUSY_PERCENT -> new Metric("msrsafe_cpu_busy_ratio", Unit.RATIO, 0.01,
-                        "Share of the interval the CPU was not halted (turbostat Busy%).", null);
+                        "Share of the interval the CPU was not halted (turbostat Busy%).");
                 case BZY_MHZ -> new Metric("msrsafe_cpu_busy_frequency_hertz", HERTZ, 1e6,
-                        "Average frequency while not halted (turbostat Bzy_MHz).", null);
+                        "Average frequency while not halted (turbostat Bzy_MHz).");
                 case TSC_MHZ -> new Metric("msrsafe_cpu_tsc_frequency_hertz", HERTZ, 1e6,
-                        "Time-stamp counter rate (turbostat TSC_MHz).", null);
+                        "Time-stamp counter rate (turbostat TSC_MHz).");
+                case SMI -> new Metric("msrsafe_cpu_smi_interrupts", null, 1,
+                        "System-management interrupts in the sampling interval (turbostat SMI).");
+                case CPU_C1 -> new Metric("msrsafe_cpu_c1_ratio", Unit.RATIO, 0.01,
+                        "Share of the interval in C1: neither busy nor in a deeper state (turbostat CPU%c1).");
+                case CORE_C3, CORE_C6, CORE_C7 -> new Metric("msrsafe_core_cstate_residency_ratio", Unit.RATIO, 0.01,
+                        "Share of the interval the core spent in the C-state (turbostat CPU%c3, CPU%c6, CPU%c7).",
+                        "state", signal.columnName().substring("CPU%".length()));
+                case PKG_C2, PKG_C3, PKG_C6, PKG_C7, PKG_C8, PKG_C9, PKG_C10 -> new Metric(
+                        "msrsafe_package_cstate_residency_ratio", Unit.RATIO, 0.01,
+                        "Share of the interval the package spent in the C-state (turbostat Pkg%pc2 to Pkg%pc10).",
+                        "state", signal.columnName().substring("Pkg%".length()));
                 case CORE_TEMPERATURE -> new Metric("msrsafe_core_temperature_celsius", Unit.CELSIUS, 1,
-                        "Core temperature: TjMax minus the IA32_THERM_STATUS digital readout (turbostat CoreTmp).", null);
+                        "Core temperature: TjMax minus the IA32_THERM_STATUS digital readout (turbostat CoreTmp).");
                 case PACKAGE_TEMPERATURE -> new Metric("msrsafe_package_temperature_celsius", Unit.CELSIUS, 1,
-                        "Package temperature: TjMax minus the IA32_PACKAGE_THERM_STATUS readout (turbostat PkgTmp).", null);
+                        "Package temperature: TjMax minus the IA32_PACKAGE_THERM_STATUS readout (turbostat PkgTmp).");
+                case CORE_THROTTLE -> new Metric("msrsafe_core_throttle_active", null, 1,
+                        "1 if the core is throttled now for the reason (IA32_THERM_STATUS status bits), else 0.");
+                case CORE_THROTTLE_LOG -> new Metric("msrsafe_core_throttle_logged", null, 1,
+                        "1 if the core was throttled for the reason since its log bits were cleared, else 0.");
+                case PACKAGE_THROTTLE -> new Metric("msrsafe_package_throttle_active", null, 1,
+                        "1 if the package is throttled now for the reason (IA32_PACKAGE_THERM_STATUS), else 0.");
+                case PACKAGE_THROTTLE_LOG -> new Metric("msrsafe_package_throttle_logged", null, 1,
+                        "1 if the package was throttled for the reason since its log bits were cleared, else 0.");
+                case UNCORE_MHZ -> new Metric("msrsafe_uncore_frequency_hertz", HERTZ, 1e6,
+                        "Uncore (mesh, LLC) frequency now (MSR_UNCORE_PERF_STATUS; turbostat UncMHz).");
+                case UNCORE_MIN_MHZ, UNCORE_MAX_MHZ -> new Metric("msrsafe_uncore_frequency_limit_hertz", HERTZ, 1e6,
+                        "Uncore frequency floor and ceiling (MSR_UNCORE_RATIO_LIMIT).", "limit",
+                        signal == Signal.UNCORE_MIN_MHZ ? "min" : "max");
+                case TURBO_MHZ -> new Metric("msrsafe_turbo_frequency_limit_hertz", HERTZ, 1e6,
+                        "Highest turbo frequency, with the fewest cores active (MSR_TURBO_RATIO_LIMIT).");
                 case PACKAGE_WATTS -> new Metric("msrsafe_package_power_watts", WATTS, 1,
-                        "Package power over the interval, from the RAPL energy counter (turbostat PkgWatt).", null);
+                        "Package power over the interval, from the RAPL energy counter (turbostat PkgWatt).");
                 case CORE_WATTS -> new Metric("msrsafe_core_power_watts", WATTS, 1,
-                        "Core power over the interval, from the RAPL core energy counter (turbostat CorWatt).", null);
+                        "Core power over the interval, from the RAPL core energy counter (turbostat CorWatt).");
                 case DRAM_WATTS -> new Metric("msrsafe_dram_power_watts", WATTS, 1,
-                        "DRAM power over the interval, from the RAPL DRAM energy counter (turbostat RAMWatt).", null);
+                        "DRAM power over the interval, from the RAPL DRAM energy counter (turbostat RAMWatt).");
+                case PLATFORM_WATTS -> new Metric("msrsafe_platform_power_watts", WATTS, 1,
+                        "Platform (PSys) power over the interval (turbostat SysWatt).");
                 case PACKAGE_JOULES -> new Metric("msrsafe_package_energy_joules", Unit.JOULES, 1,
-                        "Package energy since the exporter started, across counter wraps.", null);
+                        "Package energy since the exporter started, across counter wraps.");
                 case CORE_JOULES -> new Metric("msrsafe_core_energy_joules", Unit.JOULES, 1,
-                        "Core energy since the exporter started, across counter wraps.", null);
+                        "Core energy since the exporter started, across counter wraps.");
                 case DRAM_JOULES -> new Metric("msrsafe_dram_energy_joules", Unit.JOULES, 1,
-                        "DRAM energy since the exporter started, across counter wraps.", null);
+                        "DRAM energy since the exporter started, across counter wraps.");
+                case PLATFORM_JOULES -> new Metric("msrsafe_platform_energy_joules", Unit.JOULES, 1,
+                        "Platform (PSys) energy since the exporter started, across counter wraps.");
+                case PACKAGE_RAPL_THROTTLE, DRAM_RAPL_THROTTLE -> new Metric("msrsafe_rapl_throttled_ratio", Unit.RATIO,
+                        0.01, "Share of the interval RAPL throttled the domain (turbostat PKG_% and RAM_%).", "domain",
+                        signal == Signal.PACKAGE_RAPL_THROTTLE ? "package" : "dram");
                 case PL1_WATTS, PL2_WATTS -> new Metric("msrsafe_package_power_limit_watts", WATTS, 1,
-                        "RAPL package power limit (MSR_PKG_POWER_LIMIT PL1 and PL2).",
+                        "RAPL package power limit (MSR_PKG_POWER_LIMIT PL1 and PL2).", "limit",
                         signal == Signal.PL1_WATTS ? "pl1" : "pl2");
                 case PL1_SECONDS, PL2_SECONDS -> new Metric("msrsafe_package_power_limit_window_seconds",
-                        Unit.SECONDS, 1, "Averaging window of the RAPL package power limit.",
+                        Unit.SECONDS, 1, "Averaging window of the RAPL package power limit.", "limit",
                         signal == Signal.PL1_SECONDS ? "pl1" : "pl2");
             };
         }
@@ -112,9 +154,9 @@ final class TelemetryCollector {
                 case PACKAGE -> packages.stream().map(id -> Labels.of("package", String.valueOf(id)))
                         .toArray(Labels[]::new);
             };
-            if (metric.limit() != null) {
+            if (metric.labelName() != null) {
                 for (int i = 0; i < perPosition.length; i++) {
-                    perPosition[i] = perPosition[i].add("limit", metric.limit());
+                    perPosition[i] = perPosition[i].add(metric.labelName(), metric.labelValue());
                 }
             }
             labels.put(signal, perPosition);
@@ -182,14 +224,18 @@ final class TelemetryCollector {
         for (List<Signal> family : families.values()) {
             Metric metric = Metric.of(family.getFirst());
             if (family.getFirst().cumulative()) {
-                CounterSnapshot.Builder counter = CounterSnapshot.builder().name(metric.name()).help(metric.help())
-                        .unit(metric.unit());
+                CounterSnapshot.Builder counter = CounterSnapshot.builder().name(metric.name()).help(metric.help());
+                if (metric.unit() != null) {
+                    counter.unit(metric.unit());
+                }
                 forEachValue(sample, family, (pointLabels, value) -> counter.dataPoint(
                         CounterDataPointSnapshot.builder().labels(pointLabels).value(value).build()));
                 snapshots.add(counter.build());
             } else {
-                GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(metric.name()).help(metric.help())
-                        .unit(metric.unit());
+                GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(metric.name()).help(metric.help());
+                if (metric.unit() != null) {
+                    gauge.unit(metric.unit());
+                }
                 forEachValue(sample, family, (pointLabels, value) -> gauge.dataPoint(point(pointLabels, value)));
                 snapshots.add(gauge.build());
             }
@@ -203,11 +249,26 @@ final class TelemetryCollector {
             Labels[] perPosition = labels.get(signal);
             for (int position = 0; position < sample.positions(signal); position++) {
                 double value = sample.value(signal, position);
-                if (!Double.isNaN(value)) { // not known (a rate before the first interval, a failed read): no sample
+                if (Double.isNaN(value)) {
+                    continue; // not known (a rate before the first interval, a failed read): no sample
+                }
+                if (signal.unit() == io.github.msrsafe.telemetry.Unit.FLAGS) {
+                    // Throttle reasons: one 0/1 series per reason the register has.
+                    var reasons = ThrottleReason.decode(value);
+                    for (ThrottleReason reason : reasonsOf(signal)) {
+                        sink.accept(perPosition[position].add("reason", reason.label()), reasons.contains(reason) ? 1 : 0);
+                    }
+                } else {
                     sink.accept(perPosition[position], value * metric.scale());
                 }
             }
         }
+    }
+
+    /** The reasons a throttle signal's register has: the package register lacks current and cross-domain. */
+    private static List<ThrottleReason> reasonsOf(Signal signal) {
+        return java.util.Arrays.stream(ThrottleReason.values()).filter(reason -> signal.scope() != Register.Scope.PACKAGE
+                || reason != ThrottleReason.CURRENT_LIMIT && reason != ThrottleReason.CROSS_DOMAIN).toList();
     }
 
     private static GaugeDataPointSnapshot point(Labels labels, double value) {

@@ -417,11 +417,16 @@ class ExporterTest {
     }
 
     @Test
-    void missingAllowlistEntriesStopItBeforeItListens() {
+    void missingAllowlistEntriesOfAskedForSignalsStopItBeforeItListens() {
         device.installAllowlist(SimulatedDevice.standardAllowlist().stream()
                 .filter(entry -> entry.address() != 0x1A2).toList());
-        String error = new Cli(device).sim("exporter", "--port", "0").failure(ExitCode.NOT_ALLOWED);
+        String error = new Cli(device).sim("exporter", "--port", "0", "--show", "PkgWatt,CoreTmp,PkgTmp")
+                .failure(ExitCode.NOT_ALLOWED);
         assertTrue(error.contains("MSR_TEMPERATURE_TARGET (0x1A2) for CoreTmp, PkgTmp"), error);
+        device.installAllowlist(List.of());
+        String nothing = new Cli(device).sim("exporter", "--port", "0").failure(ExitCode.NOT_ALLOWED);
+        assertTrue(nothing.startsWith("no telemetry signal can be read here: IA32_APERF (0xE8) is not in the allowlist"),
+                nothing);
     }
 
     @Test

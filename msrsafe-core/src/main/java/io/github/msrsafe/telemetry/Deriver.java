@@ -554,24 +554,26 @@ final class Deriver {
     }
 
     /**
-     * Names, for each quantity, the registers that did not read in this sample (only called when
-     * some did not): one failure per quantity and failing register, naming the first CPU.
+     * Names, for each quantity, a register that did not read in this sample (only called when
+     * some did not): one failure per quantity, naming the first register and CPU that failed.
      */
     private void recordFailures(Readings r, SampleValues out) {
         for (Signal signal : signals) {
             for (long address : signal.addresses(vendor)) {
-                recordFailure(r, out, signal, layout.slotOf(address));
+                if (recordFailure(r, out, signal, layout.slotOf(address))) {
+                    break;
+                }
             }
         }
         for (int i = 0; i < columns.length; i++) {
-            recordFailure(r, out, columns[i], columnSlots[i]);
-            if (columns[i].format() == RegisterColumn.Format.PERCENT) {
+            if (!recordFailure(r, out, columns[i], columnSlots[i])
+                    && columns[i].format() == RegisterColumn.Format.PERCENT) {
                 recordFailure(r, out, columns[i], tsc);
             }
         }
     }
 
-    private void recordFailure(Readings r, SampleValues out, Quantity quantity, int slot) {
+    private boolean recordFailure(Readings r, SampleValues out, Quantity quantity, int slot) {
         int instances = layout.instances(layout.slotScope(slot));
         for (int instance = 0; instance < instances; instance++) {
             int errno = r.errno(layout.op(slot, instance));
@@ -579,9 +581,10 @@ final class Deriver {
                 int cpu = layout.cpuNumber(layout.cpuPositionOf(layout.slotScope(slot), instance));
                 out.fail(new SignalFailure(quantity, "CPU " + cpu + ": " + Errno.name(errno) + " reading "
                         + Msr.describe(layout.slotAddress(slot))));
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     // ---- storing values ----

@@ -355,6 +355,7 @@ public final class Sampler implements AutoCloseable {
     public static final class Builder {
         private final MsrSafe msr;
         private List<Signal> signals;
+        private List<Signal> candidates;
         private final List<RegisterColumn> columns = new ArrayList<>();
         private CpuTopology topology;
         private Vendor vendor;
@@ -396,6 +397,25 @@ public final class Sampler implements AutoCloseable {
             EnumSet<Signal> set = EnumSet.noneOf(Signal.class);
             set.addAll(signals);
             this.signals = List.copyOf(set);
+            this.candidates = null;
+            return this;
+        }
+
+        /**
+         * Sets the signals to derive where this machine can: those of {@code candidates} whose
+         * registers are allowlisted and implemented (and available on the vendor's processors) are
+         * derived, the others left out and named in {@link Sampler#omitted()}. What
+         * {@code msrsafe stat} does by default, as turbostat shows only the columns it can read.
+         *
+         * @param candidates the signals to try, in any order
+         * @return this builder
+         * @throws NullPointerException if candidates is or holds null
+         */
+        public Builder signalsIfReadable(List<Signal> candidates) {
+            EnumSet<Signal> set = EnumSet.noneOf(Signal.class);
+            set.addAll(candidates);
+            this.candidates = List.copyOf(set);
+            this.signals = null;
             return this;
         }
 
@@ -552,10 +572,17 @@ public final class Sampler implements AutoCloseable {
                     throw new IllegalArgumentException("signals " + unavailable + " are not available on "
                             + chosenVendor + " processors; available: " + Signal.supportedBy(chosenVendor));
                 }
-            } else {
-                left = unreadable(Signal.supportedBy(chosenVendor), chosenVendor, chosenTopology.cpus().getFirst().cpu());
-                Map<Signal, String> omitted = left;
-                chosen = Signal.supportedBy(chosenVendor).stream().filter(signal -> !omitted.containsKey(signal)).toList();
+            } else { // every signal that reads here, of the candidates or the vendor's
+                List<Signal> tried = candidates == null ? Signal.supportedBy(chosenVendor)
+                        : candidates.stream().filter(signal -> signal.availableOn(chosenVendor)).toList();
+                Map<Signal, String> unreadable = new LinkedHashMap<>(unreadable(tried, chosenVendor,
+                        chosenTopology.cpus().getFirst().cpu()));
+                if (candidates != null) {
+                    candidates.stream().filter(signal -> !signal.availableOn(chosenVendor)).forEach(signal -> unreadable
+                            .put(signal, "is not available on " + chosenVendor + " processors"));
+                }
+                left = java.util.Collections.unmodifiableMap(unreadable);
+                chosen = tried.stream().filter(signal -> !unreadable.containsKey(signal)).toList();
                 if (chosen.isEmpty() && columns.isEmpty()) {
                     throw new IllegalArgumentException("no telemetry signal can be read here: " + left.values().stream()
                             .distinct().collect(java.util.stream.Collectors.joining("; ")));
