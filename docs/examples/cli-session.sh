@@ -17,6 +17,16 @@ run bin/msrsafe --device sim read -a -u -f 15:8 MSR_PLATFORM_INFO
 run bin/msrsafe --device sim read -p 0-1 -c -0 IA32_PERF_CTL
 run bin/msrsafe --device sim read --json -p 2 -f 12:8 MSR_RAPL_POWER_UNIT
 run bin/msrsafe --device sim write -a IA32_PERF_CTL 0x1A00
+# rdmsr and wrmsr habits (docs/cli.md, "rdmsr and wrmsr habits")
+run bin/msrsafe --device sim read --all --values-only --unsigned --bitfield 15:8 MSR_PLATFORM_INFO
+run bin/msrsafe --device sim read --processor 2 --capital-hexadecimal --zero-fill --c-language MSR_PLATFORM_INFO
+run bin/msrsafe --device sim read -d -0 -f 7:0 MSR_RAPL_POWER_UNIT
+run bin/msrsafe --device sim read -o -c -f 12:8 MSR_RAPL_POWER_UNIT
+run bin/msrsafe --device sim read -u -c -f 12:8 MSR_RAPL_POWER_UNIT
+run "bin/msrsafe --device sim read -a -r MSR_RAPL_POWER_UNIT | od -An -tx8 -v"
+run bin/msrsafe --device sim read -r -c MSR_RAPL_POWER_UNIT
+run bin/msrsafe --device sim write -a IA32_PERF_CTL 0x1A00 0x1C00
+run bin/msrsafe --device sim read -p 0 -p 2 IA32_PERF_CTL
 run bin/msrsafe --device sim write MSR_PLATFORM_INFO 0
 run bin/msrsafe --device sim read 0x1A4
 run bin/msrsafe --device sim read IA32_MPREF

@@ -5,9 +5,9 @@
  * by the benchmark so that they match its sparse per-CPU files.
  *
  * Built as a shared library that exports ioctl (see NativeBuild.java); the
- * library binds the batch device's ioctl to it through
- * NativeDeviceFiles.open(root, lookup), the seam the native tests use with
- * their own, fixed 4-CPU double (msrsafe-core/src/test/c/ioctl_double.c).
+ * library's LibC binds its one ioctl handle to it when the test-only property
+ * msrsafe.test.ioctlLibrary names it (BenchModule.java sets it), as the native
+ * tests do with their own, fixed 4-CPU double (msrsafe-core/src/test/c/ioctl_double.c).
  *
  * It follows the module's order of checks (docs/module-behaviour.md).
  * Each call makes exactly one real system call, fcntl(F_GETFL) for step 2, so

@@ -6,14 +6,19 @@
  * real downcall, the real struct layout (read here through
  * native-headers/msr_safe.h) and errno all take part. It answers
  * X86_IOC_MSR_BATCH the way docs/module-behaviour.md describes for a
- * small fixed machine:
+ * small fixed machine, as msr-safe 1.8 (the default) or as 2.x
+ * (msrsafe_double_set_module_version with a major of 2: 88-byte ops from
+ * native-headers/msr_safe_v2.h, the version checked):
  *
  *   CPUs 0..3 exist, CPU 2 is offline.
  *   allowlist:  0x10  write mask 0 (read-only)
  *               0xE7  write mask all ones
  *               0x199 write mask 0xFFFF
+ *               0x611 write mask 0, a counter: every rdmsr of it adds 1 afterwards
  *               0x620 write mask all ones, but rdmsr on it faults (EIO)
- *   every register starts at DOUBLE_INITIAL(cpu, msr).
+ *   every register starts at DOUBLE_INITIAL(cpu, msr); the 2.x timestamp
+ *   registers that are not listed (0xE8, 0x19C, 0x1B1) always read as
+ *   DOUBLE_INITIAL(cpu, msr).
  *
  * The msrsafe_double_* functions let the test see what happened.
  */
@@ -24,12 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "msr_safe.h"
+#include "msr_safe_v2.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
 #define NR_CPU_IDS 4
 #define OFFLINE_CPU 2
 #define FAULTING_MSR 0x620u
+#define TICKING_MSR 0x611u
 #define MAX_OPS ((4u << 20) / sizeof(struct msr_batch_op))
 #define DOUBLE_INITIAL(cpu, msr) \
 	((((uint64_t)(cpu) + 1) << 56) | ((uint64_t)(msr) << 24) | 0x5A5Au)
@@ -40,6 +47,7 @@ static const struct allowed allowlist[] = {
 	{ 0x10, 0 },
 	{ 0xE7, ~(uint64_t)0 },
 	{ 0x199, 0xFFFF },
+	{ TICKING_MSR, 0 },
 	{ FAULTING_MSR, ~(uint64_t)0 },
 };
 #define NR_ALLOWED (sizeof(allowlist) / sizeof(allowlist[0]))
@@ -50,6 +58,7 @@ static int executed;
 static unsigned last_version;
 static unsigned last_numops;
 static unsigned long last_request;
+static unsigned module_version;
 
 /* Runs when the library is loaded, and whenever a test wants a fresh machine. */
 __attribute__((constructor)) EXPORT void msrsafe_double_reset(void)
@@ -62,7 +71,11 @@ __attribute__((constructor)) EXPORT void msrsafe_double_reset(void)
 	last_version = 0;
 	last_numops = 0;
 	last_request = 0;
+	module_version = MSR_SAFE_VERSION_U32(1, 8, 0);
 }
+
+/* Which module the double plays from now on: a major of 2 is 2.x, anything else 1.8. */
+EXPORT void msrsafe_double_set_module_version(unsigned version) { module_version = version; }
 
 /* ioctl calls seen since the last reset, whatever their outcome. */
 EXPORT int msrsafe_double_calls(void) { return calls; }
@@ -98,6 +111,8 @@ static int rdmsr(unsigned cpu, int index, uint64_t *value)
 	if (allowlist[index].msr == FAULTING_MSR)
 		return -EIO;
 	*value = registers[cpu][index];
+	if (allowlist[index].msr == TICKING_MSR)
+		registers[cpu][index]++;
 	return 0;
 }
 
@@ -136,6 +151,110 @@ static int fail(int error)
 	return -1;
 }
 
+/* ---- msr-safe 2.x ---- */
+
+/* A timestamp register: listed ones as the machine holds them, the others fixed. */
+static uint64_t timestamp(unsigned cpu, uint32_t msr)
+{
+	int index = allowed_index(msr);
+	uint64_t value = DOUBLE_INITIAL(cpu, msr);
+	if (index >= 0)
+		rdmsr(cpu, index, &value);
+	return value;
+}
+
+static int validate_v2(struct msr_batch_op_v2 *op)
+{
+	if (!cpu_online(op->cpu))
+		return -ENXIO;
+	int index = allowed_index(op->msr);
+	if (index < 0)
+		return -EACCES;
+	op->wmask = allowlist[index].wmask;
+	if ((op->op & MSR_BATCH_OP_WRITE) && op->wmask == 0)
+		return -EROFS;
+	return 0;
+}
+
+/* The flags as 2.0.4 acts on them, none checked; see docs/module-behaviour.md. */
+static int execute_v2(struct msr_batch_op_v2 *op)
+{
+	executed++;
+	if (op->op & (MSR_BATCH_OP_READ | MSR_BATCH_OP_WRITE | MSR_BATCH_OP_POLL)) {
+		int index = allowed_index(op->msr);
+		uint64_t old;
+		if (rdmsr(op->cpu, index, &old) != 0)
+			return -EIO;  /* and no timestamps */
+		if (op->op & (MSR_BATCH_OP_READ | MSR_BATCH_OP_POLL))
+			op->msrdata = old;
+		if (op->op & MSR_BATCH_OP_POLL) {
+			while (op->poll_max > 0) {
+				uint64_t now;
+				op->poll_max--;
+				if (rdmsr(op->cpu, index, &now) != 0)
+					return -EIO;
+				if (now != op->msrdata) {
+					op->msrdata2 = now;
+					break;
+				}
+			}
+		}
+		if (op->op & MSR_BATCH_OP_WRITE) {
+			uint64_t current;
+			if (rdmsr(op->cpu, index, &current) != 0)
+				return -EIO;
+			registers[op->cpu][index] = (op->msrdata & op->wmask) | (current & ~op->wmask);
+		}
+	}
+	if (op->op & MSR_BATCH_OP_TSC)
+		op->tsc = timestamp(op->cpu, 0x10);
+	if (op->op & MSR_BATCH_OP_MPERF)
+		op->mperf = timestamp(op->cpu, 0xE7);
+	if (op->op & MSR_BATCH_OP_APERF)
+		op->aperf = timestamp(op->cpu, 0xE8);
+	if (op->op & MSR_BATCH_OP_THERM)
+		op->therm = timestamp(op->cpu, 0x19C);
+	if (op->op & MSR_BATCH_OP_PTHERM)
+		op->ptherm = timestamp(op->cpu, 0x1B1);
+	return 0;
+}
+
+/* After numops was found non-zero: the version, the size, then as 1.8 with 88-byte ops. */
+static int ioctl_v2(struct msr_batch_array array)
+{
+	if (MSR_SAFE_VERSION_MAJOR(array.version) != MSR_SAFE_VERSION_MAJOR(module_version))
+		return fail(ENOPROTOOPT);
+	if (array.numops > MSR_BATCH_MAX_OPS_V2)
+		return fail(E2BIG);
+	if (array.ops == NULL)
+		return fail(EFAULT);
+	size_t bytes = (size_t)array.numops * sizeof(struct msr_batch_op_v2);
+	struct msr_batch_op_v2 *ops = malloc(bytes);
+	if (ops == NULL)
+		return fail(ENOMEM);
+	memcpy(ops, array.ops, bytes);
+
+	int last_invalid = 0;
+	for (unsigned i = 0; i < array.numops; i++) {
+		ops[i].err = 0;
+		int err = validate_v2(&ops[i]);
+		if (err != 0) {
+			ops[i].err = err;
+			last_invalid = err;
+		}
+	}
+	int result = last_invalid;
+	if (last_invalid == 0) {
+		for (unsigned i = 0; i < array.numops; i++)
+			ops[i].err = execute_v2(&ops[i]);
+		for (unsigned i = 0; i < array.numops && result == 0; i++)
+			result = ops[i].err;
+	}
+	memcpy(array.ops, ops, bytes);
+	free(ops);
+	return result == 0 ? 0 : fail(-result);
+}
+
 EXPORT int ioctl(int fd, unsigned long request, ...)
 {
 	va_list args;
@@ -157,6 +276,8 @@ EXPORT int ioctl(int fd, unsigned long request, ...)
 	last_numops = array.numops;
 	if (array.numops == 0)
 		return fail(EINVAL);
+	if (MSR_SAFE_VERSION_MAJOR(module_version) == 2)
+		return ioctl_v2(array);
 	if (array.numops > MAX_OPS)
 		return fail(E2BIG);
 	if (array.ops == NULL)

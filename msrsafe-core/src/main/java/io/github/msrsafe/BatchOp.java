@@ -1,5 +1,7 @@
 package io.github.msrsafe;
 
+import io.github.msrsafe.registers.RegisterCatalog;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,5 +32,26 @@ public record BatchOp(int index, int cpu, long msr, boolean read, long value, lo
     public String describe() {
         return errno == 0 ? (ran ? "ok" : "not run: another op of the batch was rejected")
                 : Errno.name(errno) + ": " + Failures.batchOpReason(errno, cpu, msr, read);
+    }
+
+    /**
+     * The op in hex with the register's catalog name, for jshell and logs:
+     * {@code #0 read CPU 1 0x199 IA32_PERF_CTL = 0x0000000000001A00},
+     * {@code #1 write CPU 0 0xE7 IA32_MPERF <- 0x0000000000000000 (mask 0xFFFFFFFFFFFFFFFF)},
+     * or the error: {@code #2 read CPU 0 0x3A: EACCES: MSR 0x3A is not in the allowlist}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("#").append(index).append(read ? " read" : " write")
+                .append(" CPU ").append(cpu).append(' ').append(MsrSafeException.hex(msr));
+        RegisterCatalog.builtIn().byAddress(msr).ifPresent(register -> text.append(' ').append(register.name()));
+        if (!succeeded()) {
+            return text.append(": ").append(describe()).toString();
+        }
+        text.append(read ? " = " : " <- ").append(String.format(Locale.ROOT, "0x%016X", value));
+        if (!read) {
+            text.append(String.format(Locale.ROOT, " (mask 0x%016X)", writeMask));
+        }
+        return text.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.msrsafe;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
@@ -50,6 +51,17 @@ public final class CpuRanges {
     }
 
     /**
+     * The largest CPU number a list may name: the batch op's {@code cpu} field is 16 bits, so
+     * msr_safe cannot address a CPU above it (and Linux configures at most 8192). Lists are
+     * checked against it before they are expanded, so no text makes a list of more than
+     * {@code MAX_CPU + 1} numbers.
+     */
+    public static final int MAX_CPU = 0xFFFF;
+
+    /** Lists in messages are cut to this many characters. */
+    private static final int QUOTED_LENGTH = 60;
+
+    /**
      * Parses the kernel's notation strictly: elements ascending and not overlapping, as
      * {@link #format} and sysfs write them. An empty text, a lone newline or "none" is the
      * empty list.
@@ -57,7 +69,8 @@ public final class CpuRanges {
      * @param text a CPU list such as {@code 0-3,5}; leading and trailing whitespace (a sysfs
      *             file's newline) is ignored
      * @return the CPUs, ascending, each once
-     * @throws IllegalArgumentException naming the list and the element at fault
+     * @throws IllegalArgumentException naming the list and the element at fault, or a CPU above
+     *                                  {@link #MAX_CPU}
      */
     public static List<Integer> parse(String text) {
         List<Integer> cpus = new ArrayList<>();
@@ -65,64 +78,97 @@ public final class CpuRanges {
         if (list.isEmpty() || list.equals("none")) {
             return cpus;
         }
-        for (String element : list.split(",", -1)) {
+        // Each element is checked (at most MAX_CPU, above the previous) before it is expanded,
+        // so the list never holds more than MAX_CPU + 1 numbers.
+        int start = 0;
+        while (start <= list.length()) {
+            int end = elementEnd(list, start);
+            String element = list.substring(start, end);
             int[] range = range(element, list, true);
             if (!cpus.isEmpty() && range[0] <= cpus.get(cpus.size() - 1)) {
-                throw new IllegalArgumentException("CPU list '" + list + "': CPUs must be ascending ('"
-                        + element.strip() + "' follows " + cpus.get(cpus.size() - 1) + ")");
+                throw new IllegalArgumentException("CPU list '" + quoted(list) + "': CPUs must be ascending ('"
+                        + quoted(element.strip()) + "' follows " + cpus.get(cpus.size() - 1) + ")");
             }
             for (int cpu = range[0]; cpu <= range[1]; cpu++) {
                 cpus.add(cpu);
             }
+            start = end + 1;
         }
         return cpus;
     }
 
     /**
      * Parses a CPU list as people write it: elements in any order, repeats allowed, spaces
-     * around elements ignored.
+     * around elements ignored. The work is bounded by the text's length and {@link #MAX_CPU},
+     * whatever ranges it repeats.
      *
      * @param text a CPU list such as {@code 5, 1-2 ,2}
      * @return the CPUs, ascending, each once
-     * @throws IllegalArgumentException naming the list and the element at fault, or if it is empty
+     * @throws IllegalArgumentException naming the list and the element at fault, a CPU above
+     *                                  {@link #MAX_CPU}, or if it is empty
      */
     public static List<Integer> parseUnordered(String text) {
         String list = text.strip();
         if (list.isEmpty()) {
             throw new IllegalArgumentException("the CPU list is empty");
         }
-        TreeSet<Integer> cpus = new TreeSet<>();
-        for (String element : list.split(",", -1)) {
-            int[] range = range(element, list, false);
-            for (int cpu = range[0]; cpu <= range[1]; cpu++) {
-                cpus.add(cpu);
-            }
+        BitSet cpus = new BitSet();
+        int start = 0;
+        while (start <= list.length()) {
+            int end = elementEnd(list, start);
+            int[] range = range(list.substring(start, end), list, false);
+            cpus.set(range[0], range[1] + 1); // a word per 64 CPUs, so repeats of a wide range stay cheap
+            start = end + 1;
         }
-        return new ArrayList<>(cpus);
+        List<Integer> sorted = new ArrayList<>(cpus.cardinality());
+        cpus.stream().forEach(sorted::add);
+        return sorted;
+    }
+
+    /** The end (exclusive) of the element that starts at {@code start}: the next comma or the end of the list. */
+    private static int elementEnd(String list, int start) {
+        int comma = list.indexOf(',', start);
+        return comma < 0 ? list.length() : comma;
     }
 
     /** {first, last} of one element, "3" or "0-3"; strict: no leading zeros, as the kernel writes. */
     private static int[] range(String element, String list, boolean strict) {
         String part = strict ? element : element.strip();
         if (part.isEmpty()) {
-            throw new IllegalArgumentException("CPU list '" + list + "' has an empty element");
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "' has an empty element");
         }
         int dash = part.indexOf('-', 1); // a leading '-' is a sign, not a range
         int first = number(dash < 0 ? part : part.substring(0, dash), list, strict);
         int last = dash < 0 ? first : number(part.substring(dash + 1), list, strict);
         if (last < first) {
-            throw new IllegalArgumentException("CPU list '" + list + "': range " + part + " runs backwards (CPUs must be ascending)");
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': range " + quoted(part)
+                    + " runs backwards (CPUs must be ascending)");
         }
         return new int[] {first, last};
     }
 
     private static int number(String text, String list, boolean strict) {
         String digits = strict ? text : text.strip();
-        // Nine digits stay below Integer.MAX_VALUE; no machine has a billion CPUs.
-        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
-                || (strict && digits.length() > 1 && digits.charAt(0) == '0')) {
-            throw new IllegalArgumentException("CPU list '" + list + "': '" + digits + "' is not a CPU number");
+        boolean allDigits = !digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9');
+        if (!allDigits || (strict && digits.length() > 1 && digits.charAt(0) == '0')) {
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': '" + quoted(digits) + "' is not a CPU number");
         }
-        return Integer.parseInt(digits);
+        int first = 0;
+        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+            first++;
+        }
+        String significant = digits.substring(first);
+        // Checked by length first, so a long run of digits is never converted.
+        if (significant.length() > Integer.toString(MAX_CPU).length() || Integer.parseInt(significant) > MAX_CPU) {
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': CPU " + quoted(significant)
+                    + " is above " + MAX_CPU + ", the largest CPU number msr_safe can address");
+        }
+        return Integer.parseInt(significant);
+    }
+
+    /** The text, cut to a length a message can carry. */
+    private static String quoted(String text) {
+        return text.length() <= QUOTED_LENGTH ? text
+                : text.substring(0, QUOTED_LENGTH - 3) + "... (" + text.length() + " characters)";
     }
 }

@@ -33,6 +33,8 @@ public enum Errno {
     EBUSY(16, "Device or resource busy"),
     /** 19: no such device. */
     ENODEV(19, "No such device"),
+    /** 20: a file where a directory of device files was expected. */
+    ENOTDIR(20, "Not a directory"),
     /** 21: a directory where a device file was expected. */
     EISDIR(21, "Is a directory"),
     /** 22: a transfer other than 8 bytes, an empty batch, a bad allowlist number. */

@@ -12,15 +12,17 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
-import static io.github.msrsafe.internal.abi.MsrStructs.X86_IOC_MSR_BATCH;
 
 import io.github.msrsafe.internal.abi.MsrStructs;
-import io.github.msrsafe.internal.sys.DeviceNode;
-import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.BatchDevice;
+import io.github.msrsafe.internal.sys.UseCount;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A reusable list of MSR reads and writes that {@link #execute()} hands to the
@@ -30,7 +32,9 @@ import java.util.List;
  * <p>The ops live off-heap in the module's own {@code struct msr_batch_op}
  * layout; executing again reuses them, and {@link #execute()} allocates nothing
  * on the Java heap. Per-op errors do not throw: after {@code execute()} each op
- * has its value, write mask and errno. Not thread-safe: one thread at a time.
+ * has its value, write mask and errno. Not thread-safe: one thread at a time; but
+ * closing it (or its {@link MsrSafe}) from another thread while it runs is safe:
+ * the ops' memory stays valid until the running call returns, and is freed then.
  *
  * {@snippet lang=java :
  * try (MsrBatch batch = msr.newBatch()) {
@@ -53,6 +57,8 @@ public final class MsrBatch implements AutoCloseable {
     private static final int NOT_EXECUTED = -1;
 
     private final MsrSafe owner;
+    // Held by execute() and by growth, which use the ops' memory; the last one out after close() frees it.
+    private final UseCount uses = new UseCount(this::release);
     private Arena arena;
     private MemorySegment header;          // one struct msr_batch_array, refilled per ioctl
     private MemorySegment ops;             // capacity ops
@@ -61,7 +67,6 @@ public final class MsrBatch implements AutoCloseable {
     private int capacity;
     private int size;
     private int executedSize = NOT_EXECUTED;
-    private boolean closed;
 
     MsrBatch(MsrSafe owner) {
         this.owner = owner;
@@ -131,14 +136,30 @@ public final class MsrBatch implements AutoCloseable {
      *                          not readable, not msr_safe's, out of memory, ...)
      */
     public BatchOutcome execute() throws MsrSafeException {
-        ensureOpen();
+        if (!uses.enter()) {
+            throw closed();
+        }
+        try {
+            owner.enter();
+            try {
+                return run();
+            } finally {
+                owner.exit();
+            }
+        } finally {
+            uses.exit();
+        }
+    }
+
+    // execute() with this batch's memory and the handle's files held.
+    private BatchOutcome run() throws MsrSafeException {
         executedSize = NOT_EXECUTED;
         if (size == 0) {
             executedSize = 0;
             return BatchOutcome.SUCCEEDED;
         }
-        OpenFile device = owner.batchFile();
-        boolean stockDriver = owner.driver() == Driver.STOCK_MSR;
+        BatchDevice device = owner.batchDevice();
+        boolean perCpu = device instanceof PerCpuBatch; // no validation pass: nothing is rejected
         boolean anyFailed = false;
         boolean anyRejected = false;
         int slices = (size + MAX_OPS_PER_IOCTL - 1) / MAX_OPS_PER_IOCTL;
@@ -153,7 +174,7 @@ public final class MsrBatch implements AutoCloseable {
             ARRAY_NUMOPS.set(header, 0L, count);
             ARRAY_VERSION.set(header, 0L, owner.batchVersion());
             ARRAY_OPS.set(header, 0L, sliceOps);
-            int result = device.ioctl(X86_IOC_MSR_BATCH, header, sliceOps);
+            int result = device.batch(header, sliceOps);
             rejectedSlices[slice] = false;
             if (result == 0) {
                 continue;
@@ -172,9 +193,9 @@ public final class MsrBatch implements AutoCloseable {
             if (failedOps == 0) {
                 // The call failed before any op was looked at: nothing per-op to report.
                 executedSize = first;
-                throw Failures.of(-result, Failures.Call.BATCH, owner.path(DeviceNode.BATCH), owner.driver(), -1, -1);
+                throw Failures.of(-result, Failures.Call.BATCH, owner.batchPath(), owner.driver(), -1, -1);
             }
-            if (validationError && !stockDriver) {
+            if (validationError && !perCpu) {
                 rejectedSlices[slice] = true;
                 anyRejected = true;
             } else {
@@ -308,18 +329,33 @@ public final class MsrBatch implements AutoCloseable {
             return;
         }
         String more = failed.size() > 1 ? " (" + (failed.size() - 1) + " more op(s) failed or did not run)" : "";
-        MsrSafeException byKind = Failures.of(first.errno(), Failures.Call.BATCH, owner.path(DeviceNode.BATCH),
+        MsrSafeException byKind = Failures.of(first.errno(), Failures.Call.BATCH, owner.batchPath(),
                 owner.driver(), first.cpu(), first.msr());
         throw rewordForOp(byKind, first, more);
     }
 
-    /** Frees the batch's memory. Idempotent. */
+    /**
+     * Frees the batch's memory. Idempotent, and safe from another thread while
+     * {@link #execute()} runs: the memory is freed when it returns.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
+        uses.close();
+    }
+
+    // Runs once: on close() when the batch is idle, else when execute() or growth returns.
+    private void release() {
+        arena.close();
+        owner.forget(this);
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("this batch is closed");
+    }
+
+    /** Whether the ops' memory is freed (closed, and no call left in flight); for tests. */
+    boolean isReleased() {
+        return uses.isReleased();
     }
 
     @Override
@@ -350,7 +386,7 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalStateException("a batch holds at most " + size + " ops");
         }
         if (size == capacity) {
-            allocate(capacity * 2);
+            grow();
         }
         int index = size++;
         long i = index;
@@ -362,6 +398,18 @@ public final class MsrBatch implements AutoCloseable {
         OP_WMASK.set(ops, 0L, i, 0L);
         executedSize = NOT_EXECUTED;
         return index;
+    }
+
+    // Replacing the arena must not race a close() from another thread: hold the memory meanwhile.
+    private void grow() {
+        if (!uses.enter()) {
+            throw closed();
+        }
+        try {
+            allocate(capacity * 2);
+        } finally {
+            uses.exit();
+        }
     }
 
     /** (Re)allocates room for {@code newCapacity} ops in a fresh arena, keeping the ops so far. */
@@ -400,9 +448,60 @@ public final class MsrBatch implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this batch is closed");
+        if (uses.isClosed()) {
+            throw closed();
         }
         owner.ensureOpen();
+    }
+
+    // ---- by register: the catalog's entries and names (for jshell and IDEs) ----
+
+    /**
+     * Adds a read of {@code register} on {@code cpu}: {@link #addRead(int, long) addRead(cpu, register.address())}.
+     *
+     * @param cpu      the CPU, 0..65535
+     * @param register a register of the catalog
+     * @return the op's index
+     */
+    public int addRead(int cpu, Register register) {
+        return addRead(cpu, Objects.requireNonNull(register, "register").address());
+    }
+
+    /**
+     * Adds a read of the register {@code name} names in the {@linkplain RegisterCatalog#builtIn() built-in
+     * catalog}, forgiving case and the IA32_/MSR_ prefixes ({@link RegisterCatalog#find}).
+     *
+     * @param cpu  the CPU, 0..65535
+     * @param name the register's name
+     * @return the op's index
+     * @throws IllegalArgumentException if the catalog has no register of that name, or as {@link #addRead(int, long)}
+     */
+    public int addRead(int cpu, String name) {
+        return addRead(cpu, RegisterCatalog.builtIn().require(name).address());
+    }
+
+    /**
+     * Adds a write of {@code value} to {@code register} on {@code cpu}.
+     *
+     * @param cpu      the CPU, 0..65535
+     * @param register a register of the catalog
+     * @param value    the value to write
+     * @return the op's index
+     */
+    public int addWrite(int cpu, Register register, long value) {
+        return addWrite(cpu, Objects.requireNonNull(register, "register").address(), value);
+    }
+
+    /**
+     * Adds a write of {@code value} to the register {@code name} names in the built-in catalog.
+     *
+     * @param cpu   the CPU, 0..65535
+     * @param name  the register's name
+     * @param value the value to write
+     * @return the op's index
+     * @throws IllegalArgumentException if the catalog has no register of that name, or as {@link #addWrite(int, long, long)}
+     */
+    public int addWrite(int cpu, String name, long value) {
+        return addWrite(cpu, RegisterCatalog.builtIn().require(name).address(), value);
     }
 }

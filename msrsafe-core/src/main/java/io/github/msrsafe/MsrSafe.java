@@ -10,20 +10,29 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import io.github.msrsafe.Failures.Call;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.nativeio.NativeDeviceFiles;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.UseCount;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -34,7 +43,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>The handle keeps one file descriptor per CPU it has used, opened on first
  * use and closed by {@link #close()}. It may be shared between threads; each
- * {@link MsrBatch} belongs to one thread at a time.
+ * {@link MsrBatch} belongs to one thread at a time. Closing is safe while other
+ * threads are inside calls: {@code close()} returns at once, the calls in flight
+ * finish on descriptors and memory that stay valid until the last of them returns
+ * (then they are freed, once), and a call that starts after {@code close()} throws
+ * {@link IllegalStateException}.
  *
  * {@snippet lang=java :
  * try (MsrSafe msr = MsrSafe.open()) {                       // /dev/cpu
@@ -54,18 +67,29 @@ public final class MsrSafe implements AutoCloseable {
     /** The largest MSR address a device can reach: the file offset is truncated to 32 bits. */
     public static final long MAX_MSR = 0xFFFF_FFFFL;
 
+    /** The highest CPU number a handle opens: the batch op's cpu field is 16 bits. */
+    static final int MAX_CPU = 0xFFFF;
+
+    static {
+        // Telemetry and save ask the device tree for the facts of its platform (topology, clock).
+        HandleAccess.install(msr -> msr.files);
+    }
+
     private final DeviceFiles files;
     private final Arena arena = Arena.ofShared();
     private final List<Integer> cpus;
-    private final AtomicReferenceArray<OpenFile> cpuFiles;
+    // By CPU; replaced by a longer copy (under this) when a CPU above every one so far is opened.
+    private volatile AtomicReferenceArray<OpenFile> cpuFiles;
     private final Optional<ModuleVersion> moduleVersion;
     // Kept as an int: Optional.map boxes a u32 above the Integer cache, allocating on every execute.
     private final int batchVersion;
     // One 8-byte buffer per thread for pread/pwrite, so that reads allocate nothing once warm.
     private final ThreadLocal<MemorySegment> registerBuffer =
             ThreadLocal.withInitial(() -> arena.allocate(JAVA_LONG_UNALIGNED));
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private OpenFile batchFile; // guarded by this
+    // Every call holds a use; the last one out after close() frees the files, the batches and the arena.
+    private final UseCount uses = new UseCount(this::release);
+    private final Set<MsrBatch> batches = ConcurrentHashMap.newKeySet();
+    private volatile BatchDevice batchDevice; // resolved on first use (under this), then fixed
 
     private MsrSafe(DeviceFiles files) throws MsrSafeException {
         this.files = files;
@@ -99,7 +123,13 @@ public final class MsrSafe implements AutoCloseable {
      * @throws MsrSafeException        if the devices cannot be opened or the version file read
      */
     public static MsrSafe open(Path root) throws MsrSafeException {
-        return over(NativeDeviceFiles.open(root));
+        NativeDeviceFiles files;
+        try {
+            files = NativeDeviceFiles.open(root);
+        } catch (ErrnoException e) {
+            throw noDevice(root.toAbsolutePath().normalize(), e.errno());
+        }
+        return over(files);
     }
 
     /** A handle over any device tree (native root or simulated); the seam for tests and the simulator. */
@@ -112,12 +142,35 @@ public final class MsrSafe implements AutoCloseable {
         }
     }
 
+    private static MsrSafeException noDevice(Path root, int errno) {
+        if (errno == Errno.EACCES.number() || errno == Errno.EPERM.number()) {
+            return new DevicePermissionException(errno, "open", root.toString(), -1, -1,
+                    "this user may not list " + root + ", so the MSR driver cannot be detected");
+        }
+        if (errno == Errno.ENOENT.number() && Files.isDirectory(root)) {
+            return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+                    "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
+                            + "/N/msr) was found under " + root + "; " + howToLoad(root));
+        }
+        return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+                root + " does not exist or is not a directory; " + howToLoad(root));
+    }
+
+    private static String howToLoad(Path root) {
+        return "load the msr-safe module (insmod msr-safe.ko) or the stock msr driver (modprobe msr)"
+                + (root.equals(Path.of(DEFAULT_ROOT)) ? "" : " and open " + DEFAULT_ROOT)
+                + ", or use the simulated device to run without them";
+    }
+
     /** {@return which driver this handle talks to} */
     public Driver driver() {
         return files.driver();
     }
 
-    /** {@return the device root, e.g. "/dev/cpu"} */
+    /**
+     * {@return the device root, for messages: a directory such as "/dev/cpu", or
+     * "sim:/dev/cpu" for the {@link SimulatedDevice}}
+     */
     public String root() {
         return files.root();
     }
@@ -149,13 +202,18 @@ public final class MsrSafe implements AutoCloseable {
      */
     public long read(int cpu, long msr) throws MsrSafeException {
         checkMsr(msr);
-        OpenFile file = cpuFile(cpu, msr);
-        MemorySegment buffer = registerBuffer.get();
-        long result = file.pread(buffer, Long.BYTES, msr);
-        if (result != Long.BYTES) {
-            throw ioFailure(result, Call.PREAD, cpu, msr);
+        enter();
+        try {
+            OpenFile file = cpuFile(cpu, msr);
+            MemorySegment buffer = registerBuffer.get();
+            long result = file.pread(buffer, Long.BYTES, msr);
+            if (result != Long.BYTES) {
+                throw ioFailure(result, Call.PREAD, cpu, msr);
+            }
+            return buffer.get(JAVA_LONG_UNALIGNED, 0);
+        } finally {
+            uses.exit();
         }
-        return buffer.get(JAVA_LONG_UNALIGNED, 0);
     }
 
     /**
@@ -175,19 +233,57 @@ public final class MsrSafe implements AutoCloseable {
      */
     public void write(int cpu, long msr, long value) throws MsrSafeException {
         checkMsr(msr);
-        OpenFile file = cpuFile(cpu, msr);
-        MemorySegment buffer = registerBuffer.get();
-        buffer.set(JAVA_LONG_UNALIGNED, 0, value);
-        long result = file.pwrite(buffer, Long.BYTES, msr);
-        if (result != Long.BYTES) {
-            throw ioFailure(result, Call.PWRITE, cpu, msr);
+        enter();
+        try {
+            OpenFile file = cpuFile(cpu, msr);
+            MemorySegment buffer = registerBuffer.get();
+            buffer.set(JAVA_LONG_UNALIGNED, 0, value);
+            long result = file.pwrite(buffer, Long.BYTES, msr);
+            if (result != Long.BYTES) {
+                throw ioFailure(result, Call.PWRITE, cpu, msr);
+            }
+        } finally {
+            uses.exit();
         }
     }
 
-    /** {@return a new, empty batch on this handle; close it (or this handle) to free its memory} */
+    /**
+     * {@return a new, empty batch on this handle; close it (or this handle) to free its memory}
+     *
+     * @throws IllegalStateException if this handle is closed
+     */
     public MsrBatch newBatch() {
-        ensureOpen();
-        return new MsrBatch(this);
+        enter();
+        try {
+            MsrBatch batch = new MsrBatch(this);
+            batches.add(batch);
+            return batch;
+        } finally {
+            uses.exit();
+        }
+    }
+
+    /**
+     * {@return whether batches run as per-CPU reads and writes, one system call per op,
+     * because this device has no batch device that answers the batch ioctl} That is so for
+     * the stock msr driver, and for msr_safe's per-CPU nodes without a working
+     * {@code msr_batch} (msrsave's own tests use such a directory of plain files). Such
+     * batches have no validation pass: every op runs, an op's failure does not stop the
+     * others, and write masks read as all ones. The first call opens the batch device to
+     * find out (a batch does the same); a batch device this user may not open counts as
+     * present, and a batch then reports why it cannot run.
+     *
+     * @throws IllegalStateException if this handle is closed
+     */
+    public boolean batchEmulated() {
+        enter();
+        try {
+            return batchDevice() instanceof PerCpuBatch;
+        } catch (MsrSafeException presentButUnusable) {
+            return false;
+        } finally {
+            uses.exit();
+        }
     }
 
     /**
@@ -199,8 +295,8 @@ public final class MsrSafe implements AutoCloseable {
      * @throws MsrSafeException          for any other failure, explained
      */
     public Allowlist allowlist() throws MsrSafeException {
-        ensureOpen();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
+        enter();
         try (OpenFile file = openNode(DeviceNode.ALLOWLIST, O_RDONLY, -1, -1);
              Arena scratch = Arena.ofConfined()) {
             // The module returns one entry per read and needs room for the whole line.
@@ -212,6 +308,8 @@ public final class MsrSafe implements AutoCloseable {
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);
             }
+        } finally {
+            uses.exit();
         }
         byte[] bytes = text.toByteArray();
         if (bytes.length == 0) {
@@ -262,7 +360,7 @@ public final class MsrSafe implements AutoCloseable {
     }
 
     private void writeAllowlist(byte[] text) throws MsrSafeException {
-        ensureOpen();
+        enter();
         try (OpenFile file = openNode(DeviceNode.ALLOWLIST, O_WRONLY, -1, -1);
              Arena scratch = Arena.ofConfined()) {
             MemorySegment buffer = scratch.allocate(Math.max(1, text.length));
@@ -283,29 +381,21 @@ public final class MsrSafe implements AutoCloseable {
                 throw new MsrSafeException(0, "write", path(DeviceNode.ALLOWLIST), -1, -1,
                         "short write: " + written + " of " + text.length + " bytes");
             }
+        } finally {
+            uses.exit();
         }
     }
 
-    /** Closes every device file this handle opened and frees its memory. Idempotent. */
+    /**
+     * Closes every device file this handle opened, its batches, and frees its memory.
+     * Idempotent, and safe while other threads are inside calls on this handle or its
+     * batches: it never waits for them and never throws because of them; what they use is
+     * freed when the last of them returns. Calls made after it throw
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        for (int cpu = 0; cpu < cpuFiles.length(); cpu++) {
-            OpenFile file = cpuFiles.getAndSet(cpu, null);
-            if (file != null) {
-                file.close();
-            }
-        }
-        synchronized (this) {
-            if (batchFile != null) {
-                batchFile.close();
-                batchFile = null;
-            }
-        }
-        files.close();
-        arena.close();
+        uses.close();
     }
 
     @Override
@@ -314,26 +404,25 @@ public final class MsrSafe implements AutoCloseable {
                 + moduleVersion.map(v -> ", module " + v).orElse("") + "]";
     }
 
-    // ---- package-private, for MsrBatch ----
+    // ---- package-private, for MsrBatch and the per-CPU batch emulation ----
 
-    /** The batch device, opened for reading on first use and kept. */
-    synchronized OpenFile batchFile() throws MsrSafeException {
-        ensureOpen();
-        if (batchFile == null) {
-            if (driver() == Driver.STOCK_MSR) {
-                // The emulated batch opens the per-CPU files with its own access mode, and
-                // its writes need write access; fall back to reading only where that is all we may do.
-                try {
-                    batchFile = files.open(DeviceNode.BATCH, O_RDWR | O_CLOEXEC);
-                } catch (ErrnoException e) {
-                    batchFile = openNode(DeviceNode.BATCH, O_RDONLY, -1, -1);
+    /**
+     * The batch device: msr_batch, opened for reading (msr_safe's batch ioctl needs only
+     * that; EBADF otherwise) if it answers the batch ioctl, else the per-CPU emulation.
+     * Resolved on first use and then fixed. The caller holds a use of this handle.
+     */
+    BatchDevice batchDevice() throws MsrSafeException {
+        BatchDevice device = batchDevice;
+        if (device == null) {
+            synchronized (this) {
+                device = batchDevice;
+                if (device == null) {
+                    device = resolveBatchDevice();
+                    batchDevice = device;
                 }
-            } else {
-                // msr_safe's batch ioctl needs only read access (EBADF otherwise).
-                batchFile = openNode(DeviceNode.BATCH, O_RDONLY, -1, -1);
             }
         }
-        return batchFile;
+        return device;
     }
 
     /** The version the batch header carries: the loaded module's, or 0 if unknown. */
@@ -341,38 +430,104 @@ public final class MsrSafe implements AutoCloseable {
         return batchVersion;
     }
 
+    /** What batch failures name as their device. */
+    String batchPath() {
+        return batchDevice instanceof PerCpuBatch
+                ? files.root() + " (batches run as per-CPU reads and writes)"
+                : files.path(DeviceNode.BATCH);
+    }
+
     String path(DeviceNode node) {
         return files.path(node);
     }
 
-    /** The device tree under this handle (SimulatedDevice.behind tells whether it is simulated). */
-    DeviceFiles deviceFiles() {
-        return files;
+    /** Starts a call on this handle; pair with {@link #exit()}. */
+    void enter() {
+        if (!uses.enter()) {
+            throw closed();
+        }
+    }
+
+    /** Ends a call {@link #enter()} started; the last one after close() frees everything. */
+    void exit() {
+        uses.exit();
     }
 
     void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException("this MsrSafe handle is closed");
+        if (uses.isClosed()) {
+            throw closed();
         }
+    }
+
+    /** A batch was closed: this handle no longer closes it. */
+    void forget(MsrBatch batch) {
+        batches.remove(batch);
+    }
+
+    /** Whether everything this handle held is freed (closed, and no call left in flight); for tests. */
+    boolean isReleased() {
+        return uses.isReleased();
+    }
+
+    /**
+     * The open file of {@code cpu}'s node, opened on first use (read-write, or read-only
+     * when that is all this user may) and kept. Raw, for the batch emulation: the
+     * device's errno, no exception of the public family. The caller holds a use.
+     */
+    OpenFile cpuFileRaw(int cpu) throws ErrnoException {
+        AtomicReferenceArray<OpenFile> current = cpuFiles;
+        OpenFile file = cpu < current.length() ? current.get(cpu) : null;
+        return file != null ? file : openCpuFile(cpu);
+    }
+
+    /** This thread's 8-byte native buffer; the caller holds a use. */
+    MemorySegment registerBuffer() {
+        return registerBuffer.get();
     }
 
     // ---- internals ----
 
-    private OpenFile cpuFile(int cpu, long msr) throws MsrSafeException {
-        ensureOpen();
-        if (cpu < 0) {
-            throw new IllegalArgumentException("CPU number must not be negative: " + cpu);
-        }
-        OpenFile file = cpu < cpuFiles.length() ? cpuFiles.get(cpu) : null;
-        return file != null ? file : openCpuFile(cpu, msr);
+    private static IllegalStateException closed() {
+        return new IllegalStateException("this MsrSafe handle is closed");
     }
 
-    private synchronized OpenFile openCpuFile(int cpu, long msr) throws MsrSafeException {
-        if (cpu >= cpuFiles.length()) {
-            // Not online when the handle was opened; let the device say why.
-            throw cpuMissing(cpu, msr);
+    // Runs once: on close() when no call is in flight, else when the last one returns.
+    private void release() {
+        for (MsrBatch batch : batches) {
+            batch.close();
         }
-        OpenFile file = cpuFiles.get(cpu);
+        AtomicReferenceArray<OpenFile> opened = cpuFiles;
+        for (int cpu = 0; cpu < opened.length(); cpu++) {
+            OpenFile file = opened.getAndSet(cpu, null);
+            if (file != null) {
+                file.close();
+            }
+        }
+        BatchDevice device = batchDevice;
+        if (device != null) {
+            device.close();
+        }
+        files.close();
+        arena.close();
+    }
+
+    private OpenFile cpuFile(int cpu, long msr) throws MsrSafeException {
+        if (cpu < 0 || cpu > MAX_CPU) {
+            throw new IllegalArgumentException(cpu < 0 ? "CPU number must not be negative: " + cpu
+                    : "CPU " + cpu + " is above " + MAX_CPU + ", the highest CPU number msr_safe can name");
+        }
+        try {
+            return cpuFileRaw(cpu);
+        } catch (ErrnoException e) {
+            throw openFailure(e.errno(), DeviceNode.cpu(cpu), cpu, msr);
+        }
+    }
+
+    // A CPU above every CPU seen so far (one that came online after this handle opened) is
+    // asked of the device like any other; the array grows to hold it.
+    private synchronized OpenFile openCpuFile(int cpu) throws ErrnoException {
+        AtomicReferenceArray<OpenFile> current = cpuFiles;
+        OpenFile file = cpu < current.length() ? current.get(cpu) : null;
         if (file != null) {
             return file;
         }
@@ -381,18 +536,48 @@ public final class MsrSafe implements AutoCloseable {
             file = files.open(node, O_RDWR | O_CLOEXEC);
         } catch (ErrnoException readWrite) {
             if (readWrite.errno() != Errno.EACCES.number() && readWrite.errno() != Errno.EPERM.number()) {
-                throw openFailure(readWrite.errno(), node, cpu, msr);
+                throw readWrite;
             }
             // Users granted read-only access can still read; a write then fails with EBADF, explained.
-            file = openNode(node, O_RDONLY, cpu, msr);
+            file = files.open(node, O_RDONLY | O_CLOEXEC);
         }
-        cpuFiles.set(cpu, file);
+        if (cpu >= current.length()) {
+            AtomicReferenceArray<OpenFile> grown = new AtomicReferenceArray<>(cpu + 1);
+            for (int i = 0; i < current.length(); i++) {
+                grown.set(i, current.get(i));
+            }
+            current = grown;
+            cpuFiles = grown;
+        }
+        current.set(cpu, file);
         return file;
     }
 
-    private MsrSafeException cpuMissing(int cpu, long msr) {
-        return new CpuUnavailableException(Errno.ENOENT.number(), "open", path(DeviceNode.cpu(cpu)), cpu, msr,
-                "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
+    private BatchDevice resolveBatchDevice() throws MsrSafeException {
+        if (files.driver() == Driver.STOCK_MSR) {
+            return new PerCpuBatch(this); // the stock driver has no batch device
+        }
+        BatchDevice device;
+        try {
+            device = files.openBatch(O_RDONLY | O_CLOEXEC);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT.number()) {
+                return new PerCpuBatch(this); // per-CPU nodes without msr_batch
+            }
+            throw openFailure(e.errno(), DeviceNode.BATCH, -1, -1);
+        }
+        if (answersBatchIoctl(device)) {
+            return device;
+        }
+        device.close();
+        return new PerCpuBatch(this);
+    }
+
+    // An empty batch: msr_safe refuses it (EINVAL) before it reads anything; a file that is
+    // not the module's batch device (a plain file, another driver) does not know the request.
+    private boolean answersBatchIoctl(BatchDevice device) {
+        MemorySegment empty = arena.allocate(MsrStructs.BATCH_ARRAY); // zeroed: numops 0
+        return device.batch(empty, null) != -Errno.ENOTTY.number();
     }
 
     private OpenFile openNode(DeviceNode node, int flags, int cpu, long msr) throws MsrSafeException {
@@ -452,5 +637,60 @@ public final class MsrSafe implements AutoCloseable {
             throw new IllegalArgumentException("MSR address " + MsrSafeException.hex(msr)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it cannot be reached");
         }
+    }
+
+    // ---- by register: the catalog's entries and names (for jshell and IDEs) ----
+
+    /**
+     * Reads {@code register} on {@code cpu}: {@link #read(int, long) read(cpu, register.address())}.
+     *
+     * @param cpu      the CPU
+     * @param register a register of the catalog, e.g. {@code RegisterCatalog.builtIn().require("IA32_MPERF")}
+     * @return the register's value
+     * @throws MsrSafeException as {@link #read(int, long)} does
+     */
+    public long read(int cpu, Register register) throws MsrSafeException {
+        return read(cpu, Objects.requireNonNull(register, "register").address());
+    }
+
+    /**
+     * Reads the register {@code name} names in the {@linkplain RegisterCatalog#builtIn() built-in catalog},
+     * forgiving case and the IA32_/MSR_ prefixes ({@link RegisterCatalog#find}): {@code read(0, "perf_ctl")}.
+     *
+     * @param cpu  the CPU
+     * @param name the register's name
+     * @return the register's value
+     * @throws IllegalArgumentException if the catalog has no register of that name (the message suggests near ones)
+     * @throws MsrSafeException         as {@link #read(int, long)} does
+     */
+    public long read(int cpu, String name) throws MsrSafeException {
+        return read(cpu, RegisterCatalog.builtIn().require(name).address());
+    }
+
+    /**
+     * Writes {@code value} to {@code register} on {@code cpu}: {@link #write(int, long, long)
+     * write(cpu, register.address(), value)}.
+     *
+     * @param cpu      the CPU
+     * @param register a register of the catalog
+     * @param value    the value to write
+     * @throws MsrSafeException as {@link #write(int, long, long)} does
+     */
+    public void write(int cpu, Register register, long value) throws MsrSafeException {
+        write(cpu, Objects.requireNonNull(register, "register").address(), value);
+    }
+
+    /**
+     * Writes {@code value} to the register {@code name} names in the built-in catalog
+     * ({@link RegisterCatalog#find}).
+     *
+     * @param cpu   the CPU
+     * @param name  the register's name
+     * @param value the value to write
+     * @throws IllegalArgumentException if the catalog has no register of that name
+     * @throws MsrSafeException         as {@link #write(int, long, long)} does
+     */
+    public void write(int cpu, String name, long value) throws MsrSafeException {
+        write(cpu, RegisterCatalog.builtIn().require(name).address(), value);
     }
 }

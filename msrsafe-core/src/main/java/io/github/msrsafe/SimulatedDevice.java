@@ -311,20 +311,7 @@ public final class SimulatedDevice {
         kernel.installAllowlistText(text.getBytes(StandardCharsets.ISO_8859_1), "<allowlist>");
     }
 
-    // ---- topology and load, for telemetry (io.github.msrsafe.telemetry.CpuTopology) ----
-
-    /**
-     * {@return the simulated device {@code msr} is a handle on, or empty if it is a handle on a
-     * real device} Code handed only a handle can still learn the device's layout this way
-     * ({@link #packages()}, {@link #threadsPerCore()}).
-     *
-     * @param msr a handle, from {@link #open()} or {@link MsrSafe#open()}
-     */
-    public static java.util.Optional<SimulatedDevice> behind(MsrSafe msr) {
-        return msr.deviceFiles() instanceof SimKernel simKernel
-                ? java.util.Optional.of(new SimulatedDevice(simKernel))
-                : java.util.Optional.empty();
-    }
+    // ---- topology, clock and load: what telemetry finds through a handle (CpuTopology.detect, Sampler) ----
 
     /** {@return the number of packages (sockets); each holds {@code cpuCount() / packages()} consecutive CPU ids} */
     public int packages() {

@@ -2,7 +2,9 @@ package io.github.msrsafe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +42,8 @@ class CpuRangesTest {
             "3-1      | CPU list '3-1': range 3-1 runs backwards (CPUs must be ascending)",
             "3,1      | CPU list '3,1': CPUs must be ascending ('1' follows 3)",
             "0-3,2    | CPU list '0-3,2': CPUs must be ascending ('2' follows 3)",
-            "9999999999 | CPU list '9999999999': '9999999999' is not a CPU number"})
+            "9999999999 | CPU list '9999999999': CPU 9999999999 is above 65535, the largest CPU number msr_safe can address",
+            "0-65536    | CPU list '0-65536': CPU 65536 is above 65535, the largest CPU number msr_safe can address"})
     void strictParsingNamesTheFault(String text, String message) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> CpuRanges.parse(text)).getMessage());
     }
@@ -50,6 +53,29 @@ class CpuRangesTest {
         assertEquals("the CPU list is empty",
                 assertThrows(IllegalArgumentException.class, () -> CpuRanges.parseUnordered(" ")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> CpuRanges.parseUnordered("2-1"));
+    }
+
+    @Test
+    void aRangeIsCheckedBeforeItIsExpanded() {
+        // 0-999999999 once took minutes and gigabytes: a billion Integers were made, then range-checked.
+        for (String list : List.of("0-999999999", "0-99999999999999999999", "5,0-70000")) {
+            IllegalArgumentException strict = assertThrows(IllegalArgumentException.class, () -> CpuRanges.parse(list));
+            assertTrue(strict.getMessage().contains(" is above 65535, the largest CPU number msr_safe can address"),
+                    strict.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> CpuRanges.parseUnordered(list));
+        }
+        assertEquals(CpuRanges.MAX_CPU + 1, CpuRanges.parse("0-65535").size());
+        assertEquals(List.of(65535), CpuRanges.parseUnordered("00065535"));
+    }
+
+    @Test
+    void repeatsOfAWideRangeCostTheirTextNotTheirWidth() {
+        // 100,000 repeats of every CPU: expanding each would be 6.5 billion insertions.
+        String list = String.join(",", Collections.nCopies(100_000, "0-65535"));
+        assertEquals(CpuRanges.MAX_CPU + 1, CpuRanges.parseUnordered(list).size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuRanges.parse(list));
+        assertTrue(e.getMessage().startsWith("CPU list '0-65535,0-65535,") && e.getMessage().contains("... (799999 characters)"),
+                e.getMessage());
     }
 
     @Property

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.msrsafe.internal.nativeio.NativeDeviceFiles;
 import io.github.msrsafe.internal.nativeio.NativeTestSupport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -17,14 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The public API over the real native path: per-CPU pread/pwrite on sparse
  * files standing in for /dev/cpu/N/msr_safe, and MsrBatch through the C test
- * double bound in place of libc's ioctl (src/test/c/ioctl_double.c: CPUs 0..3,
- * CPU 2 offline; allowlist 0x10 mask 0, 0xE7 all ones, 0x199 0xFFFF, 0x620 faults).
+ * double that LibC's own ioctl handle is bound to in the ioctl-double run
+ * (src/test/c/ioctl_double.c: CPUs 0..3, CPU 2 offline; allowlist 0x10 mask 0,
+ * 0xE7 all ones, 0x199 0xFFFF, 0x620 faults).
  */
 class MsrSafeOnNativeTest {
 
@@ -76,24 +77,70 @@ class MsrSafeOnNativeTest {
     }
 
     @Test
-    void neitherDriverIsAClearErrorSayingWhatToDo() {
+    void neitherDriverIsAClearErrorSayingWhatToDo() throws Exception {
         DeviceNotFoundException e = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(root));
         assertTrue(e.getMessage().contains("msr_safe") && e.getMessage().contains("msr"), e.getMessage());
+        // Names that look like neither driver's nodes do not count.
+        Files.createDirectories(root.resolve("cpufreq"));
+        Files.createFile(root.resolve("cpufreq/msr"));
+        Files.createDirectories(root.resolve("007"));
+        Files.createFile(root.resolve("007/msr_safe"));
+        Files.createDirectories(root.resolve("3"));
+        DeviceNotFoundException missing = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(root));
+        assertEquals(Errno.ENOENT.number(), missing.errno());
+        assertEquals(root.toString(), missing.device());
+        String message = missing.getMessage();
+        assertTrue(message.contains("neither msr_safe"), message);
+        assertTrue(message.contains("under " + root), message);
+        assertTrue(message.contains("insmod msr-safe.ko"), message);
+        assertTrue(message.contains("modprobe msr"), message);
+        assertTrue(message.contains("simulated device"), message);
     }
 
     @Test
+    void aMissingRootOrAFileIsDeviceNotFound() throws Exception {
+        Path nowhere = root.resolve("no-such-dir");
+        DeviceNotFoundException missing = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(nowhere));
+        assertTrue(missing.getMessage().contains(nowhere + " does not exist or is not a directory"), missing.getMessage());
+        Path file = Files.createFile(root.resolve("plain"));
+        DeviceNotFoundException notADirectory = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(file));
+        assertEquals(Errno.ENOTDIR.number(), notADirectory.errno());
+        assertTrue(notADirectory.getMessage().contains(file + " does not exist or is not a directory"),
+                notADirectory.getMessage());
+    }
+
+    @Test
+    void aCpuThatCameOnlineAfterTheHandleOpenedIsAskedOfTheDevice() throws Exception {
+        msrSafeTree(0, 1);
+        try (MsrSafe msr = MsrSafe.open(root)) {
+            assertEquals(List.of(0, 1), msr.cpus());
+            CpuUnavailableException offline = assertThrows(CpuUnavailableException.class, () -> msr.read(5, 0x10));
+            assertEquals(Errno.ENOENT.number(), offline.errno());
+            NativeTestSupport.poke(NativeTestSupport.sparseNode(root, 5, "msr_safe"), 0x10, 55);
+            assertEquals(55, msr.read(5, 0x10), "CPU 5 came online: the device answers");
+            msr.write(5, 0x18, 56);
+            assertEquals(56, NativeTestSupport.peek(root.resolve("5/msr_safe"), 0x18));
+            assertEquals(List.of(0, 1), msr.cpus(), "cpus() stays what was online at open");
+            assertThrows(IllegalArgumentException.class, () -> msr.read(65536, 0x10));
+        }
+    }
+
+    @Test
+    @Tag(NativeTestSupport.IOCTL_DOUBLE)
     @SuppressWarnings("restricted")
     void batchesGoThroughTheIoctlWithTheModulesVersion() throws Throwable {
-        NativeTestSupport.assumeGcc();
+        Path library = NativeTestSupport.ioctlDouble();
         msrSafeTree(0, 1, 3);
-        try (Arena library = Arena.ofConfined()) {
-            SymbolLookup ioctlDouble = SymbolLookup.libraryLookup(NativeTestSupport.sharedLibrary("ioctl_double.c"), library);
+        try (Arena arena = Arena.ofConfined()) {
+            SymbolLookup ioctlDouble = SymbolLookup.libraryLookup(library, arena);
             MethodHandle reset = Linker.nativeLinker().downcallHandle(
                     ioctlDouble.find("msrsafe_double_reset").orElseThrow(), FunctionDescriptor.ofVoid());
             MethodHandle lastVersion = Linker.nativeLinker().downcallHandle(
                     ioctlDouble.find("msrsafe_double_last_version").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
             reset.invokeExact();
-            try (MsrSafe msr = MsrSafe.over(NativeDeviceFiles.open(root, ioctlDouble)); MsrBatch batch = msr.newBatch()) {
+            // The public entry point: the production path, down to LibC's constant ioctl handle.
+            try (MsrSafe msr = MsrSafe.open(root); MsrBatch batch = msr.newBatch()) {
+                assertFalse(msr.batchEmulated(), "the double answers the batch ioctl");
                 batch.addWrite(1, 0x199, 0xFFFF_FFFF_FFFF_1234L);
                 batch.addRead(1, 0x199);
                 batch.addRead(3, 0xE7);

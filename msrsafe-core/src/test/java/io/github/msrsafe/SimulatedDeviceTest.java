@@ -45,7 +45,7 @@ class SimulatedDeviceTest {
     void aHandleOnTheDeviceLooksLikeMsrSafe() throws MsrSafeException {
         try (MsrSafe msr = device.open()) {
             assertEquals(Driver.SIMULATED, msr.driver());
-            assertEquals("simulated device", msr.root());
+            assertEquals("sim:/dev/cpu", msr.root());
             assertEquals(List.of(0, 1, 2, 3), msr.cpus());
             assertEquals(Optional.of(ModuleVersion.parse("1.8.0")), msr.moduleVersion());
         }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.msrsafe.internal.sys.HandleAccess;
+import io.github.msrsafe.telemetry.CpuTopology;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The simulated device's configurable load and the topology it reports (added for telemetry). */
@@ -51,17 +54,18 @@ class SimulatedLoadTest {
     }
 
     @Test
-    void aHandleTellsWhichSimulatedDeviceItIsOn() throws MsrSafeException {
-        SimulatedDevice device = SimulatedDevice.builder().cpus(4).packages(2)
+    void aHandleFindsTheSimulatedDevicesLayoutAndClock() throws MsrSafeException {
+        AtomicLong nanos = new AtomicLong(5);
+        SimulatedDevice device = SimulatedDevice.builder().cpus(4).packages(2).clock(nanos::get)
                 .registers(SimulatedDevice.standardRegisters()).build();
         try (MsrSafe msr = device.open()) {
-            SimulatedDevice behind = SimulatedDevice.behind(msr).orElseThrow();
-            assertEquals(2, behind.packages());
-            behind.poke(3, 0x1B1, 0x8830_0000L); // the same device: one's poke is the other's peek
-            assertEquals(0x8830_0000L, device.peek(2, 0x1B1));
+            assertEquals(List.of(0, 1), CpuTopology.detect(msr).packageIds());
+            LongSupplier clock = HandleAccess.platform(msr).nanoClock();
+            nanos.set(42);
+            assertEquals(42, clock.getAsLong(), "the device's own clock, which its counters follow");
         }
-        try (MsrSafe wrapped = UnreadableAllowlist.open(1, SimulatedDevice.standardRegisters(), List.of(), System::nanoTime)) {
-            assertTrue(SimulatedDevice.behind(wrapped).isEmpty(), "a device tree that is not the simulator's own");
+        try (MsrSafe wrapped = UnreadableAllowlist.open(4, SimulatedDevice.standardRegisters(), List.of(), System::nanoTime)) {
+            assertEquals(List.of(0), CpuTopology.detect(wrapped).packageIds(), "a wrapped device tree answers too");
         }
     }
 }

@@ -2,9 +2,9 @@ package io.github.msrsafe;
 
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.internal.sim.SimKernel;
-import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
+import io.github.msrsafe.internal.sys.ForwardingDeviceFiles;
 import io.github.msrsafe.internal.sys.OpenFile;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -22,38 +22,13 @@ public final class UnreadableAllowlist {
     public static MsrSafe open(int cpus, List<SimulatedRegister> registers, List<AllowlistEntry> allowlist,
             LongSupplier clock) throws MsrSafeException {
         SimKernel kernel = new SimKernel(cpus, 1, cpus, new int[0], registers, allowlist, clock);
-        return MsrSafe.over(new DeviceFiles() {
-            @Override
-            public Driver driver() {
-                return kernel.driver();
-            }
-
-            @Override
-            public String root() {
-                return kernel.root();
-            }
-
-            @Override
-            public String path(DeviceNode node) {
-                return kernel.path(node);
-            }
-
-            @Override
-            public int[] onlineCpus() {
-                return kernel.onlineCpus();
-            }
-
+        return MsrSafe.over(new ForwardingDeviceFiles(kernel) {
             @Override
             public OpenFile open(DeviceNode node, int flags) throws ErrnoException {
                 if (node.kind() == DeviceNode.Kind.ALLOWLIST) {
                     throw new ErrnoException(Errno.EACCES.number(), "open " + path(node));
                 }
-                return kernel.open(node, flags);
-            }
-
-            @Override
-            public void close() {
-                kernel.close();
+                return super.open(node, flags);
             }
         });
     }

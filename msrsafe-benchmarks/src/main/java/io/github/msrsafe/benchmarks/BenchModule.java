@@ -9,16 +9,26 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 
 /**
  * The C stand-in for msr_safe's batch ioctl (src/main/c/bench_module.c), compiled and
- * loaded once per JVM. {@link #configure} gives it the benchmark's CPUs and registers;
- * {@link #lookup()} is what the library's native device tree binds its batch ioctl to.
+ * loaded once per JVM. {@link #configure} gives it the benchmark's CPUs and registers.
+ *
+ * <p>Loading this class names the library in the library's test-only system property
+ * {@value #IOCTL_LIBRARY_PROPERTY}, which its LibC reads once, when first used, to choose
+ * where its one constant ioctl handle comes from: the benchmarks then time the very
+ * downcall production makes, with the stand-in behind it. So this class must be loaded
+ * before anything in the JVM opens a native device ({@link Workload} does), and a JVM that
+ * loaded it must not measure the real device ({@link Workload} refuses).
  */
 final class BenchModule {
 
-    private static final SymbolLookup LOOKUP =
-            Native.library(NativeBuild.build(NativeBuild.BENCH_MODULE), Arena.global());
+    /** LibC's test-only property (io.github.msrsafe.internal.nativeio.LibC.IOCTL_LIBRARY_PROPERTY). */
+    static final String IOCTL_LIBRARY_PROPERTY = "msrsafe.test.ioctlLibrary";
+
+    private static final Path LIBRARY = bindIoctl(NativeBuild.build(NativeBuild.BENCH_MODULE));
+    private static final SymbolLookup LOOKUP = Native.library(LIBRARY, Arena.global());
     private static final MethodHandle CONFIGURE = Native.downcall(LOOKUP, "msrsafe_bench_module_configure",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MemorySegment IOCTL = symbol("ioctl");
@@ -27,9 +37,25 @@ final class BenchModule {
 
     private BenchModule() {}
 
-    /** The library that exports the stand-in {@code ioctl}. */
-    static SymbolLookup lookup() {
-        return LOOKUP;
+    /** Loads the module (and so binds the library's ioctl to it), if nothing has yet. */
+    static void load() {
+        // Class initialisation does the work.
+    }
+
+    /** Whether this JVM's LibC is told to bind its ioctl to the stand-in (set when this class loads). */
+    static boolean boundInThisJvm() {
+        return System.getProperty(IOCTL_LIBRARY_PROPERTY) != null;
+    }
+
+    private static Path bindIoctl(Path library) {
+        String bound = System.getProperty(IOCTL_LIBRARY_PROPERTY);
+        if (bound == null) {
+            System.setProperty(IOCTL_LIBRARY_PROPERTY, library.toString());
+        } else if (!Path.of(bound).equals(library)) {
+            throw new IllegalStateException(IOCTL_LIBRARY_PROPERTY + " names " + bound + ", not the bench module "
+                    + library);
+        }
+        return library;
     }
 
     /** The address of the stand-in {@code ioctl}, for the C baseline to call. */

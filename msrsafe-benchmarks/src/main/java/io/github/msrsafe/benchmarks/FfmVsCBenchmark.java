@@ -42,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *     in a C loop ({@code bench_baseline.c}) entered with one downcall;</li>
  * <li>a batch of {@code batchOps} reads, {@value #BATCHES} times per invocation: fill the
  *     ops, one X86_IOC_MSR_BATCH ioctl to the C stand-in module, fold the values, through
- *     the library ({@code MsrBatch.clear/addRead/execute/value}) and in a C loop calling the
- *     same stand-in's ioctl.</li>
+ *     the library ({@code MsrBatch.clear/addRead/execute/value}, down to the production
+ *     ioctl handle, which {@link BenchModule} binds to the stand-in) and in a C loop calling
+ *     the same stand-in's ioctl.</li>
  * </ul>
  * Scores are per pread and per batch ({@link OperationsPerInvocation}), so Java/C is a
  * plain ratio of scores.

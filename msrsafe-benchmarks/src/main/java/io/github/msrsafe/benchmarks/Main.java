@@ -97,6 +97,12 @@ public final class Main {
                     reason -> System.out.println("# skipping backend " + id + ": " + reason),
                     () -> runnable.add(id));
         }
+        if (commandLine.getForkCount().orElse(1) == 0 && runnable.contains(Backend.REAL.id())
+                && runnable.remove(Backend.NATIVE.id())) {
+            // Without forks every backend shares one JVM, and the native one binds the library's ioctl to its stand-in.
+            System.out.println("# skipping backend " + Backend.NATIVE.id() + ": it cannot share a JVM with backend "
+                    + Backend.REAL.id() + " (-f 0); run it with forks or on its own");
+        }
         if (runnable.isEmpty()) {
             System.out.println("# no requested backend is available: skipping the serial-vs-batch benchmarks");
             options.exclude(SerialVsBatchReadBenchmark.class.getName());

@@ -1,6 +1,5 @@
 package io.github.msrsafe.benchmarks;
 
-import io.github.msrsafe.BenchmarkSeam;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import java.io.IOException;
@@ -21,7 +20,8 @@ import java.util.stream.Stream;
  * CPU, a sparse file holding each register's 8 bytes at the register's address (the
  * offset pread uses), plus {@code msr_batch}, {@code msr_allowlist} and
  * {@code msr_safe_version} ("1.8.0"). Per-CPU reads and writes on it are real
- * pread/pwrite system calls; the batch ioctl goes to {@link BenchModule}.
+ * pread/pwrite system calls; the batch ioctl goes, through the library's own ioctl
+ * handle, to {@link BenchModule}.
  */
 final class SparseDeviceRoot implements AutoCloseable {
 
@@ -66,9 +66,23 @@ final class SparseDeviceRoot implements AutoCloseable {
         return root;
     }
 
-    /** A handle on this tree whose batch ioctl is the bench module's. */
+    /**
+     * A handle on this tree, opened as production opens one; its batch ioctl reaches the
+     * bench module because {@link BenchModule} bound the library's ioctl to it.
+     *
+     * @throws IllegalStateException if the ioctl does not reach the bench module (the library
+     *                               was used before BenchModule was loaded): a benchmark would
+     *                               time the per-CPU emulation instead
+     */
     MsrSafe open() throws MsrSafeException {
-        return BenchmarkSeam.openNative(root, BenchModule.lookup());
+        BenchModule.load();
+        MsrSafe msr = MsrSafe.open(root);
+        if (msr.batchEmulated()) {
+            msr.close();
+            throw new IllegalStateException("the batch ioctl on " + root + "/msr_batch does not reach the bench module:"
+                    + " the library's ioctl was bound before " + BenchModule.class.getSimpleName() + " was loaded");
+        }
+        return msr;
     }
 
     /** The per-CPU file of {@code cpu}. */

@@ -134,6 +134,11 @@ final class Workload implements AutoCloseable {
      * beyond the machine's wrap around its online CPUs.
      */
     private static Workload openReal(int cpus, int msrsPerCpu) throws MsrSafeException {
+        if (BenchModule.boundInThisJvm()) {
+            // The library's ioctl goes to the stand-in in this JVM: the real device would be timed through it.
+            throw new IllegalStateException("backend " + Backend.REAL.id() + " cannot run in a JVM that ran backend "
+                    + Backend.NATIVE.id() + " (its batch ioctl is the stand-in's); run them in separate forks");
+        }
         MsrSafe msr = MsrSafe.open(Backend.REAL_ROOT);
         try {
             List<Long> readable = RealDevice.readableRegisters(msr);

@@ -102,7 +102,7 @@ final class AllowlistCommand implements Callable<Integer> {
         public Integer call() throws MsrSafeException {
             MsrSafeCommand root = MsrSafeCommand.of(spec);
             String source = MsrSafeCommand.inputName(file);
-            byte[] text = root.readInput(file, "allowlist");
+            byte[] text = readAllowlist(root, file);
             Allowlist allowlist = checked(text, source);
             long writable = allowlist.entries().stream().filter(entry -> entry.writeMask() != 0).count();
             String entries = allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries") + " (" + writable + " writable)";
@@ -119,6 +119,24 @@ final class AllowlistCommand implements Callable<Integer> {
             }
             return ExitCode.OK.status();
         }
+    }
+
+    /**
+     * The bytes of an allowlist file (or "-"), refused when the module would refuse them for
+     * their size alone: at most one byte more than one write may carry is read.
+     *
+     * @throws CliException (allowlist rejected) for a text larger than the module accepts
+     */
+    static byte[] readAllowlist(MsrSafeCommand root, String file) {
+        byte[] text = root.readInput(file, "allowlist", Allowlist.MAX_WRITE_BYTES);
+        if (text.length > Allowlist.MAX_WRITE_BYTES) {
+            long size = MsrSafeCommand.sizeOf(file);
+            throw new CliException(ExitCode.ALLOWLIST_REJECTED, MsrSafeCommand.inputName(file) + ": the text is "
+                    + (size < 0 ? "" : size + " bytes, ") + "more than the " + Allowlist.MAX_WRITE_BYTES
+                    + " bytes (128 KiB) the module accepts in one write (E2BIG): remove comments or entries"
+                    + " (msrsafe checked it first: nothing was written, the installed allowlist is unchanged)");
+        }
+        return text;
     }
 
     /**

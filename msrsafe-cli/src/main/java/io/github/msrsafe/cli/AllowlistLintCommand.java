@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             "allowlist files (al_* or *allowlist*). No device is needed.",
             "",
             "Exit status 0 when nothing is at or above --fail-on, 1 when something is, 2 when a file",
-            "cannot be read.",
+            "cannot be read or a directory holds no allowlist file (each named on stderr). At most",
+            "128 KiB + 1 byte of a file is read: a larger one is reported as too large (E2BIG).",
         })
 final class AllowlistLintCommand implements Callable<Integer> {
 
@@ -58,8 +59,16 @@ final class AllowlistLintCommand implements Callable<Integer> {
             }
         }
         LintReport report = AllowlistLinter.withBuiltInCatalog().lint(files);
-        String text = report.format(outputFormat);
-        spec.commandLine().getOut().print(text.endsWith("\n") ? text : text + "\n");
+        // A path that could not be read is an error of the run, not a finding: stderr, as every other error.
+        for (LintReport.Problem problem : report.problems()) {
+            spec.commandLine().getErr().println("msrsafe: " + problem.file() + ": " + problem.message());
+        }
+        String text = outputFormat == LintReport.Format.TEXT
+                ? (report.files().isEmpty() ? "" : new LintReport(report.files(), report.findings(), List.of()).toText())
+                : report.format(outputFormat);
+        if (!text.isEmpty()) {
+            spec.commandLine().getOut().print(text.endsWith("\n") ? text : text + "\n");
+        }
         return switch (report.exitStatus(threshold)) {
             case LintReport.EXIT_CLEAN -> ExitCode.OK.status();
             case LintReport.EXIT_FINDINGS -> ExitCode.FINDINGS.status();

@@ -65,8 +65,10 @@ final class AllowlistSelectCommand implements Callable<Integer> {
         try {
             file = AllowlistSelector.require(directory, cpu);
         } catch (NoSuchFileException e) {
-            String reason = e.getReason() != null ? e.getReason() : "no such directory: " + directory;
-            throw CliException.usage(reason);
+            if (e.getReason() == null) {
+                throw CliException.usage("no such directory: " + directory);
+            }
+            throw CliException.usage(e.getReason() + ". " + whatToDo(cpu));
         } catch (IOException e) {
             throw CliException.usage("cannot list " + directory + ": " + e.getMessage());
         }
@@ -74,7 +76,7 @@ final class AllowlistSelectCommand implements Callable<Integer> {
             root.out().println(file);
             return ExitCode.OK.status();
         }
-        byte[] text = root.readInput(file.toString(), "allowlist");
+        byte[] text = AllowlistCommand.readAllowlist(root, file.toString());
         Allowlist allowlist = AllowlistCommand.checked(text, file.toString());
         try (MsrSafe msr = root.open()) {
             msr.installAllowlist(text);
@@ -118,5 +120,43 @@ final class AllowlistSelectCommand implements Callable<Integer> {
                 // Intel's server parts are family 6; AMD's since Zen are 0x17 and up.
                 .orElse(family >= 0x17 ? CpuIdentity.AMD : CpuIdentity.INTEL);
         return new CpuIdentity(vendor, family, model);
+    }
+
+    /**
+     * What a site can do for a processor with no file: start from the nearest covered
+     * model of the same vendor, trim it to the manual, lint it; or name another CPU.
+     */
+    private String whatToDo(CpuIdentity cpu) {
+        String own = AllowlistSelector.fileName(cpu);
+        StringBuilder advice = new StringBuilder("To cover it: copy ");
+        nearest(cpu).ifPresentOrElse(
+                near -> advice.append(near.file()).append(RegisterCatalog.builtIn().cpus().stream()
+                                .filter(near::fits).findFirst().flatMap(RegisterCatalog.builtIn()::cpuName)
+                                .map(name -> " (" + name + ")").orElse(""))
+                        .append(" to ").append(directory.resolve(own)),
+                () -> advice.append("the file of a similar processor to ").append(directory.resolve(own)));
+        return advice.append(", delete the registers this model's manual does not list and the write masks you do"
+                        + " not need, check it with 'msrsafe allowlist lint ").append(directory.resolve(own))
+                .append("', and run this again; or give another processor with --cpu FF_MM."
+                        + " allowlists/README.md, 'Adding a processor', has the details")
+                .toString();
+    }
+
+    /** The covered file closest to {@code cpu}: same vendor, then same family, then the nearest model number. */
+    private java.util.Optional<AllowlistSelector.Candidate> nearest(CpuIdentity cpu) {
+        try {
+            return AllowlistSelector.candidates(directory).stream()
+                    .filter(candidate -> vendorOf(candidate).equals(cpu.vendor()))
+                    .min(java.util.Comparator
+                            .comparingInt((AllowlistSelector.Candidate candidate) -> candidate.family() == cpu.family() ? 0 : 1)
+                            .thenComparingInt(candidate -> Math.abs(candidate.family() - cpu.family()))
+                            .thenComparingInt(candidate -> Math.abs(candidate.model() - cpu.model())));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String vendorOf(AllowlistSelector.Candidate candidate) {
+        return fromKey("%02X_%02X".formatted(candidate.family(), candidate.model())).vendor();
     }
 }

@@ -41,7 +41,14 @@ final class BatchCommand extends DeviceCommand {
     @Override
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         String source = MsrSafeCommand.inputName(file);
-        BatchScript script = BatchScript.parse(new String(root().readInput(file, "batch file"), StandardCharsets.UTF_8), source);
+        byte[] text = root().readInput(file, "batch file", BatchScript.MAX_BYTES);
+        if (text.length > BatchScript.MAX_BYTES) {
+            long size = MsrSafeCommand.sizeOf(file);
+            throw CliException.usage("cannot read batch file " + source + ": it is " + (size < 0 ? "more than " : size
+                    + " bytes; ") + "a batch file is at most " + BatchScript.MAX_BYTES + " bytes (16 MiB):"
+                    + " split it into several");
+        }
+        BatchScript script = BatchScript.parse(new String(text, StandardCharsets.UTF_8), source);
         try (MsrBatch batch = msr.newBatch()) {
             for (BatchScript.Op op : script.ops()) {
                 if (op.read()) {

@@ -18,6 +18,15 @@ import java.util.Locale;
  */
 record BatchScript(List<Op> ops) {
 
+    /** The largest batch file read, in bytes: far more than any node's ops, small enough to hold. */
+    static final int MAX_BYTES = 16 << 20;
+
+    /** The longest line, in characters; a longer one is refused before it is split into tokens. */
+    static final int MAX_LINE = 4096;
+
+    /** The most ops a script may make (CPU lists expanded): 2^20, eight ioctls of the kernel's largest. */
+    static final int MAX_OPS = 1 << 20;
+
     /**
      * One op and the line it came from.
      *
@@ -41,9 +50,17 @@ record BatchScript(List<Op> ops) {
      */
     static BatchScript parse(String text, String source) {
         List<Op> ops = new ArrayList<>();
-        String[] lines = text.split("\\R", -1);
-        for (int index = 0; index < lines.length; index++) {
-            parseLine(lines[index], source, index + 1, ops);
+        int lineNumber = 0;
+        int start = 0;
+        while (start <= text.length()) {
+            lineNumber++;
+            int end = lineEnd(text, start);
+            if (end - start > MAX_LINE) {
+                throw error(source, lineNumber, MAX_LINE + 1, "the line is " + (end - start) + " characters long; a batch"
+                        + " line is at most " + MAX_LINE + " (is this a batch file?)");
+            }
+            parseLine(text.substring(start, end), source, lineNumber, ops);
+            start = end + (end + 1 < text.length() && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? 2 : 1);
         }
         if (ops.isEmpty()) {
             throw CliException.usage(source + ": no operations (expected lines like 'read 0 0x10' or 'write 0 0x199 0x1F00')");
@@ -65,7 +82,7 @@ record BatchScript(List<Op> ops) {
             case "read" -> true;
             case "write" -> false;
             default -> throw error(source, lineNumber, verb.column(),
-                    "unknown operation '" + verb.text() + "': expected 'read CPU MSR' or 'write CPU MSR VALUE'");
+                    "unknown operation '" + Numbers.quoted(verb.text()) + "': expected 'read CPU MSR' or 'write CPU MSR VALUE'");
         };
         String shape = read ? "'read CPU MSR'" : "'write CPU MSR VALUE'";
         int expected = read ? 3 : 4;
@@ -79,14 +96,29 @@ record BatchScript(List<Op> ops) {
         }
         if (tokens.size() > expected) {
             Token extra = tokens.get(expected);
-            throw error(source, lineNumber, extra.column(), "unexpected '" + extra.text() + "' after " + shape);
+            throw error(source, lineNumber, extra.column(), "unexpected '" + Numbers.quoted(extra.text()) + "' after " + shape);
         }
         List<Integer> cpus = located(source, lineNumber, tokens.get(1), () -> CpuList.parse(tokens.get(1).text()).cpus());
         long msr = located(source, lineNumber, tokens.get(2), () -> MsrNames.parse(tokens.get(2).text()));
         long value = read ? 0 : located(source, lineNumber, tokens.get(3), () -> Numbers.parseU64(tokens.get(3).text(), "value"));
+        if (ops.size() + cpus.size() > MAX_OPS) {
+            throw error(source, lineNumber, tokens.get(1).column(), "the batch would have more than " + MAX_OPS
+                    + " ops (CPU lists expanded); split it into several files");
+        }
         for (int cpu : cpus) {
             ops.add(new Op(lineNumber, read, cpu, msr, value));
         }
+    }
+
+    /** The end (exclusive) of the line starting at {@code start}: the next line break ({@code \\R}) or the end of the text. */
+    private static int lineEnd(String text, int start) {
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     private static List<Token> tokens(String line) {

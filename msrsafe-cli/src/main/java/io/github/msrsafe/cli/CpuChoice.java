@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 /** rdmsr's CPU options, {@code -p CPUS} or {@code -a}; CPU 0 when neither is given. Used as an exclusive group. */
 final class CpuChoice {
 
-    @Option(names = {"-p", "--processor"}, paramLabel = "CPUS",
-            description = "The CPU, or a list and ranges of CPUs such as 0-3,8 (default: 0).")
-    String processors;
+    // A list so that a repeated -p can be named in the error rather than silently taking the last, as rdmsr does.
+    @Option(names = {"-p", "--processor", "--cpu"}, paramLabel = "CPUS",
+            description = "The CPU, or a list and ranges of CPUs such as 0-3,8 (default: 0). Give it once.")
+    List<String> processors;
 
     @Option(names = {"-a", "--all"}, description = "Every online CPU.")
     boolean all;
@@ -20,7 +21,15 @@ final class CpuChoice {
         if (choice != null && choice.all) {
             return msr.cpus();
         }
-        return choice == null || choice.processors == null ? List.of(0) : CpuList.parse(choice.processors).cpus();
+        if (choice == null || choice.processors == null || choice.processors.isEmpty()) {
+            return List.of(0);
+        }
+        if (choice.processors.size() > 1) {
+            throw CliException.usage("-p is given " + choice.processors.size() + " times (-p "
+                    + String.join(", -p ", choice.processors) + "); rdmsr and wrmsr would silently use the last."
+                    + " Give one list instead: -p " + String.join(",", choice.processors));
+        }
+        return CpuList.parse(choice.processors.get(0)).cpus();
     }
 
     /** Whether the user asked for more than one CPU (so output names the CPU on each line). */

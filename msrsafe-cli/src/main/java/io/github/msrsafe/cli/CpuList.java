@@ -10,29 +10,24 @@ import java.util.List;
 record CpuList(List<Integer> cpus) {
 
     /** The largest CPU a batch op can address (its cpu field is 16 bits). */
-    static final int MAX_CPU = 0xFFFF;
+    static final int MAX_CPU = CpuRanges.MAX_CPU;
 
     CpuList {
         cpus = List.copyOf(cpus);
     }
 
     /**
-     * Parses a CPU list.
+     * Parses a CPU list. Each element is checked against {@link #MAX_CPU} before it is
+     * expanded, so the work is bounded by the text, whatever range it names.
      *
      * @throws CliException (usage) naming the bad element
      */
     static CpuList parse(String text) {
-        List<Integer> cpus;
         try {
-            cpus = CpuRanges.parseUnordered(text);
+            return new CpuList(CpuRanges.parseUnordered(text));
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
-        int highest = cpus.get(cpus.size() - 1);
-        if (highest > MAX_CPU) {
-            throw CliException.usage("CPU " + highest + " is above " + MAX_CPU + ", the largest CPU number msr_safe can address");
-        }
-        return new CpuList(cpus);
     }
 
     /** "0-3,8" for messages. */

@@ -35,10 +35,7 @@ record DeviceChoice(Path root, int simulatedCpus, boolean explicit) {
         }
         if (trimmed.startsWith(SIMULATED + ":")) {
             String count = trimmed.substring(SIMULATED.length() + 1);
-            long cpus = Numbers.parseAtMost(count, "simulated CPU count", MAX_SIMULATED_CPUS);
-            if (cpus < 1) {
-                throw CliException.usage("a simulated device needs at least 1 CPU: " + trimmed);
-            }
+            long cpus = Numbers.parseInRange(count, "simulated CPU count", 1, MAX_SIMULATED_CPUS);
             return new DeviceChoice(null, (int) cpus, true);
         }
         return new DeviceChoice(Path.of(trimmed), 0, true);

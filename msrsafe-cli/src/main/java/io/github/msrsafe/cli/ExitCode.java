@@ -24,6 +24,8 @@ enum ExitCode {
             + " no register was written"),
     SAVE_FAILED(13, "save: the state could not be saved (the file could not be written, the allowlist is empty"
             + " or changed, a register holds msrsave's failed-read marker); an existing file is unchanged"),
+    STATE_UNVERIFIED(14, "restore: a raw state file cannot show which allowlist it was saved under (msrsave's file,"
+            + " or copied without FILE.fingerprint); no register was written; --force restores it on your word"),
     UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 

@@ -11,8 +11,10 @@ import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.AllowlistException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -71,14 +73,22 @@ final class MsrSafeCommand implements Callable<Integer> {
 
     private final InputStream in;
     private final IntFunction<SimulatedDevice> simulator;
+    private final OutputStream bytes;
 
     /**
      * @param in        what "-" reads
      * @param simulator the simulated device for {@code --device sim[:CPUS]}, given the CPU count (0: default)
+     * @param bytes     standard output as bytes, for binary output; null when the tool runs on writers only
      */
-    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator) {
+    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes) {
         this.in = in;
         this.simulator = simulator;
+        this.bytes = bytes;
+    }
+
+    /** Standard output as bytes (the stream {@link #out()} writes to), if the tool was given one. */
+    java.util.Optional<OutputStream> bytes() {
+        return java.util.Optional.ofNullable(bytes);
     }
 
     /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */
@@ -109,21 +119,45 @@ final class MsrSafeCommand implements Callable<Integer> {
     }
 
     /**
-     * The bytes of an input file, or of standard input for "-".
+     * The bytes of an input file, or of standard input for "-": at most {@code limit + 1}
+     * bytes, so that a huge file, a device or an endless pipe is read no further than one
+     * just too large. The caller refuses a result longer than {@code limit}, naming the size
+     * ({@link #sizeOf}).
      *
      * @param what names the file in messages, e.g. "batch file"
      * @throws CliException (usage) if it cannot be read, saying why
      */
-    byte[] readInput(String name, String what) {
+    byte[] readInput(String name, String what, int limit) {
         try {
-            return name.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(name));
+            if (name.equals("-")) {
+                return in.readNBytes(limit + 1);
+            }
+            try (InputStream file = Files.newInputStream(Path.of(name))) {
+                return file.readNBytes(limit + 1);
+            }
         } catch (NoSuchFileException e) {
             throw CliException.usage("cannot read " + what + " " + name + ": no such file");
         } catch (AccessDeniedException e) {
             throw CliException.usage("cannot read " + what + " " + name + ": permission denied");
+        } catch (FileSystemException e) {
+            throw CliException.usage("cannot read " + what + " " + name + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getMessage()));
         } catch (IOException | InvalidPathException e) {
             throw CliException.usage("cannot read " + what + " " + name + ": " + e.getMessage());
         }
+    }
+
+    /** The size of a regular file read past its limit, for messages; -1 for standard input, a device or a pipe. */
+    static long sizeOf(String name) {
+        try {
+            Path path = Path.of(name);
+            if (!name.equals("-") && Files.isRegularFile(path)) {
+                return Files.size(path);
+            }
+        } catch (IOException | InvalidPathException e) {
+            // the size is only for the message
+        }
+        return -1;
     }
 
     /** How messages name an input: "<stdin>" for "-". */

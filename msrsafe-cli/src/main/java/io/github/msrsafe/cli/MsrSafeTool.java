@@ -3,6 +3,9 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -75,10 +78,33 @@ public final class MsrSafeTool implements ToolProvider {
         return Optional.of("reads and writes MSRs through msr_safe: registers, batches, allowlists, saved state");
     }
 
+    /**
+     * Runs the command on writers. {@code read -r} (raw bytes) needs a byte stream and
+     * is refused here; {@link #run(PrintStream, PrintStream, String...)} has one.
+     */
     @Override
     public int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(null, out, err, args);
+    }
+
+    /**
+     * Runs the command on streams: text in each stream's charset, and the raw bytes of
+     * {@code read -r} as they are on {@code out}.
+     */
+    @Override
+    public int run(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, out.charset()));
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, err.charset()));
         try {
-            return commandLine(in, simulator, out, err).execute(args);
+            return run(out, outWriter, errWriter, args);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private int run(OutputStream bytes, PrintWriter out, PrintWriter err, String... args) {
+        try {
+            return commandLine(in, simulator, bytes, out, err).execute(args);
         } finally {
             out.flush();
             err.flush();
@@ -87,7 +113,13 @@ public final class MsrSafeTool implements ToolProvider {
 
     /** The whole command tree writing to {@code out} and {@code err}; also what man pages and completion are made from. */
     static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in, simulator));
+        return commandLine(in, simulator, null, out, err);
+    }
+
+    /** As above, with {@code bytes} (may be null) for binary output, on the same stream as {@code out}. */
+    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
+                                   PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in, simulator, bytes));
         commandLine.setOut(out);
         commandLine.setErr(err);
         // Help looks the same on a terminal, in a pipe and in the man pages.

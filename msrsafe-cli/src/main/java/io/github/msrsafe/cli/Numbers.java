@@ -1,6 +1,5 @@
 package io.github.msrsafe.cli;
 
-import java.math.BigInteger;
 import java.util.Locale;
 
 /**
@@ -11,31 +10,40 @@ import java.util.Locale;
  */
 final class Numbers {
 
-    private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
+    /** Text quoted in messages is cut to this many characters. */
+    static final int QUOTED_LENGTH = 40;
 
     private Numbers() {}
 
     /**
-     * An unsigned 64-bit value, returned in a long's 64 bits.
+     * An unsigned 64-bit value, returned in a long's 64 bits. The text is checked digit by
+     * digit and by its count of significant digits before it is converted, so the work is
+     * linear in its length and a number of any length is refused at once.
      *
      * @param what names the number in messages, e.g. "value"
      * @throws CliException (usage) naming the text and what is wrong with it
      */
     static long parseU64(String text, String what) {
-        BigInteger value = parseUnsigned(text, what);
-        if (value.compareTo(TWO_TO_64) >= 0) {
-            throw CliException.usage(what + " " + text.strip() + " is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)");
-        }
-        return value.longValue();
+        return parse(text, what, -1L, "write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)");
     }
 
-    /** Like {@link #parseU64} for a number that must be at most {@code max}. */
+    /**
+     * Like {@link #parseU64} for a count, a port or an address that must be at most
+     * {@code max} (non-negative): a negative number is refused with the range, not with a
+     * hint about all-ones values.
+     */
     static long parseAtMost(String text, String what, long max) {
-        BigInteger value = parseUnsigned(text, what);
-        if (value.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw CliException.usage(what + " " + text.strip() + " is above " + max);
+        return parseInRange(text, what, 0, max);
+    }
+
+    /** Like {@link #parseAtMost} for a number from {@code min} to {@code max} (both non-negative). */
+    static long parseInRange(String text, String what, long min, long max) {
+        long value = parse(text, what, max, "give a number from " + min + " to " + max);
+        if (value < min) {
+            throw CliException.usage(what + " " + quoted(text.strip()) + " is below " + min + "; give a number from " + min
+                    + " to " + max);
         }
-        return value.longValue();
+        return value;
     }
 
     /** Whether {@code text} looks like a number rather than a name: it starts with a digit. */
@@ -54,39 +62,76 @@ final class Numbers {
         return String.format(Locale.ROOT, "0x%016X", value);
     }
 
-    private static BigInteger parseUnsigned(String text, String what) {
+    /** {@code text} as messages quote it: cut to {@value #QUOTED_LENGTH} characters, with its length when cut. */
+    static String quoted(String text) {
+        return text.length() <= QUOTED_LENGTH ? text
+                : text.substring(0, QUOTED_LENGTH - 3) + "... (" + text.length() + " characters)";
+    }
+
+    /**
+     * The number {@code text} spells, refused when it is above {@code max} (unsigned; -1 for
+     * any 64-bit value); {@code negative} says what to write instead of a negative number.
+     */
+    private static long parse(String text, String what, long max, String negative) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
             throw CliException.usage(what + " is empty");
         }
         if (trimmed.startsWith("-")) {
-            throw CliException.usage(what + " " + trimmed + " is negative; write an unsigned number"
-                    + " (e.g. 0xFFFFFFFFFFFFFFFF for all ones)");
+            throw CliException.usage(what + " " + quoted(trimmed) + " is negative; " + negative);
         }
         String digits = trimmed.startsWith("+") ? trimmed.substring(1) : trimmed;
         int radix = 10;
-        String lower = digits.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("0x")) {
+        String prefix = digits.length() >= 2 ? digits.substring(0, 2).toLowerCase(Locale.ROOT) : "";
+        if (prefix.equals("0x")) {
             radix = 16;
             digits = digits.substring(2);
-        } else if (lower.startsWith("0b")) {
+        } else if (prefix.equals("0b")) {
             radix = 2;
             digits = digits.substring(2);
         } else if (digits.length() > 1 && digits.charAt(0) == '0' && Character.isDigit(digits.charAt(1))) {
-            throw CliException.usage(what + " " + trimmed + " has a leading zero, which C tools read as octal;"
+            throw CliException.usage(what + " " + quoted(trimmed) + " has a leading zero, which C tools read as octal;"
                     + " write it as decimal without the zero, or as 0x hex");
         }
         if (digits.isEmpty() || digits.startsWith("_") || digits.endsWith("_") || digits.contains("__")) {
             throw notANumber(trimmed, what);
         }
-        try {
-            return new BigInteger(digits.replace("_", ""), radix);
-        } catch (NumberFormatException e) {
-            throw notANumber(trimmed, what);
+        // One pass: every character a digit of the radix or '_', and the digits that count (after leading zeros).
+        StringBuilder significant = new StringBuilder(Math.min(digits.length(), 64));
+        int widest = radix == 16 ? 16 : radix == 2 ? 64 : 20;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c == '_') {
+                continue;
+            }
+            if (Character.digit(c, radix) < 0 || c > 'z') {
+                throw notANumber(trimmed, what);
+            }
+            if (significant.length() <= widest && !(significant.isEmpty() && c == '0')) {
+                significant.append(c);
+            }
         }
+        long value;
+        if (significant.length() > widest) {
+            throw tooWide(trimmed, what, max);
+        }
+        try {
+            value = significant.isEmpty() ? 0 : Long.parseUnsignedLong(significant.toString(), radix);
+        } catch (NumberFormatException e) {
+            throw tooWide(trimmed, what, max); // 20 decimal digits above 18446744073709551615
+        }
+        if (max >= 0 && Long.compareUnsigned(value, max) > 0) {
+            throw CliException.usage(what + " " + quoted(trimmed) + " is above " + max);
+        }
+        return value;
+    }
+
+    private static CliException tooWide(String text, String what, long max) {
+        return max >= 0 ? CliException.usage(what + " " + quoted(text) + " is above " + max)
+                : CliException.usage(what + " " + quoted(text) + " is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)");
     }
 
     private static CliException notANumber(String text, String what) {
-        return CliException.usage(what + " '" + text + "' is not a number (write decimal, 0x hex or 0b binary)");
+        return CliException.usage(what + " '" + quoted(text) + "' is not a number (write decimal, 0x hex or 0b binary)");
     }
 }

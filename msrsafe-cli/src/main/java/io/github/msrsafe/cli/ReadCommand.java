@@ -4,6 +4,9 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Reads an MSR on one CPU, a list of CPUs, or all of them, and prints it as rdmsr does:",
-            "hexadecimal by default. One CPU is read through its /dev/cpu/N/msr_safe; several are",
-            "read with one batch ioctl, and each line then starts with the CPU number.",
+            "hexadecimal by default, with rdmsr's options and formats. One CPU is read through its",
+            "/dev/cpu/N/msr_safe; several are read with one batch ioctl, and each line then starts",
+            "with the CPU number (--values-only prints the values alone, as rdmsr -a does).",
         })
 final class ReadCommand extends DeviceCommand {
 
@@ -31,11 +35,19 @@ final class ReadCommand extends DeviceCommand {
     @ArgGroup(exclusive = true)
     RadixChoice radix;
 
-    @Option(names = {"-c", "--c-language"}, description = "Prefix hexadecimal with 0x and octal with 0.")
+    @Option(names = {"-c", "--c-language"},
+            description = "Print a C constant: 0x before hexadecimal, 0 before octal, U after unsigned decimal;"
+                    + " with -r, a C initializer of the 8 bytes.")
     boolean cPrefix;
 
-    @Option(names = {"-0", "--zero-pad"}, description = "Pad with zeros to the width of the field's largest value.")
-    boolean zeroPad;
+    @Option(names = {"-0", "--zero-fill", "--zero-pad"},
+            description = "Pad with zeros to the width of the field's largest value.")
+    boolean zeroFill;
+
+    @Option(names = "--values-only",
+            description = "With several CPUs, print only the values, one line per CPU in ascending order,"
+                    + " as rdmsr -a does (without the 'CPU: ' column).")
+    boolean valuesOnly;
 
     @Option(names = {"-f", "--bitfield"}, paramLabel = "HIGH:LOW",
             description = "Print only bits HIGH down to LOW, shifted down to bit 0 (e.g. 15:0).")
@@ -51,20 +63,26 @@ final class ReadCommand extends DeviceCommand {
     static final class RadixChoice {
         @Option(names = {"-x", "--hexadecimal"}, description = "Lower-case hexadecimal (the default).")
         boolean hex;
-        @Option(names = {"-X", "--capital-hexadecimal"}, description = "Upper-case hexadecimal.")
+        @Option(names = {"-X", "--capital-hexadecimal", "--capital-hex"}, description = "Upper-case hexadecimal.")
         boolean upperHex;
-        @Option(names = {"-d", "--decimal"}, description = "Signed decimal (the field as a two's-complement number).")
+        @Option(names = {"-d", "--decimal", "--signed-decimal"},
+                description = "Signed decimal (the field as a two's-complement number).")
         boolean signedDecimal;
-        @Option(names = {"-u", "--unsigned"}, description = "Unsigned decimal.")
+        @Option(names = {"-u", "--unsigned", "--unsigned-decimal"}, description = "Unsigned decimal.")
         boolean unsignedDecimal;
         @Option(names = {"-o", "--octal"}, description = "Octal.")
         boolean octal;
+        @Option(names = {"-r", "--raw"},
+                description = "The field's 8 bytes, least significant first, as rdmsr -r writes them (binary output:"
+                        + " redirect it, e.g. | od -An -tx8).")
+        boolean raw;
 
         ValueFormat.Radix radix() {
             return upperHex ? ValueFormat.Radix.UPPER_HEX
                     : signedDecimal ? ValueFormat.Radix.SIGNED_DECIMAL
                     : unsignedDecimal ? ValueFormat.Radix.UNSIGNED_DECIMAL
                     : octal ? ValueFormat.Radix.OCTAL
+                    : raw ? ValueFormat.Radix.RAW
                     : ValueFormat.Radix.HEX;
         }
     }
@@ -73,6 +91,11 @@ final class ReadCommand extends DeviceCommand {
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         long address = MsrNames.parse(msrText);
         ValueFormat format = format();
+        if (json && (format.radix() == ValueFormat.Radix.RAW || valuesOnly)) {
+            throw CliException.usage("--json prints every CPU with its value; it does not go with "
+                    + (valuesOnly ? "--values-only" : "-r/--raw"));
+        }
+        OutputStream bytes = format.binary() ? binaryOutput() : null;
         List<Integer> cpuList = CpuChoice.select(cpus, msr);
         boolean several = CpuChoice.several(cpus, cpuList);
         if (!several) {
@@ -80,7 +103,7 @@ final class ReadCommand extends DeviceCommand {
             if (json) {
                 out().println(Json.write(document(address, format, List.of(result(cpuList.get(0), value, format)))));
             } else {
-                out().println(format.format(value));
+                print(bytes, null, format, value);
             }
             return ExitCode.OK;
         }
@@ -97,7 +120,8 @@ final class ReadCommand extends DeviceCommand {
                 if (json) {
                     results.add(op.succeeded() ? result(op.cpu(), op.value(), format) : JsonOps.error(op));
                 } else if (op.succeeded()) {
-                    out().print(String.format(Locale.ROOT, "%" + width + "d: %s\n", op.cpu(), format.format(op.value())));
+                    print(bytes, valuesOnly || bytes != null ? null : String.format(Locale.ROOT, "%" + width + "d: ", op.cpu()),
+                            format, op.value());
                 }
             }
             if (json) {
@@ -111,7 +135,29 @@ final class ReadCommand extends DeviceCommand {
 
     private ValueFormat format() {
         int[] bits = field == null ? new int[] {63, 0} : ValueFormat.parseField(field);
-        return new ValueFormat(radix == null ? ValueFormat.Radix.HEX : radix.radix(), bits[0], bits[1], zeroPad, cPrefix);
+        return new ValueFormat(radix == null ? ValueFormat.Radix.HEX : radix.radix(), bits[0], bits[1], zeroFill, cPrefix);
+    }
+
+    /** Standard output as bytes for -r; refused, before anything is read, when the tool runs on writers only. */
+    private OutputStream binaryOutput() {
+        return root().bytes().orElseThrow(() -> CliException.usage("-r/--raw writes bytes, and this run has only"
+                + " text writers (ToolProvider.run with PrintWriters); run it with PrintStreams, or use -r -c for"
+                + " the bytes as a C initializer"));
+    }
+
+    /** One value: its raw bytes on {@code bytes}, or a line (after {@code prefix}, if any) of text. */
+    private void print(OutputStream bytes, String prefix, ValueFormat format, long value) {
+        if (bytes == null) {
+            out().print((prefix == null ? "" : prefix) + format.format(value) + "\n");
+            return;
+        }
+        out().flush();
+        try {
+            bytes.write(format.bytes(value));
+            bytes.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to standard output: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Object> document(long address, ValueFormat format, List<Object> results) {

@@ -29,10 +29,13 @@ import picocli.CommandLine.Parameters;
             "Prints msrsave's report: 'offset, read, restored' and one line per register written.",
             "",
             "Before writing anything, it refuses a file saved with other CPUs online or under another",
-            "allowlist (raw files: by their size and, as msrsave does, a file older than",
-            "/dev/cpu/msr_allowlist; text files: by their CPU list and allowlist fingerprint), and a",
-            "damaged file. Registers whose read failed when saving are skipped. The exit status is 3",
-            "if any register could not be restored; each one is named on stderr.",
+            "allowlist (text files: by their CPU list and allowlist fingerprint; raw files: by their",
+            "size and the record 'msrsafe save' keeps beside them in FILE.fingerprint), and a damaged",
+            "file. A raw file without that record (msrsave's) cannot show which allowlist it was saved",
+            "under: the same entries in another order would put each value into another register, so",
+            "it is refused (status 14) unless --force says it fits. Registers whose read failed when",
+            "saving are skipped. The exit status is 3 if any register could not be restored; each one",
+            "is named on stderr.",
         })
 final class RestoreCommand extends DeviceCommand {
 
@@ -51,15 +54,21 @@ final class RestoreCommand extends DeviceCommand {
                     + " the NMI watchdog uses, APERF/MPERF) never reads back what was written, so it is reported.")
     boolean verify;
 
+    @Option(names = "--force",
+            description = "Restore a raw file that has no record of the allowlist it was saved under (msrsave's file, or"
+                    + " one copied without FILE.fingerprint), on your word that it was saved under the installed allowlist"
+                    + " on these CPUs. The size and age checks still apply; a record of another allowlist is refused.")
+    boolean force;
+
     @Parameters(paramLabel = "FILE", description = "The saved state.")
     String file;
 
     @Override
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         SnapshotFormat fileFormat = parseFormat(format);
-        Path path = SaveCommand.path(file);
+        Path path = SaveCommand.path(file, "restore from");
         RestoreOptions options = RestoreOptions.defaults().withFormat(fileFormat).withDryRun(dryRun)
-                .withVerify(verify);
+                .withVerify(verify).withForce(force);
         RestoreReport report;
         try {
             report = MsrState.restore(msr, path, options);
@@ -70,6 +79,10 @@ final class RestoreCommand extends DeviceCommand {
         } catch (IOException e) {
             throw CliException.usage("cannot read state file " + file + ": " + SaveCommand.ioReason(e)
                     + "; nothing was restored");
+        }
+        if (report.forced()) {
+            warn("warning: " + file + " has no record of the allowlist it was saved under; restored on --force's word"
+                    + " that it fits the installed one");
         }
         if (dryRun) {
             printPlan(report);
@@ -112,6 +125,7 @@ final class RestoreCommand extends DeviceCommand {
     private static CliException refused(SnapshotException e) {
         ExitCode code = switch (e.problem()) {
             case TRUNCATED, TRAILING_DATA, MALFORMED -> ExitCode.STATE_DAMAGED;
+            case UNVERIFIED -> ExitCode.STATE_UNVERIFIED;
             case SIZE_MISMATCH, CPU_MISMATCH, ALLOWLIST_MISMATCH, OLDER_THAN_ALLOWLIST, EMPTY_ALLOWLIST,
                  VALUE_IS_FAILED_READ_COOKIE -> ExitCode.STATE_MISMATCH;
         };

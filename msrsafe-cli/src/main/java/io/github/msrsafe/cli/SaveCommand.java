@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.save.MsrSnapshot;
 import io.github.msrsafe.save.MsrState;
 import io.github.msrsafe.save.SaveOptions;
 import io.github.msrsafe.save.SaveResult;
@@ -9,6 +10,7 @@ import io.github.msrsafe.save.SnapshotException;
 import io.github.msrsafe.save.SnapshotFormat;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +30,10 @@ import picocli.CommandLine.Parameters;
             "Reads every register of the installed allowlist whose write mask is not 0, on every",
             "online CPU, with one batch, and writes the values (ANDed with their masks) to FILE.",
             "The default raw format is msrsave's, byte for byte: msrsave can restore the file and",
-            "'msrsafe restore' can restore msrsave's. --format text writes a self-describing file",
-            "(CPUs, time, the allowlist's fingerprint) that cannot be restored under another allowlist.",
+            "'msrsafe restore' can restore msrsave's. Beside it, FILE.fingerprint records the CPUs and",
+            "the allowlist's fingerprint, which restore checks (a raw file alone cannot show them; keep",
+            "the two together). --format text writes one self-describing file (CPUs, time, the",
+            "allowlist's fingerprint) that cannot be restored under another allowlist.",
             "",
             "The file is written to a temporary file and renamed, so an existing FILE is replaced",
             "whole or not at all. A register that cannot be read is saved as msrsave's failed-read",
@@ -48,7 +52,12 @@ final class SaveCommand extends DeviceCommand {
     @Override
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         SnapshotFormat fileFormat = parseFormat(format);
-        Path path = path(file);
+        Path path = path(file, "save to");
+        if (Files.isDirectory(path)) {
+            // Refused before any register is read: the library would find out only when it writes.
+            throw CliException.usage("cannot save to " + file + ": it is a directory; name a file in it, e.g. "
+                    + path.resolve("state.msr"));
+        }
         SaveResult result;
         try {
             result = MsrState.save(msr, path, SaveOptions.defaults().withFormat(fileFormat));
@@ -65,9 +74,10 @@ final class SaveCommand extends DeviceCommand {
         }
         int cpus = result.snapshot().cpus().size();
         int failedCount = result.failedReads().size();
-        out().printf(Locale.ROOT, "saved %d register%s on CPU%s %s to %s (%s format)%s%n",
+        out().printf(Locale.ROOT, "saved %d register%s on CPU%s %s to %s (%s)%s%n",
                 result.registersRead(), result.registersRead() == 1 ? "" : "s", cpus == 1 ? "" : "s",
-                CpuList.format(result.snapshot().cpus()), file, fileFormat.name().toLowerCase(Locale.ROOT),
+                CpuList.format(result.snapshot().cpus()), file, fileFormat == SnapshotFormat.RAW
+                        ? "raw format, allowlist recorded in " + MsrSnapshot.rawRecordFile(path) : "text format",
                 failedCount == 0 ? "" : "; " + failedCount + " could not be read and will not be restored");
         return ExitCode.OK;
     }
@@ -81,11 +91,19 @@ final class SaveCommand extends DeviceCommand {
         return parsed;
     }
 
-    static Path path(String name) {
+    /**
+     * The path {@code name} spells; an empty name or one that is not a path is a usage error.
+     *
+     * @param action what the command does with it, for messages: "save to", "restore from"
+     */
+    static Path path(String name, String action) {
+        if (name.isBlank()) {
+            throw CliException.usage("cannot " + action + " '" + name + "': the file name is empty; name the state file");
+        }
         try {
             return Path.of(name);
         } catch (InvalidPathException e) {
-            throw CliException.usage("not a path: " + name);
+            throw CliException.usage("cannot " + action + " " + name + ": not a path (" + e.getReason() + ")");
         }
     }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Writes a value to an MSR on one CPU, a list of CPUs, or all of them, as wrmsr does, and",
             "prints nothing when it succeeds. msr_safe writes only the bits of the allowlist's write",
-            "mask and keeps the others. Several CPUs are written with one batch ioctl.",
+            "mask and keeps the others. Several CPUs are written with one batch ioctl. Several values",
+            "are written in turn, as wrmsr does: on each CPU, the first value, then the second...",
         })
 final class WriteCommand extends DeviceCommand {
 
@@ -33,28 +34,50 @@ final class WriteCommand extends DeviceCommand {
     @Parameters(index = "0", paramLabel = "MSR", description = "The register: an address (0x199, 409) or a name.")
     String msrText;
 
-    @Parameters(index = "1", paramLabel = "VALUE", description = "The 64-bit value: decimal, 0x hex or 0b binary.")
-    String valueText;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "VALUE",
+            description = "The 64-bit value: decimal, 0x hex or 0b binary. Several are written in turn"
+                    + " (at most " + MAX_VALUES + ").")
+    List<String> valueTexts;
+
+    /** wrmsr's several values are for short sequences (arm, then enable); this bounds the batch. */
+    static final int MAX_VALUES = 64;
 
     @Override
     ExitCode run(MsrSafe msr) throws MsrSafeException {
         long address = MsrNames.parse(msrText);
-        long value = Numbers.parseU64(valueText, "value");
+        if (valueTexts.size() > MAX_VALUES) {
+            throw CliException.usage(valueTexts.size() + " values given; write takes at most " + MAX_VALUES);
+        }
+        long[] values = new long[valueTexts.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Numbers.parseU64(valueTexts.get(i), "value");
+        }
         List<Integer> cpuList = CpuChoice.select(cpus, msr);
         if (!CpuChoice.several(cpus, cpuList)) {
-            msr.write(cpuList.get(0), address, value);
+            for (long value : values) {
+                msr.write(cpuList.get(0), address, value);
+            }
             if (json) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("cpu", cpuList.get(0));
-                result.put("ok", true);
-                out().println(Json.write(document(address, value, List.of(result))));
+                List<Object> results = new ArrayList<>();
+                for (long value : values) {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("cpu", cpuList.get(0));
+                    if (values.length > 1) {
+                        result.put("value", Numbers.hex64(value));
+                    }
+                    result.put("ok", true);
+                    results.add(result);
+                }
+                out().println(Json.write(document(address, values, results)));
             }
             return ExitCode.OK;
         }
         CpuChoice.requireOnline(cpuList, msr);
         try (MsrBatch batch = msr.newBatch()) {
             for (int cpu : cpuList) {
-                batch.addWrite(cpu, address, value);
+                for (long value : values) {
+                    batch.addWrite(cpu, address, value);
+                }
             }
             batch.execute();
             if (json) {
@@ -64,6 +87,9 @@ final class WriteCommand extends DeviceCommand {
                     if (op.succeeded()) {
                         Map<String, Object> result = new LinkedHashMap<>();
                         result.put("cpu", op.cpu());
+                        if (values.length > 1) {
+                            result.put("value", Numbers.hex64(values[i % values.length]));
+                        }
                         result.put("ok", true);
                         result.put("writeMask", Numbers.hex64(op.writeMask()));
                         results.add(result);
@@ -71,7 +97,7 @@ final class WriteCommand extends DeviceCommand {
                         results.add(JsonOps.error(op));
                     }
                 }
-                out().println(Json.write(document(address, value, results)));
+                out().println(Json.write(document(address, values, results)));
             }
             List<BatchOp> failed = batch.failures();
             FailedOps.describe("write of MSR " + MsrNames.describe(address), failed).forEach(this::warn);
@@ -79,11 +105,19 @@ final class WriteCommand extends DeviceCommand {
         }
     }
 
-    private static Map<String, Object> document(long address, long value, List<Object> results) {
+    private static Map<String, Object> document(long address, long[] values, List<Object> results) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("msr", Numbers.hex(address));
         MsrNames.name(address).ifPresent(name -> document.put("name", name));
-        document.put("value", Numbers.hex64(value));
+        if (values.length == 1) {
+            document.put("value", Numbers.hex64(values[0]));
+        } else {
+            List<Object> texts = new ArrayList<>();
+            for (long value : values) {
+                texts.add(Numbers.hex64(value));
+            }
+            document.put("values", texts);
+        }
         document.put("results", results);
         return document;
     }

@@ -52,7 +52,7 @@ class AllowlistCommandTest {
     @Test
     void installReplacesTheAllowlist() throws IOException {
         String path = file("al", "# MPERF and APERF only\n0xE7 0xFFFFFFFFFFFFFFFF\n0xE8 0\n");
-        assertEquals("installed 2 entries (1 writable) from " + path + " on simulated device\n",
+        assertEquals("installed 2 entries (1 writable) from " + path + " on sim:/dev/cpu\n",
                 cli.sim("allowlist", "install", path).ok().out());
         assertEquals(List.of(new AllowlistEntry(0xE7, -1L), new AllowlistEntry(0xE8, 0)), cli.device().allowlist());
         assertEquals(ExitCode.NOT_ALLOWED.status(), cli.sim("read", "0x10").status(), "TSC is no longer listed");
@@ -95,7 +95,7 @@ class AllowlistCommandTest {
 
     @Test
     void clearEmptiesTheAllowlist() {
-        assertEquals("cleared the allowlist on simulated device\n", cli.sim("allowlist", "clear").ok().out());
+        assertEquals("cleared the allowlist on sim:/dev/cpu\n", cli.sim("allowlist", "clear").ok().out());
         assertEquals(List.of(), cli.device().allowlist());
         assertEquals("", cli.sim("allowlist", "show").ok().out(), "an empty allowlist reads as nothing");
         assertTrue(cli.sim("read", "0xE7").failure(ExitCode.NOT_ALLOWED).contains("not in the allowlist"));

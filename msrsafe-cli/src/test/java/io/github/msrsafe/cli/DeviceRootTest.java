@@ -98,12 +98,14 @@ class DeviceRootTest {
     }
 
     @Test
-    void aBatchDeviceThatIsNotMsrSafesIsAnError() throws IOException {
+    void aBatchDeviceThatIsNotMsrSafesRunsBatchesAsPerCpuCalls() throws IOException {
+        // A plain msr_batch (as in msrsave's test directories) answers ENOTTY: batches run per CPU.
         cpuNode(0, "msr_safe", 1);
         cpuNode(1, "msr_safe", 2);
         Files.write(root.resolve("msr_batch"), new byte[0]);
-        String error = run("read", "-a", "0x10").failure(ExitCode.DEVICE_ERROR);
-        assertTrue(error.contains("ENOTTY") && error.contains("does not accept X86_IOC_MSR_BATCH"), error);
+        assertEquals(List.of("0: 1", "1: 2"), run("read", "-a", "0x10").ok().lines());
+        run("write", "-a", "0x10", "0x5").ok();
+        assertEquals(List.of(5L, 5L), List.of(fileValue(0, "msr_safe", 0x10), fileValue(1, "msr_safe", 0x10)));
     }
 
     @Test
@@ -117,6 +119,17 @@ class DeviceRootTest {
         run("write", "-p", "0,2", "0x10", "0x77").ok();
         assertEquals(List.of(0x77L, 0x99L, 0x77L), List.of(fileValue(0, "msr", 0x10), fileValue(1, "msr", 0x10), fileValue(2, "msr", 0x10)));
         assertTrue(run("version").ok().lines().get(1).startsWith("driver: the stock msr driver at " + root));
+    }
+
+    @Test
+    void latencyOnTheStockDriverSaysItsBatchesAreEmulated() throws IOException {
+        cpuNode(0, "msr", 0);
+        cpuNode(1, "msr", 0);
+        List<String> lines = run("latency", "--warmup-limit", "0", "-n", "3").ok().lines();
+        assertEquals("Device: msr (stock driver) at " + root + ".", lines.get(0));
+        assertTrue(lines.get(3).startsWith("  serial  4 calls (2 pwrite, 2 pread)"), lines.get(3));
+        assertTrue(lines.get(4).startsWith("  batch   2 batches of 2 (emulated: 4 calls)"), lines.get(4));
+        assertTrue(lines.get(5).matches("A batch (saves|costs) \\S+ us (more )?per round \\(\\d+%\\)( here)?\\."), lines.get(5));
     }
 
     @Test

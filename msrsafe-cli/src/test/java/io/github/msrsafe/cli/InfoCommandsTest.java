@@ -20,7 +20,7 @@ class InfoCommandsTest {
     @Test
     void versionNamesToolAndModuleAndSaysTheyFit() {
         assertEquals(List.of("msrsafe " + VERSION + " (library for msr_safe 1.8.0)",
-                        "module: simulated msr_safe 1.8.0 at simulated device: compatible"),
+                        "module: simulated msr_safe 1.8.0 at sim:/dev/cpu: compatible"),
                 cli.sim("version").ok().lines());
         assertEquals("msrsafe " + VERSION + " (library for msr_safe 1.8.0)\n", cli.run("--version").ok().out());
     }
@@ -31,7 +31,7 @@ class InfoCommandsTest {
                 {
                   "msrsafe": "%s",
                   "supportedModule": "1.8.0",
-                  "device": "simulated device",
+                  "device": "sim:/dev/cpu",
                   "driver": "simulated msr_safe",
                   "module": "1.8.0",
                   "compatible": true
@@ -41,10 +41,10 @@ class InfoCommandsTest {
 
     @Test
     void cpusListsTheOnlineCpusAndTheDriver() {
-        assertEquals(List.of("driver: simulated msr_safe at simulated device", "online CPUs: 0-3 (4 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)"),
                 cli.sim("cpus").ok().lines());
         Cli gaps = new Cli(SimulatedDevice.builder().cpus(8).offline(2, 5, 6).build());
-        assertEquals(List.of("driver: simulated msr_safe at simulated device", "online CPUs: 0-1,3-4,7 (5 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1,3-4,7 (5 CPUs)"),
                 gaps.sim("cpus").ok().lines());
         assertEquals(List.of("0", "1", "3", "4", "7"), gaps.sim("cpus", "--list").ok().lines());
         assertTrue(gaps.sim("cpus", "--json").ok().out().contains("\"cpus\": [\n    0,\n    1,\n    3,\n    4,\n    7\n  ]"));
@@ -52,11 +52,11 @@ class InfoCommandsTest {
 
     @Test
     void simWithACpuCountBuildsThatDevice() {
-        assertEquals(List.of("driver: simulated msr_safe at simulated device", "online CPUs: 0-1 (2 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1 (2 CPUs)"),
                 Cli.tool("--device", "sim:2", "cpus").ok().lines());
-        assertEquals(List.of("driver: simulated msr_safe at simulated device", "online CPUs: 0-3 (4 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)"),
                 Cli.tool("--device", "sim", "cpus").ok().lines());
-        assertEquals("a simulated device needs at least 1 CPU: sim:0",
+        assertEquals("simulated CPU count 0 is below 1; give a number from 1 to 4096",
                 Cli.tool("--device", "sim:0", "cpus").failure(ExitCode.USAGE));
         assertEquals("simulated CPU count 'x' is not a number (write decimal, 0x hex or 0b binary)",
                 Cli.tool("--device", "sim:x", "cpus").failure(ExitCode.USAGE));

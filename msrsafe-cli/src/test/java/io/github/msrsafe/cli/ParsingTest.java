@@ -34,6 +34,18 @@ class ParsingTest {
     }
 
     @Test
+    void aNegativeCountOrPortIsGivenItsRangeNotAnAllOnesHint() {
+        // --port -1 and sim:-1 suggested "0xFFFFFFFFFFFFFFFF for all ones".
+        assertEquals("--port -1 is negative; give a number from 0 to 65535",
+                Cli.tool("exporter", "--device", "sim", "--port", "-1").failure(ExitCode.USAGE));
+        assertEquals("simulated CPU count -1 is negative; give a number from 1 to 4096",
+                Cli.tool("--device", "sim:-1", "cpus").failure(ExitCode.USAGE));
+        assertEquals("value -1 is negative; write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)",
+                usage(() -> Numbers.parseU64("-1", "value")));
+        assertEquals("--port 99999999999999999999999 is above 65535", usage(() -> Numbers.parseAtMost("99999999999999999999999", "--port", 65535)));
+    }
+
+    @Test
     void cpuLists() {
         assertEquals(List.of(0, 1, 2, 3, 8), CpuList.parse("0-3,8").cpus());
         assertEquals(List.of(1, 2, 5), CpuList.parse(" 5, 1-2 ,2 ").cpus());
@@ -54,7 +66,8 @@ class ParsingTest {
         assertEquals("-9223372036854775808", new ValueFormat(ValueFormat.Radix.SIGNED_DECIMAL, 63, 0, false, false).format(Long.MIN_VALUE));
         assertEquals("0777777777777777777777", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, true, false).format(Long.MAX_VALUE));
         assertEquals("01", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(1));
-        assertEquals("0", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(0));
+        // rdmsr -c -o prints 0 as "00": its pattern is "0%llo" whatever the value.
+        assertEquals("00", new ValueFormat(ValueFormat.Radix.OCTAL, 63, 0, false, true).format(0));
         assertEquals("bit field 'a:1': 'a' is not a bit number 0..63", usage(() -> ValueFormat.parseField("a:1")));
         assertEquals("bit field '15' must be HIGH:LOW, e.g. 15:0", usage(() -> ValueFormat.parseField("15")));
     }

@@ -69,7 +69,8 @@ class SaveRestoreCommandTest {
         distinctState();
         Path file = dir.resolve("state.msr");
         Cli.Result saved = cli.sim("save", file.toString()).ok();
-        assertEquals(List.of("saved 16 registers on CPUs 0-3 to " + file + " (raw format)"), saved.lines());
+        assertEquals(List.of("saved 16 registers on CPUs 0-3 to " + file + " (raw format, allowlist recorded in " + file
+                + ".fingerprint)"), saved.lines());
         byte[] raw = Files.readAllBytes(file);
         assertEquals(4 * ALLOWLIST.size() * 8, raw.length, "CPUs x entries x 8 bytes, no header");
         for (int cpu = 0; cpu < 4; cpu++) {
@@ -129,8 +130,9 @@ class SaveRestoreCommandTest {
         assertEquals(2, restored.lines().size(), restored.out());
         assertEquals(0x2_0000_0000L * 4 + 9, device.peek(3, APERF));
         // Given explicitly, the format is used as given: a text file is not a raw one.
-        String refused = cli.sim("restore", "--format", "raw", file.toString()).failure(ExitCode.STATE_MISMATCH);
-        assertTrue(refused.startsWith("cannot restore: " + file + ": a raw msrsave file for 4 CPUs"), refused);
+        String refused = cli.sim("restore", "--format", "raw", file.toString()).failure(ExitCode.STATE_DAMAGED);
+        assertTrue(refused.startsWith("cannot restore: " + file + ": a raw msrsave file for 4 CPUs")
+                && refused.contains("that is not a whole number of 8-byte values"), refused);
     }
 
     @Test
@@ -229,10 +231,11 @@ class SaveRestoreCommandTest {
         device.installAllowlist(wide);
         Path file = dir.resolve("state.msr");
         cli.sim("save", file.toString()).ok();
+        // An edited raw file no longer matches its record: only --force restores it.
         Files.write(file, withSlot(Files.readAllBytes(file), 1, PERF_CTL, 0x2_0000_1A00L));
         device.poke(2, PERF_CTL, 0x1A00);
 
-        Cli.Result result = cli.sim("restore", file.toString());
+        Cli.Result result = cli.sim("restore", "--force", file.toString());
         assertEquals(ExitCode.OPS_FAILED.status(), result.status(), result.err());
         // CPU 2's register was restored; CPU 1's could not be.
         assertEquals(List.of("offset, read, restored", "0x0000000000000199, 0x0000000000001A00, 0x0000000000001C00"),
@@ -240,6 +243,8 @@ class SaveRestoreCommandTest {
         assertEquals(0x1C00, device.peek(2, PERF_CTL));
         assertEquals(0x1C00, device.peek(1, PERF_CTL));
         assertEquals(List.of(
+                "msrsafe: warning: " + file + " has no record of the allowlist it was saved under; restored on --force's"
+                        + " word that it fits the installed one",
                 "msrsafe: not restored: CPU 1 MSR 0x199: WRITE_FAILED (EIO): writing 0x0000000200001A00 failed",
                 "msrsafe: 1 register was not restored or not confirmed"), result.err().lines().toList());
     }
@@ -283,8 +288,8 @@ class SaveRestoreCommandTest {
                 "msrsafe: warning: failed to read MSR 0x1AD on CPU 1: EIO",
                 "msrsafe: warning: failed to read MSR 0x1AD on CPU 2: EIO",
                 "msrsafe: warning: failed to read MSR 0x1AD on CPU 3: EIO"), saved.err().lines().toList());
-        assertEquals("saved 20 registers on CPUs 0-3 to " + file + " (raw format); 4 could not be read and will not"
-                + " be restored\n", saved.out());
+        assertEquals("saved 20 registers on CPUs 0-3 to " + file + " (raw format, allowlist recorded in " + file
+                + ".fingerprint); 4 could not be read and will not be restored\n", saved.out());
         byte[] raw = Files.readAllBytes(file);
         assertEquals(~0xFFL, ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(8 * ALLOWLIST.size()),
                 "msrsave's failed-read marker: ~mask");
@@ -337,5 +342,73 @@ class SaveRestoreCommandTest {
         cli.sim("save", "--format", "RAW", file.toString()).ok();
         assertArrayEquals(raw, Files.readAllBytes(file), "the clock stands still: the same state, the same bytes");
         assertFalse(new String(raw, StandardCharsets.ISO_8859_1).contains("msrsafe-snapshot"));
+    }
+
+    @Test
+    void aRawFileRestoredUnderTheSameEntriesInAnotherOrderIsRefusedAndNothingIsWritten() throws IOException {
+        // Wrote 12 registers with other registers' values, silently: a raw file has no header, and the
+        // allowlist's time (msrsave's only guard) does not change when the module installs one.
+        distinctState();
+        Path file = dir.resolve("state.msr");
+        cli.sim("save", file.toString()).ok();
+        List<AllowlistEntry> reordered = new ArrayList<>(ALLOWLIST);
+        java.util.Collections.reverse(reordered);
+        device.installAllowlist(reordered);
+        device.poke(1, PERF_CTL, 0x2200);
+        long[] before = new long[4];
+        for (int cpu = 0; cpu < 4; cpu++) {
+            before[cpu] = device.peek(cpu, MPERF) ^ device.peek(cpu, APERF) * 31 ^ device.peek(cpu, PERF_CTL) * 961;
+        }
+        for (String[] args : List.of(new String[] {"restore", file.toString()}, new String[] {"restore", "--force",
+                file.toString()})) {
+            String refused = cli.sim(args).failure(ExitCode.STATE_MISMATCH);
+            assertTrue(refused.startsWith("cannot restore: " + file + ": its record (state.msr.fingerprint) says it was"
+                    + " saved under allowlist sha256:") && refused.endsWith("Nothing was restored."), refused);
+        }
+        for (int cpu = 0; cpu < 4; cpu++) {
+            assertEquals(before[cpu], device.peek(cpu, MPERF) ^ device.peek(cpu, APERF) * 31 ^ device.peek(cpu, PERF_CTL) * 961,
+                    "CPU " + cpu + ": nothing written");
+        }
+    }
+
+    @Test
+    void msrsavesFileNeedsForceWithItsOwnStatus() throws IOException {
+        distinctState();
+        Path file = dir.resolve("state.msr");
+        cli.sim("save", file.toString()).ok();
+        Files.delete(dir.resolve("state.msr.fingerprint")); // as msrsave writes it: values only
+        device.poke(1, PERF_CTL, 0x2200);
+        String refused = cli.sim("restore", file.toString()).failure(ExitCode.STATE_UNVERIFIED);
+        assertTrue(refused.startsWith("cannot restore: " + file + ": this raw msrsave file cannot be matched to the"
+                + " installed allowlist: it has no record") && refused.contains("restore it with --force"), refused);
+        assertEquals(0x2200, device.peek(1, PERF_CTL));
+        Cli.Result forced = cli.sim("restore", "--force", file.toString());
+        assertEquals(0, forced.status(), forced.err());
+        assertEquals(0x1C01, device.peek(1, PERF_CTL));
+        assertTrue(forced.err().startsWith("msrsafe: warning: " + file + " has no record"), forced.err());
+    }
+
+    @Test
+    void aRawFileThatIsNotWholeValuesIsDamagedNotAMismatch() throws IOException {
+        // Said "damaged" but exited 11 ("does not fit this node"); the epilog script tells the two apart.
+        Path file = dir.resolve("state.msr");
+        cli.sim("save", file.toString()).ok();
+        Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 4 * ALLOWLIST.size() * 8 - 3));
+        String damaged = cli.sim("restore", file.toString()).failure(ExitCode.STATE_DAMAGED);
+        assertTrue(damaged.contains("that is not a whole number of 8-byte values, so the file is damaged"), damaged);
+    }
+
+    @Test
+    void aDirectoryOrAnEmptyNameIsAUsageErrorNotAnInternalOne() {
+        // save / printed "internal error: java.lang.NullPointerException" (exit 70); save '' said "cannot write : ... Is a directory".
+        assertEquals("cannot save to /: it is a directory; name a file in it, e.g. /state.msr",
+                cli.sim("save", "/").failure(ExitCode.USAGE));
+        assertEquals("cannot save to '': the file name is empty; name the state file",
+                cli.sim("save", "").failure(ExitCode.USAGE));
+        assertEquals("cannot restore from '': the file name is empty; name the state file",
+                cli.sim("restore", "").failure(ExitCode.USAGE));
+        assertEquals("cannot restore: " + dir + ": this is a directory, not a regular file; a saved state is a regular"
+                + " file (name the file 'msrsafe save' wrote). Nothing was restored.",
+                cli.sim("restore", dir.toString()).failure(ExitCode.STATE_DAMAGED));
     }
 }

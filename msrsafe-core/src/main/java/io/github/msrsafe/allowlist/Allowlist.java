@@ -1,13 +1,13 @@
 package io.github.msrsafe.allowlist;
 
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.allowlist.AllowlistFiles;
 import io.github.msrsafe.internal.allowlist.AllowlistScanner;
 import io.github.msrsafe.internal.allowlist.Kstrtoull;
 import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +76,7 @@ import java.util.function.LongFunction;
  * </ul>
  *
  * {@snippet :
- * Allowlist list = Allowlist.parse(Files.readAllBytes(file), file.toString());
+ * Allowlist list = Allowlist.load(file);   // reads at most MAX_WRITE_BYTES + 1 bytes
  * OptionalLong mask = list.writeMask(0x199);
  * }
  */
@@ -175,8 +175,7 @@ public final class Allowlist {
             return EMPTY;
         }
         if (written.length > MAX_WRITE_BYTES) {
-            LineMap lines = new LineMap(written);
-            throw located(Errno.E2BIG, source, lines, MAX_WRITE_BYTES, null, Verdicts.tooLarge(written.length), true);
+            throw tooLarge(written, source, written.length);
         }
         AllowlistScanner scanner = new AllowlistScanner(written);
         long[] value = new long[1];
@@ -237,7 +236,18 @@ public final class Allowlist {
      * @throws IOException if the file cannot be read
      */
     public static Allowlist load(Path file) throws IOException {
-        return parse(Files.readAllBytes(file), file.toString());
+        // At most one byte more than the module accepts is read: a huge file or a device costs no more.
+        AllowlistFiles.Text text = AllowlistFiles.read(file);
+        if (text.tooLarge()) {
+            throw tooLarge(text.bytes(), file.toString(), text.size());
+        }
+        return parse(text.bytes(), file.toString());
+    }
+
+    /** E2BIG, located at the first byte beyond the limit; {@code size} is -1 when unknown. */
+    private static AllowlistException tooLarge(byte[] written, String source, long size) {
+        LineMap lines = new LineMap(written, MAX_WRITE_BYTES + 1);
+        return located(Errno.E2BIG, source, lines, MAX_WRITE_BYTES, null, Verdicts.tooLarge(size), true);
     }
 
     private static long convert(byte[] text, String source, AllowlistScanner scanner, boolean mask, long[] value)

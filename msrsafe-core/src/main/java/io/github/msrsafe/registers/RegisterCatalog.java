@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 /**
  * The registers that power and performance tools use on the server processors
  * this project ships allowlists for: Intel Skylake-SP/Cascade Lake (06_55),
- * Ice Lake-SP (06_6A), Sapphire Rapids (06_8F), AMD Zen 3 (19_01) and Zen 4
- * (19_11). Immutable and safe to share between threads.
+ * Ice Lake-SP (06_6A), Sapphire Rapids (06_8F), Emerald Rapids (06_CF), Granite
+ * Rapids (06_AD), Sierra Forest (06_AF); AMD Zen 2 (17_31), Zen 3 (19_01), Zen 4
+ * (19_11), Zen 5 (1A_02) and Zen 5c (1A_11). Immutable and safe to share between threads.
  *
  * {@snippet :
  * RegisterCatalog catalog = RegisterCatalog.builtIn();
@@ -43,6 +44,10 @@ import java.util.regex.Pattern;
 public final class RegisterCatalog {
 
     private static final String RESOURCE = "registers.txt";
+    /** Prefixes {@link #find} drops, longest first. */
+    private static final String[] PREFIXES = {"MSR_IA32_", "IA32_", "MSR_"};
+    /** Names this many edits away from an unknown one are offered as "did you mean". */
+    private static final int SUGGESTION_DISTANCE = 3;
     private static final Pattern CPU_KEY = Pattern.compile("([0-9A-F]{2})_([0-9A-F]{2})");
 
     private final List<Register> registers;
@@ -111,6 +116,115 @@ public final class RegisterCatalog {
             found = byName.get(key.substring("MSR_".length()));
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * The register a person most likely means by {@code name}: forgiving of case, of
+     * surrounding spaces, and of the {@code IA32_} / {@code MSR_} / {@code MSR_IA32_}
+     * prefixes that manuals, Linux and tools add or drop. The first of these that
+     * names a register wins:
+     * <ol>
+     * <li>the name as given ({@link #byName}: a manual name, an alias, or Linux's
+     *     {@code MSR_IA32_} spelling);</li>
+     * <li>the name without its {@code MSR_IA32_}, {@code IA32_} or {@code MSR_} prefix;</li>
+     * <li>that bare name with {@code IA32_} before it: architectural registers first;</li>
+     * <li>that bare name with {@code MSR_} before it: then Intel's model-specific ones.</li>
+     * </ol>
+     * Only whole names match, never a prefix of a name, so {@code perf_ctl} finds
+     * IA32_PERF_CTL (0x199, step 3) and not AMD's PERF_CTL0, and {@code pkg_energy_status}
+     * finds MSR_PKG_ENERGY_STATUS (step 4).
+     *
+     * {@snippet :
+     * RegisterCatalog catalog = RegisterCatalog.builtIn();
+     * catalog.find("perf_ctl");        // IA32_PERF_CTL, 0x199
+     * catalog.find("mperf");           // IA32_MPERF, 0xE7 (an alias)
+     * catalog.find("MSR_HWCR");        // HWCR, 0xC0010015 (prefix dropped)
+     * }
+     *
+     * @param name the name to look up
+     * @return the register, or empty if no register answers to it
+     */
+    public Optional<Register> find(String name) {
+        Optional<Register> exact = byName(name);
+        if (exact.isPresent()) {
+            return exact;
+        }
+        String key = name.strip().toUpperCase(Locale.ROOT);
+        String bare = key;
+        for (String prefix : PREFIXES) {
+            if (key.startsWith(prefix)) {
+                bare = key.substring(prefix.length());
+                break;
+            }
+        }
+        for (String candidate : new String[] {bare, "IA32_" + bare, "MSR_" + bare}) {
+            Register found = byName.get(candidate);
+            if (found != null) {
+                return Optional.of(found);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The register {@code name} names ({@link #find}), or an exception that says what
+     * names come close.
+     *
+     * @param name the name to look up
+     * @return the register
+     * @throws IllegalArgumentException naming {@code name} and up to three similar names, if no register answers to it
+     */
+    public Register require(String name) {
+        Objects.requireNonNull(name, "name");
+        return find(name).orElseThrow(() -> {
+            List<String> near = similarNames(name);
+            return new IllegalArgumentException("unknown MSR name '" + name.strip() + "'"
+                    + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
+                    + "; the register catalog (docs/registers.md) names " + registers.size()
+                    + " registers: give others by address");
+        });
+    }
+
+    /**
+     * Up to three register names closest to {@code name} in spelling (a few typing
+     * mistakes away, ignoring case), nearest first: for "did you mean" in messages.
+     *
+     * @param name a name that was not found
+     * @return the registers' manual names, possibly empty
+     */
+    public List<String> similarNames(String name) {
+        String key = name.strip().toUpperCase(Locale.ROOT);
+        record Near(String name, int distance) {}
+        List<Near> near = new ArrayList<>();
+        for (Register register : registers) {
+            List<String> names = new ArrayList<>(aliases(register.address()));
+            names.add(0, register.name());
+            for (String candidate : names) {
+                // The distance is at least the difference in length: skip the rest unexamined,
+                // so that a name of any length costs at most the catalog's names squared.
+                if (Math.abs(key.length() - candidate.length()) > SUGGESTION_DISTANCE) {
+                    continue;
+                }
+                int distance = editDistance(key, candidate);
+                if (distance <= SUGGESTION_DISTANCE) {
+                    near.add(new Near(register.name(), distance));
+                }
+            }
+        }
+        return near.stream()
+                .sorted(java.util.Comparator.comparingInt(Near::distance).thenComparing(Near::name))
+                .map(Near::name)
+                .distinct()
+                .limit(3)
+                .toList();
+    }
+
+    /**
+     * {@return every name {@link #byName} accepts, manual names and aliases, in alphabetical order}
+     * For shell completion and pickers.
+     */
+    public List<String> names() {
+        return byName.keySet().stream().sorted().toList();
     }
 
     /**
@@ -374,6 +488,26 @@ public final class RegisterCatalog {
             }
         }
         return true;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** Holder: the built-in table is read the first time someone asks for it. */

@@ -19,10 +19,27 @@ final class AtomicFiles {
     private AtomicFiles() {}
 
     static void write(Path target, byte[] content) throws IOException {
+        Pending pending = prepare(target, content);
+        try {
+            pending.commit();
+        } finally {
+            pending.discard();
+        }
+    }
+
+    /**
+     * Writes {@code content} to a temporary file beside {@code target} and forces it to disk;
+     * {@link Pending#commit()} renames it over the target. Two files are replaced together
+     * by preparing both before committing either.
+     */
+    static Pending prepare(Path target, byte[] content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
+        if (directory == null || absolute.getFileName() == null) {
+            throw new IOException(target + " names a directory, not a file");
+        }
         Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
-        boolean moved = false;
+        Pending pending = new Pending(absolute, temporary);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -31,14 +48,41 @@ final class AtomicFiles {
                 }
                 channel.force(true);
             }
+            return pending;
+        } catch (IOException | RuntimeException | Error e) {
             try {
-                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                pending.discard();
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** A temporary file, written and forced, waiting to be renamed over its target. */
+    static final class Pending {
+        private final Path target;
+        private final Path temporary;
+        private boolean moved;
+
+        private Pending(Path target, Path temporary) {
+            this.target = target;
+            this.temporary = temporary;
+        }
+
+        /** Renames the temporary file over the target, atomically. */
+        void commit() throws IOException {
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + absolute + " atomically: the file system of "
-                        + directory + " does not support an atomic rename", e);
+                throw new IOException("cannot replace " + target + " atomically: the file system of "
+                        + target.getParent() + " does not support an atomic rename", e);
             }
             moved = true;
-        } finally {
+        }
+
+        /** Removes the temporary file unless it was committed. */
+        void discard() throws IOException {
             if (!moved) {
                 Files.deleteIfExists(temporary);
             }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -59,6 +60,9 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
 
     /** Bytes per slot in the raw file: one little-endian u64. */
     public static final int RAW_SLOT_BYTES = Long.BYTES;
+
+    /** The largest raw file: as many slots as a Java array holds. */
+    private static final long MAX_RAW_BYTES = (long) (Integer.MAX_VALUE - 8) / RAW_SLOT_BYTES * RAW_SLOT_BYTES;
 
     /** Validates the shape and copies the lists and the array. */
     public MsrSnapshot {
@@ -229,14 +233,49 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
     }
 
     /**
-     * Writes the raw msrsave file: to a temporary file in the same directory, flushed to
-     * disk, then renamed over {@code file}, so an existing file survives any failure.
+     * Writes the raw msrsave file, and beside it the record of what it was saved against
+     * ({@link #rawRecordFile(Path) FILE.fingerprint}: the CPUs, the allowlist's fingerprint and
+     * the raw bytes' SHA-256), which restore needs to know that the file fits the installed
+     * allowlist: the raw file has no header, so the same entries in another order would give
+     * each register another's value. The raw file stays msrsave's exact bytes. Both are
+     * written to temporary files in the same directory and flushed to disk before either is
+     * renamed into place, so an existing file survives any failure to write them.
      *
      * @param file the file to write
      * @throws IOException if it cannot be written
      */
     public void writeRaw(Path file) throws IOException {
-        AtomicFiles.write(file, toRawBytes());
+        byte[] raw = toRawBytes();
+        Path recordFile = RawRecord.pathFor(file);
+        AtomicFiles.Pending rawPending = AtomicFiles.prepare(file, raw);
+        try {
+            AtomicFiles.Pending recordPending = AtomicFiles.prepare(recordFile,
+                    RawRecord.of(this, raw).toText().getBytes(StandardCharsets.US_ASCII));
+            try {
+                rawPending.commit();
+                try {
+                    recordPending.commit();
+                } catch (IOException e) {
+                    throw new IOException(file + " was written but its record " + recordFile + " could not be ("
+                            + e.getMessage() + "); restore will refuse the file until it is saved again", e);
+                }
+            } finally {
+                recordPending.discard();
+            }
+        } finally {
+            rawPending.discard();
+        }
+    }
+
+    /**
+     * {@return the file beside a raw state file that records what it was saved against: {@code FILE.fingerprint}}
+     * Scripts that remove a raw state file should remove this one too.
+     *
+     * @param rawFile the raw state file
+     * @throws IllegalArgumentException if {@code rawFile} names no file (a root directory)
+     */
+    public static Path rawRecordFile(Path rawFile) {
+        return RawRecord.pathFor(rawFile);
     }
 
     /**
@@ -250,6 +289,8 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * @return the snapshot
      * @throws SnapshotException ({@link SnapshotException.Problem#SIZE_MISMATCH}) unless the
      *                           length is exactly cpus x entries x 8
+     *                           ({@link SnapshotException.Problem#MALFORMED} if it is not a whole
+     *                           number of 8-byte values)
      */
     public static MsrSnapshot fromRawBytes(byte[] raw, List<Integer> cpus, List<AllowlistEntry> entries,
                                            Instant savedAt, Path source) throws SnapshotException {
@@ -261,23 +302,58 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
 
     /**
      * Reads a raw msrsave file saved on these CPUs under this allowlist. The raw file carries
-     * no CPU list or allowlist of its own: only its size can tell that they no longer match,
-     * so a file that is not exactly {@code cpus.size() * entries.size() * 8} bytes is refused
-     * before it is read. {@link #savedAt()} is the file's modification time.
+     * no CPU list or allowlist of its own; its size is checked before it is read (a file that
+     * is not exactly {@code cpus.size() * entries.size() * 8} bytes is refused), and if its
+     * record ({@link #rawRecordFile(Path)}) is beside it and describes these bytes, a record
+     * of other CPUs or another allowlist is refused. Without a record the caller vouches for
+     * the allowlist: {@link MsrState#restore(io.github.msrsafe.MsrSafe, Path, RestoreOptions)}
+     * refuses such a file unless forced. {@link #savedAt()} is the file's modification time.
      *
      * @param file    the raw file
      * @param cpus    the CPUs online when it was saved, ascending
      * @param entries the allowlist's entries when it was saved
      * @return the snapshot
-     * @throws SnapshotException     if the size does not match
+     * @throws SnapshotException     if the size or the record does not match, or it is not a regular file
      * @throws NoSuchFileException   if there is no such file
      * @throws IOException           if the file cannot be read
      */
     public static MsrSnapshot readRaw(Path file, List<Integer> cpus, List<AllowlistEntry> entries) throws IOException {
-        checkRawSize(Files.size(file), cpus.size(), entries.size(), file);
+        return readRawFile(file, cpus, entries).snapshot();
+    }
+
+    /** Whether a raw file's record vouches for it. */
+    enum RecordStatus {
+        /** The record describes these bytes, these CPUs and this allowlist. */
+        MATCHES,
+        /** There is no record beside the file (msrsave's file, or copied without it). */
+        MISSING,
+        /** The record describes other bytes: the file was rewritten since (by msrsave?). */
+        STALE
+    }
+
+    /** A raw file read and checked, and what its record says. */
+    record RawFile(MsrSnapshot snapshot, RecordStatus record) {}
+
+    /**
+     * Reads a raw file: refuses anything but a regular file, checks its size before reading
+     * it, then checks its record if there is one that describes these bytes.
+     */
+    static RawFile readRawFile(Path file, List<Integer> cpus, List<AllowlistEntry> entries) throws IOException {
+        long size = StateFiles.requireRegular(file, "a saved state").size();
+        checkRawSize(size, cpus.size(), entries.size(), file);
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         // Read after the size check so a huge file is never loaded; the length is checked again in case it changed.
-        return fromRawBytes(Files.readAllBytes(file), cpus, entries, modified, file);
+        byte[] raw = StateFiles.readRegular(file, size, "a raw msrsave file for these CPUs and this allowlist");
+        MsrSnapshot snapshot = fromRawBytes(raw, cpus, entries, modified, file);
+        Optional<RawRecord> record = RawRecord.read(file);
+        if (record.isEmpty()) {
+            return new RawFile(snapshot, RecordStatus.MISSING);
+        }
+        if (!record.get().describes(raw)) {
+            return new RawFile(snapshot, RecordStatus.STALE);
+        }
+        record.get().check(cpus, entries, file);
+        return new RawFile(snapshot, RecordStatus.MATCHES);
     }
 
     /**
@@ -295,8 +371,12 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
 
     private static void checkRawSize(long actualBytes, int cpuCount, int entryCount, Path source) throws SnapshotException {
         long expectedBytes = (long) cpuCount * entryCount * RAW_SLOT_BYTES;
-        if (actualBytes == expectedBytes) {
+        if (actualBytes == expectedBytes && expectedBytes <= MAX_RAW_BYTES) {
             return;
+        }
+        if (expectedBytes > MAX_RAW_BYTES) {
+            throw new SnapshotException(SnapshotException.Problem.SIZE_MISMATCH, source, cpuCount + " CPUs x "
+                    + entryCount + " allowlist entries make more slots than a snapshot holds. Nothing was restored.");
         }
         StringBuilder reason = new StringBuilder("a raw msrsave file for ").append(cpuCount).append(" CPUs and ")
                 .append(entryCount).append(" allowlist entries must be exactly ").append(expectedBytes)
@@ -304,7 +384,10 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         long perCpu = (long) entryCount * RAW_SLOT_BYTES;
         long perEntry = (long) cpuCount * RAW_SLOT_BYTES;
         if (actualBytes % RAW_SLOT_BYTES != 0) {
-            reason.append("; that is not a whole number of 8-byte values, so the file is damaged (truncated or appended to)");
+            // Not a fit question: no CPU count or allowlist makes such a file.
+            reason.append("; that is not a whole number of 8-byte values, so the file is damaged (truncated or"
+                    + " appended to) or is not a raw state file. Nothing was restored.");
+            throw new SnapshotException(SnapshotException.Problem.MALFORMED, source, reason.toString());
         } else if (perCpu > 0 && actualBytes % perCpu == 0) {
             reason.append("; it fits ").append(actualBytes / perCpu)
                     .append(" CPUs with this allowlist: was it saved with another number of CPUs online?");
@@ -350,27 +433,39 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
     }
 
     /**
-     * Reads a text snapshot file.
+     * Reads a text snapshot file: a regular file of at most 256 MiB (more than 4096 CPUs x
+     * 1024 allowlist entries take), whose header is checked against its size before any slot
+     * is allocated.
      *
      * @param file the file
      * @return the snapshot
-     * @throws SnapshotException if the file is not a well-formed text snapshot
+     * @throws SnapshotException if the file is not a well-formed text snapshot, or not a regular file
      * @throws IOException       if it cannot be read
      */
     public static MsrSnapshot readText(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > TextSnapshot.MAX_BYTES) {
-            throw new SnapshotException(SnapshotException.Problem.MALFORMED, file,
-                    "a text snapshot is at most " + TextSnapshot.MAX_BYTES + " bytes; this file has " + size);
-        }
-        String text;
+        return TextSnapshot.parse(decode(file, TextSnapshot.MAX_BYTES), file);
+    }
+
+    /**
+     * Reads a text snapshot meant for a node with these CPUs and this allowlist: a file larger
+     * than such a snapshot can be, or whose header names other CPUs or an allowlist of another
+     * length, is refused before its data lines are read.
+     */
+    static MsrSnapshot readText(Path file, List<Integer> cpus, List<AllowlistEntry> entries) throws IOException {
+        long slots = (long) cpus.size() * entries.size();
+        long largest = Math.min(TextSnapshot.MAX_BYTES, TextSnapshot.MAX_HEADER_AND_COMMENTS
+                + slots * TextSnapshot.MAX_DATA_LINE_BYTES);
+        return TextSnapshot.parse(decode(file, largest), file, cpus, entries);
+    }
+
+    private static String decode(Path file, long largest) throws IOException {
+        byte[] bytes = StateFiles.readRegular(file, largest, "a text snapshot for this node");
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new SnapshotException(SnapshotException.Problem.MALFORMED, file,
                     "this is not a text snapshot (it is not UTF-8 text); is it a raw msrsave file?");
         }
-        return fromText(text, file);
     }
 
     // ---- value semantics over the array ----

@@ -1,19 +1,20 @@
 package io.github.msrsafe.save;
 
 import io.github.msrsafe.CpuRanges;
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.sys.DeviceNode;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.save.RestoreReport.NotRestored;
 import io.github.msrsafe.save.RestoreReport.Reason;
 import io.github.msrsafe.save.RestoreReport.Restored;
 import io.github.msrsafe.save.SnapshotException.Problem;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,9 +51,14 @@ import java.util.concurrent.TimeUnit;
  *       file, holding 0, as msrsave's layout requires; they are not read, since they can
  *       never be restored. A failed read is stored as {@code ~mask} (the cookie
  *       0xFB6A58813AEA28CF for an all-ones mask) and listed in the result.</li>
- *   <li>Restore refuses, before touching any register: a raw file whose size is not CPUs x
- *       entries x 8, a raw file older than the allowlist, a text file taken on other CPUs
- *       or under another allowlist (by fingerprint), and a damaged text file. It then
+ *   <li>Save writes, beside a raw file, its record ({@link MsrSnapshot#rawRecordFile(Path)}:
+ *       the CPUs and the allowlist's fingerprint), since the raw file cannot show them.</li>
+ *   <li>Restore refuses, before touching any register: anything but a regular file; a raw
+ *       file whose size is not CPUs x entries x 8, or whose record names other CPUs or
+ *       another allowlist (the same entries in another order included); a raw file without
+ *       a record that is older than the allowlist, and (unless {@link RestoreOptions#force()})
+ *       any raw file without a record; a text file taken on other CPUs or under another
+ *       allowlist (by fingerprint); and a damaged file. It then
  *       reads the current values in one batch, skips stored failed reads, and for each
  *       register whose masked current value differs from the saved one writes
  *       {@code saved | (current & ~mask)}, all in one batch.</li>
@@ -84,18 +90,25 @@ public final class MsrState {
     /**
      * Reads the state of every writable allowlisted register on every online CPU in one batch
      * and writes it to {@code file}: to a temporary file in the same directory, flushed, then
-     * renamed over {@code file}. If anything fails, {@code file} is left as it was.
+     * renamed over {@code file}. A raw file gets its record beside it
+     * ({@link MsrSnapshot#rawRecordFile(Path)}), which restore needs. If anything fails,
+     * {@code file} is left as it was.
      *
      * @throws SnapshotException if the allowlist is empty, does not match the module's, or a
      *                           register reads as the failed-read cookie
      * @throws MsrSafeException  if the batch device cannot be used at all
-     * @throws IOException       if the file cannot be written
+     * @throws IOException       if the file cannot be written, or names a directory (checked
+     *                           before any register is read)
      * @param msr     the device handle
      * @param file    the file to write
      * @param options the format and the allowlist to save under
      * @return what was read
      */
     public static SaveResult save(MsrSafe msr, Path file, SaveOptions options) throws IOException {
+        if (file.getFileName() == null || Files.isDirectory(file)) {
+            // Found before the registers are read, not when the file is replaced.
+            throw new FileSystemException(file.toString(), null, "it is a directory; name a file to save to");
+        }
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
         SaveResult result = capture(msr, allowlist.entries(), file);
         switch (options.format()) {
@@ -164,31 +177,58 @@ public final class MsrState {
      * @param options dry run, format, allowlist and verification
      * @return what was written and every register that was not restored, with the reason
      * @throws SnapshotException if the file does not fit this machine's CPUs or allowlist, is
-     *                           damaged, or (raw) is older than the allowlist
+     *                           damaged or not a regular file, or (raw, without its record) is older
+     *                           than the allowlist or not forced
      * @throws MsrSafeException  if the batch device cannot be used at all
      * @throws IOException       if the file cannot be read
      */
     public static RestoreReport restore(MsrSafe msr, Path file, RestoreOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
         List<AllowlistEntry> entries = allowlist.entries();
+        // A device or a pipe is refused before anything is read: detecting the format would block on a pipe.
+        StateFiles.requireRegular(file, "a saved state");
         SnapshotFormat format = options.format() == SnapshotFormat.AUTO ? SnapshotFormat.detect(file) : options.format();
         boolean ageChecked = false;
+        boolean forced = false;
         MsrSnapshot snapshot;
         if (format == SnapshotFormat.RAW) {
             if (entries.isEmpty()) {
                 throw new SnapshotException(Problem.EMPTY_ALLOWLIST, file,
                         "the allowlist is empty, so a raw file cannot be matched to any register");
             }
-            Optional<Instant> allowlistTime = options.allowlistModified().or(() -> allowlistModified(msr));
-            if (allowlistTime.isPresent()) {
-                checkNotOlderThanAllowlist(file, allowlistTime.get());
-                ageChecked = true;
+            // Every refusal that is certain (size, a record of another allowlist or other CPUs, age) comes
+            // before the one that is not (no record), so --force is never asked for a file it cannot help.
+            MsrSnapshot.RawFile raw = MsrSnapshot.readRawFile(file, msr.cpus(), entries);
+            if (raw.record() != MsrSnapshot.RecordStatus.MATCHES) {
+                Optional<Instant> allowlistTime = options.allowlistModified().or(() -> allowlistModified(msr));
+                if (allowlistTime.isPresent()) {
+                    checkNotOlderThanAllowlist(file, allowlistTime.get());
+                    ageChecked = true;
+                }
+                if (!options.force()) {
+                    throw unverified(file, raw.record());
+                }
+                forced = true;
             }
-            snapshot = MsrSnapshot.readRaw(file, msr.cpus(), entries);
+            snapshot = raw.snapshot();
         } else {
-            snapshot = MsrSnapshot.readText(file);
+            snapshot = MsrSnapshot.readText(file, msr.cpus(), entries);
         }
-        return apply(msr, snapshot, entries, file, format, options.dryRun(), options.verify(), ageChecked);
+        return apply(msr, snapshot, entries, file, format, options.dryRun(), options.verify(), ageChecked, forced);
+    }
+
+    private static SnapshotException unverified(Path file, MsrSnapshot.RecordStatus record) {
+        Path recordFile = RawRecord.pathFor(file);
+        String why = record == MsrSnapshot.RecordStatus.MISSING
+                ? "it has no record of the allowlist it was saved under (no " + recordFile.getFileName() + " beside it:"
+                        + " msrsave saved it, or it was copied without its record)"
+                : "its record " + recordFile.getFileName() + " was written for other contents (the raw file was"
+                        + " rewritten since, by msrsave or an interrupted save)";
+        return new SnapshotException(Problem.UNVERIFIED, file, "this raw msrsave file cannot be matched to the installed"
+                + " allowlist: " + why + ". A raw file is only values; under the same entries in another order each would"
+                + " be written to another register. If you know it was saved under the installed allowlist on these"
+                + " CPUs, restore it with --force (RestoreOptions.withForce); save with 'msrsafe save' (which writes the"
+                + " record) or in the text format to avoid this. Nothing was restored.");
     }
 
     /**
@@ -205,27 +245,19 @@ public final class MsrState {
      */
     public static RestoreReport restore(MsrSafe msr, MsrSnapshot snapshot, RestoreOptions options) throws IOException {
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
-        return apply(msr, snapshot, allowlist.entries(), null, SnapshotFormat.AUTO, options.dryRun(), options.verify(), false);
+        return apply(msr, snapshot, allowlist.entries(), null, SnapshotFormat.AUTO, options.dryRun(), options.verify(), false,
+                false);
     }
 
     /**
-     * The modification time of {@code msr_allowlist} under the handle's device root, if it is
-     * a file this process can see; the default time for msrsave's age check.
+     * The modification time of the handle's {@code msr_allowlist}, if its device keeps one
+     * (a file this process can see); the default time for msrsave's age check.
      *
      * @param msr the device handle
      * @return the time, or empty
      */
     public static Optional<Instant> allowlistModified(MsrSafe msr) {
-        try {
-            Path root = Path.of(msr.root());
-            if (!root.isAbsolute()) {
-                return Optional.empty(); // the simulated device's root is a name, not a directory
-            }
-            Path node = root.resolve("msr_allowlist");
-            return Files.exists(node) ? Optional.of(Files.getLastModifiedTime(node).toInstant()) : Optional.empty();
-        } catch (InvalidPathException | IOException e) {
-            return Optional.empty();
-        }
+        return HandleAccess.deviceFiles(msr).lastModified(DeviceNode.ALLOWLIST);
     }
 
     private static void checkNotOlderThanAllowlist(Path file, Instant allowlistModified) throws IOException {
@@ -240,8 +272,8 @@ public final class MsrState {
     }
 
     private static RestoreReport apply(MsrSafe msr, MsrSnapshot snapshot, List<AllowlistEntry> entries, Path file,
-                                       SnapshotFormat format, boolean dryRun, boolean verify, boolean ageChecked)
-            throws IOException {
+                                       SnapshotFormat format, boolean dryRun, boolean verify, boolean ageChecked,
+                                       boolean forced) throws IOException {
         checkSnapshotFits(snapshot, msr.cpus(), entries, file);
         List<Integer> cpus = snapshot.cpus();
         int entryCount = entries.size();
@@ -284,7 +316,7 @@ public final class MsrState {
             plannedSlots.add(slot);
         }
         if (dryRun) {
-            return report(file, format, true, planned, notRestored, unchanged, ageChecked);
+            return report(file, format, true, planned, notRestored, unchanged, ageChecked, forced);
         }
 
         // 3. The writes, in one batch.
@@ -322,7 +354,7 @@ public final class MsrState {
                 }
             }
         }
-        return report(file, format, false, restored, notRestored, unchanged, ageChecked);
+        return report(file, format, false, restored, notRestored, unchanged, ageChecked, forced);
     }
 
     /** Refuses a snapshot taken on other CPUs or under another allowlist. */
@@ -348,8 +380,8 @@ public final class MsrState {
     private static void checkModuleMasks(MsrSafe msr, BatchRunner.Results results, int[] slots, List<Integer> cpus,
                                          List<AllowlistEntry> entries, String action, Path file)
             throws SnapshotException {
-        if (msr.driver() == Driver.STOCK_MSR) {
-            return; // the stock driver has no allowlist and reports no masks
+        if (msr.batchEmulated()) {
+            return; // per-CPU calls report no masks (and the stock driver has no allowlist)
         }
         int entryCount = entries.size();
         for (int op = 0; op < slots.length; op++) {
@@ -415,10 +447,10 @@ public final class MsrState {
     }
 
     private static RestoreReport report(Path file, SnapshotFormat format, boolean dryRun, List<Restored> restored,
-                                        List<SlotNote> notes, int unchanged, boolean ageChecked) {
+                                        List<SlotNote> notes, int unchanged, boolean ageChecked, boolean forced) {
         List<NotRestored> notRestored = notes.stream().sorted(Comparator.comparingInt(SlotNote::slot))
                 .map(SlotNote::notRestored).toList();
-        return new RestoreReport(file, format, dryRun, restored, notRestored, unchanged, ageChecked);
+        return new RestoreReport(file, format, dryRun, restored, notRestored, unchanged, ageChecked, forced);
     }
 
     /** Describes how two allowlists differ, for messages. */

@@ -24,9 +24,17 @@ import java.util.Optional;
  *                          msrsave does not check: a counter that keeps counting (a PMC in use, the
  *                          NMI watchdog's, APERF/MPERF) never reads back what was written, so a
  *                          verified restore of one always reports it
+ * @param force             restore a raw file that cannot show which allowlist it was saved under
+ *                          (no record beside it, as msrsave writes none, or a record of other
+ *                          contents), on the caller's word that it was saved under the installed
+ *                          allowlist on these CPUs. Off by default: such a file is refused
+ *                          ({@link SnapshotException.Problem#UNVERIFIED}), since the same entries in
+ *                          another order would put each saved value into another register. The
+ *                          size and age checks still apply, and a record that shows another
+ *                          allowlist or other CPUs is refused whatever this says.
  */
 public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<Allowlist> allowlist,
-                             Optional<Instant> allowlistModified, boolean verify) {
+                             Optional<Instant> allowlistModified, boolean verify, boolean force) {
 
     /** Checks for nulls. */
     public RestoreOptions {
@@ -35,9 +43,12 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
         Objects.requireNonNull(allowlistModified, "allowlistModified");
     }
 
-    /** {@return the defaults: write, detect the format, read the installed allowlist and its time; no read-back, as msrsave} */
+    /**
+     * {@return the defaults: write, detect the format, read the installed allowlist and its time; no read-back, as
+     * msrsave; refuse a raw file without its record}
+     */
     public static RestoreOptions defaults() {
-        return new RestoreOptions(false, SnapshotFormat.AUTO, Optional.empty(), Optional.empty(), false);
+        return new RestoreOptions(false, SnapshotFormat.AUTO, Optional.empty(), Optional.empty(), false, false);
     }
 
     /**
@@ -46,7 +57,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newDryRun true to write nothing
      */
     public RestoreOptions withDryRun(boolean newDryRun) {
-        return new RestoreOptions(newDryRun, format, allowlist, allowlistModified, verify);
+        return new RestoreOptions(newDryRun, format, allowlist, allowlistModified, verify, force);
     }
 
     /**
@@ -55,7 +66,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newFormat the format
      */
     public RestoreOptions withFormat(SnapshotFormat newFormat) {
-        return new RestoreOptions(dryRun, newFormat, allowlist, allowlistModified, verify);
+        return new RestoreOptions(dryRun, newFormat, allowlist, allowlistModified, verify, force);
     }
 
     /**
@@ -64,7 +75,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newAllowlist the allowlist in force
      */
     public RestoreOptions withAllowlist(Allowlist newAllowlist) {
-        return new RestoreOptions(dryRun, format, Optional.of(newAllowlist), allowlistModified, verify);
+        return new RestoreOptions(dryRun, format, Optional.of(newAllowlist), allowlistModified, verify, force);
     }
 
     /**
@@ -73,7 +84,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newAllowlistModified when the allowlist was installed
      */
     public RestoreOptions withAllowlistModified(Instant newAllowlistModified) {
-        return new RestoreOptions(dryRun, format, allowlist, Optional.of(newAllowlistModified), verify);
+        return new RestoreOptions(dryRun, format, allowlist, Optional.of(newAllowlistModified), verify, force);
     }
 
     /**
@@ -82,6 +93,15 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newVerify true to read the written registers back
      */
     public RestoreOptions withVerify(boolean newVerify) {
-        return new RestoreOptions(dryRun, format, allowlist, allowlistModified, newVerify);
+        return new RestoreOptions(dryRun, format, allowlist, allowlistModified, newVerify, force);
+    }
+
+    /**
+     * {@return these options restoring (or not) a raw file that cannot show which allowlist it was saved under}
+     *
+     * @param newForce true to restore such a file on the caller's word; see {@link #force()}
+     */
+    public RestoreOptions withForce(boolean newForce) {
+        return new RestoreOptions(dryRun, format, allowlist, allowlistModified, verify, newForce);
     }
 }

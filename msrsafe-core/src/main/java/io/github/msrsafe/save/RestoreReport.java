@@ -17,10 +17,14 @@ import java.util.Locale;
  * @param notRestored         every register that was not restored, with the reason, in slot order
  * @param unchanged           how many registers already held their saved value and were not written
  * @param allowlistAgeChecked whether msrsave's "file older than the allowlist" check was made
- *                            (raw files only, when the allowlist's time is known)
+ *                            (raw files without their record, when the allowlist's time is known)
+ * @param forced              true when a raw file that cannot show which allowlist it was saved
+ *                            under was restored on {@link RestoreOptions#force()}; false when the file
+ *                            (text, or raw with its record) proved it, or the snapshot was in memory
  */
 public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, List<Restored> restored,
-                            List<NotRestored> notRestored, int unchanged, boolean allowlistAgeChecked) {
+                            List<NotRestored> notRestored, int unchanged, boolean allowlistAgeChecked,
+                            boolean forced) {
 
     /** The header msrsave prints before its first restored register. */
     public static final String MSRSAVE_HEADER = "offset, read, restored";

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * A saved MSR state cannot be used: its file does not fit this machine's CPUs
- * or allowlist, is damaged, or is older than the allowlist. Thrown BEFORE
+ * or allowlist, is damaged, is older than the allowlist, or (a raw file without
+ * its record) cannot show which allowlist it was saved under. Thrown BEFORE
  * anything is written to a register, so a refused restore changes nothing.
  * {@link #problem()} says which check failed; the message says what was
  * expected, what was found and what to do.
@@ -25,7 +26,11 @@ public final class SnapshotException extends IOException {
         TRUNCATED,
         /** A text snapshot has content after its {@code end} line. */
         TRAILING_DATA,
-        /** A text snapshot is not in the documented format, or was edited (its fingerprint no longer matches). */
+        /**
+         * The file is not a state file: a text snapshot not in the documented format or edited (its
+         * fingerprint no longer matches), a raw file that is not a whole number of 8-byte values, a
+         * damaged record beside a raw file, or not a regular file at all (a directory, a device, a pipe).
+         */
         MALFORMED,
         /** The snapshot's CPUs are not the CPUs online now. */
         CPU_MISMATCH,
@@ -33,6 +38,13 @@ public final class SnapshotException extends IOException {
         ALLOWLIST_MISMATCH,
         /** The file is older than the allowlist (msrsave's rule for raw files). */
         OLDER_THAN_ALLOWLIST,
+        /**
+         * A raw (msrsave) file has no record of the allowlist it was saved under (msrsave wrote it,
+         * or it was copied without its {@code .fingerprint} file), or its record describes other
+         * contents: nothing shows that its slots map to the installed allowlist's registers in the
+         * same order. Refused unless {@link RestoreOptions#force()}.
+         */
+        UNVERIFIED,
         /** There is nothing to save: the allowlist is empty. */
         EMPTY_ALLOWLIST,
         /**

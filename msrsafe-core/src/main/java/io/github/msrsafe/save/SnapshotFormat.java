@@ -46,9 +46,11 @@ public enum SnapshotFormat {
      *
      * @param file the file
      * @return TEXT or RAW
+     * @throws SnapshotException if it is not a regular file (a device or a pipe would block or never end)
      * @throws IOException if the file cannot be read
      */
     public static SnapshotFormat detect(Path file) throws IOException {
+        StateFiles.requireRegular(file, "a saved state");
         byte[] start = new byte[8192];
         int length;
         try (InputStream in = Files.newInputStream(file)) {

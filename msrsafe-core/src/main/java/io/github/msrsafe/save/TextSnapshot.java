@@ -26,8 +26,15 @@ final class TextSnapshot {
     static final String FIRST_LINE = "# MSR state saved by msrsafe-java.";
     static final String FAILED = "failed";
     static final String READ_ONLY = "read-only";
-    /** Larger files are refused before they are read (4096 CPUs x 4096 entries fit). */
-    static final long MAX_BYTES = 1L << 30;
+    /** Larger files are refused before they are read (4096 CPUs x 1024 entries fit). */
+    static final long MAX_BYTES = 256L << 20;
+    /**
+     * A data line as the writer puts it out is 52 bytes; one written or edited by hand may
+     * have more space. Restore refuses a file larger than its node's slots at this size.
+     */
+    static final int MAX_DATA_LINE_BYTES = 256;
+    /** What the header and comments of a snapshot may take beside its data lines. */
+    static final long MAX_HEADER_AND_COMMENTS = 4L << 20;
 
     private TextSnapshot() {}
 
@@ -62,18 +69,41 @@ final class TextSnapshot {
     }
 
     static MsrSnapshot parse(String text, Path source) throws SnapshotException {
-        return new Parser(text, source).parse();
+        return new Parser(text, source, null, null).parse();
     }
 
-    private static final class Parser {
-        private final String[] lines;
-        private final Path source;
-        private int next; // index of the next line to read
+    /**
+     * Parses a snapshot meant for a node with these CPUs and this allowlist: a header that
+     * names other CPUs, or an allowlist of another length, is refused before the data lines are
+     * read, so no header makes the parser allocate more than the node's own slots.
+     */
+    static MsrSnapshot parse(String text, Path source, List<Integer> nodeCpus, List<AllowlistEntry> nodeEntries)
+            throws SnapshotException {
+        return new Parser(text, source, nodeCpus, nodeEntries).parse();
+    }
 
-        Parser(String text, Path source) {
-            // A final newline ends the last line; it does not start an empty one.
-            this.lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1);
+    /**
+     * The fewest bytes a data line can take: {@code "0 0x0 0x0 0x0\n"}. A header promising
+     * more lines than the text can hold at this size is refused before anything is allocated.
+     */
+    static final int MIN_DATA_LINE_BYTES = 14;
+
+    /** The longest line read; a longer one is refused before it is copied (the CPU list of 65536 CPUs fits). */
+    static final int MAX_LINE = 1 << 20;
+
+    private static final class Parser {
+        private final String text;
+        private final Path source;
+        private final List<Integer> nodeCpus;          // null: not checked
+        private final List<AllowlistEntry> nodeEntries;
+        private int position;  // where the next line starts
+        private int next;      // the 1-based number of the line last read
+
+        Parser(String text, Path source, List<Integer> nodeCpus, List<AllowlistEntry> nodeEntries) {
+            this.text = text;
             this.source = source;
+            this.nodeCpus = nodeCpus;
+            this.nodeEntries = nodeEntries;
         }
 
         MsrSnapshot parse() throws SnapshotException {
@@ -87,7 +117,7 @@ final class TextSnapshot {
             try {
                 savedAt = Instant.parse(saved[1]);
             } catch (DateTimeParseException e) {
-                throw malformed("line " + next + ": \"" + saved[1] + "\" is not an ISO-8601 instant");
+                throw malformed("line " + next + ": \"" + abbreviate(saved[1]) + "\" is not an ISO-8601 instant");
             }
             String[] allowlist = fields(nextLine("the \"allowlist\" line"), "allowlist", 4);
             String fingerprint = allowlist[1];
@@ -98,7 +128,7 @@ final class TextSnapshot {
             List<Integer> cpus;
             String[] cpuLine = fields(nextLine("the \"cpus\" line"), "cpus", 2);
             try {
-                cpus = CpuRanges.parse(cpuLine[1]);
+                cpus = CpuRanges.parse(cpuLine[1]); // each element checked before it is expanded
             } catch (IllegalArgumentException e) {
                 throw malformed("line " + next + ": " + e.getMessage());
             }
@@ -107,10 +137,8 @@ final class TextSnapshot {
                 throw malformed("line " + next + " must read \"columns cpu msr mask value\"");
             }
             long slotCount = (long) cpus.size() * entryCount;
-            if (slotCount > Integer.MAX_VALUE) {
-                throw malformed(cpus.size() + " CPUs x " + entryCount + " entries is more slots than a snapshot holds");
-            }
-            List<AllowlistEntry> entries = new ArrayList<>(entryCount);
+            checkHeader(cpus, entryCount, fingerprint, slotCount);
+            List<AllowlistEntry> entries = new ArrayList<>((int) Math.min(entryCount, slotCount));
             long[] slots = new long[(int) slotCount];
             for (int slot = 0; slot < slotCount; slot++) {
                 int cpuPosition = slot / entryCount;
@@ -139,13 +167,14 @@ final class TextSnapshot {
             }
             String[] end = fields(nextLine("the \"end " + slotCount + "\" line"), "end", 2);
             if (parseCount(end[1], "line count") != slotCount) {
-                throw malformed("line " + next + ": the end line counts " + end[1] + " lines, but the header implies "
-                        + slotCount + " (" + cpus.size() + " CPUs x " + entryCount + " entries)");
+                throw malformed("line " + next + ": the end line counts " + abbreviate(end[1]) + " lines, but the header"
+                        + " implies " + slotCount + " (" + cpus.size() + " CPUs x " + entryCount + " entries)");
             }
-            for (int extra = next; extra < lines.length; extra++) {
-                if (!lines[extra].isBlank()) {
-                    throw new SnapshotException(Problem.TRAILING_DATA, source, "line " + (extra + 1)
-                            + " follows the end line: \"" + abbreviate(lines[extra])
+            while (position < text.length()) {
+                String extra = line();
+                if (!extra.isBlank()) {
+                    throw new SnapshotException(Problem.TRAILING_DATA, source, "line " + next
+                            + " follows the end line: \"" + abbreviate(extra)
                             + "\"; the file was appended to or concatenated, so it is not used");
                 }
             }
@@ -159,23 +188,62 @@ final class TextSnapshot {
             } catch (IllegalArgumentException e) {
                 throw malformed(e.getMessage());
             }
-            throw malformed("the header's allowlist fingerprint " + fingerprint + " does not match the entries listed ("
-                    + recomputed + "): the file was edited or damaged");
+            throw malformed("the header's allowlist fingerprint " + abbreviate(fingerprint) + " does not match the entries"
+                    + " listed (" + recomputed + "): the file was edited or damaged");
+        }
+
+        /**
+         * Refuses, before any slot is allocated, a header whose lines the rest of the text cannot
+         * hold, and one that does not fit the node (when it is known).
+         */
+        private void checkHeader(List<Integer> cpus, int entryCount, String fingerprint, long slotCount)
+                throws SnapshotException {
+            if (nodeCpus != null && !cpus.equals(nodeCpus)) {
+                throw new SnapshotException(Problem.CPU_MISMATCH, source, "the state was saved on CPUs "
+                        + CpuRanges.format(cpus) + " but CPUs " + CpuRanges.format(nodeCpus)
+                        + " are online now; bring the same CPUs online (or save again). Nothing was restored.");
+            }
+            if (nodeEntries != null && entryCount != nodeEntries.size()) {
+                throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, source, "the state was saved under allowlist "
+                        + abbreviate(fingerprint) + " (" + entryCount + " entries) but allowlist "
+                        + MsrSnapshot.allowlistFingerprint(nodeEntries) + " (" + nodeEntries.size()
+                        + " entries) is installed. Nothing was restored.");
+            }
+            long remaining = text.length() - position;
+            if (slotCount > remaining / MIN_DATA_LINE_BYTES) {
+                throw new SnapshotException(Problem.TRUNCATED, source, "the header promises " + slotCount + " data lines ("
+                        + cpus.size() + " CPUs x " + entryCount + " entries) of at least " + MIN_DATA_LINE_BYTES
+                        + " bytes each, but only " + remaining + " bytes follow it: the file is truncated or its header"
+                        + " was edited");
+            }
         }
 
         /** The next line that is not blank or a comment; TRUNCATED if there is none. */
         private String nextLine(String what) throws SnapshotException {
-            while (next < lines.length) {
-                String line = lines[next++];
-                if (line.endsWith("\r")) {
-                    line = line.substring(0, line.length() - 1);
-                }
+            while (position < text.length()) {
+                String line = line();
                 if (!line.isBlank() && !line.startsWith("#")) {
                     return line;
                 }
             }
             throw new SnapshotException(Problem.TRUNCATED, source,
                     "the file ends before " + what + ": it is truncated (an interrupted copy or a full disk?)");
+        }
+
+        /** The line at {@code position}, without its line end; refused if it is longer than {@link #MAX_LINE}. */
+        private String line() throws SnapshotException {
+            int end = text.indexOf('\n', position);
+            if (end < 0) {
+                end = text.length();
+            }
+            next++;
+            if (end - position > MAX_LINE) {
+                throw malformed("line " + next + " is " + (end - position) + " characters long, more than any line of a"
+                        + " snapshot (" + MAX_LINE + "): this is not a text snapshot");
+            }
+            String line = text.substring(position, end);
+            position = end + 1;
+            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
         }
 
         private String[] fields(String line, String key, int count) throws SnapshotException {

@@ -1,18 +1,16 @@
 package io.github.msrsafe.telemetry;
 
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.MsrSafe;
-import io.github.msrsafe.SimulatedDevice;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.github.msrsafe.internal.sys.HandleAccess;
+import io.github.msrsafe.internal.sys.HostPlatform;
+import io.github.msrsafe.internal.sys.Platform;
+import io.github.msrsafe.internal.sys.Platform.CpuPlace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,7 +27,7 @@ import java.util.Set;
 public record CpuTopology(List<Placement> cpus) {
 
     /** Where the kernel describes each CPU's place: cpuN/topology/physical_package_id and core_id. */
-    public static final Path SYSFS_CPU = Path.of("/sys/devices/system/cpu");
+    public static final Path SYSFS_CPU = HostPlatform.SYSFS_CPU;
 
     /**
      * Where one CPU sits.
@@ -85,24 +83,6 @@ public record CpuTopology(List<Placement> cpus) {
     }
 
     /**
-     * The layout of a simulated device, for the CPUs in {@code online}: consecutive CPU ids
-     * share a core ({@link SimulatedDevice#threadsPerCore()}) and a package.
-     *
-     * @param device the simulated device
-     * @param online the CPUs to place, in any order; normally {@link MsrSafe#cpus()} of a handle
-     *               on the device
-     * @return the topology, CPUs ascending
-     * @throws IllegalArgumentException if online is empty, repeats a CPU or holds a negative one
-     */
-    public static CpuTopology of(SimulatedDevice device, Collection<Integer> online) {
-        int cpusPerPackage = device.cpuCount() / device.packages();
-        int threadsPerCore = device.threadsPerCore();
-        return new CpuTopology(online.stream().sorted()
-                .map(cpu -> new Placement(cpu, cpu / cpusPerPackage, (cpu % cpusPerPackage) / threadsPerCore))
-                .toList());
-    }
-
-    /**
      * The topology of {@code cpus} as the kernel reports it under {@code sysfsCpu}
      * ({@link #SYSFS_CPU}); one package if any CPU's files are missing or unreadable.
      *
@@ -113,35 +93,31 @@ public record CpuTopology(List<Placement> cpus) {
      * @throws IllegalArgumentException if cpus is empty, repeats a CPU or holds a negative one
      */
     public static CpuTopology fromSysfs(Path sysfsCpu, Collection<Integer> cpus) {
-        List<Placement> placements = new ArrayList<>();
-        for (int cpu : cpus.stream().sorted().toList()) {
-            Path topology = sysfsCpu.resolve("cpu" + cpu).resolve("topology");
-            try {
-                placements.add(new Placement(cpu, readId(topology.resolve("physical_package_id")),
-                        readId(topology.resolve("core_id"))));
-            } catch (IOException | IllegalArgumentException e) {
-                return singlePackage(cpus);
-            }
-        }
-        return new CpuTopology(placements);
+        return fromPlatform(new HostPlatform(sysfsCpu, Optional.empty()), cpus);
     }
 
     /**
-     * The topology of the CPUs {@code msr} sees: a simulated device's own layout, else what
-     * sysfs reports (one package when it reports nothing).
+     * The topology of the CPUs {@code msr} sees, as the machine under it describes them: sysfs
+     * on a real machine, a simulated device's own package and core layout; one package when
+     * the machine does not say.
      *
      * @param msr an open handle; its {@link MsrSafe#cpus()} are the CPUs placed
      * @return the topology, CPUs ascending
      */
     public static CpuTopology detect(MsrSafe msr) {
-        Optional<SimulatedDevice> simulated = SimulatedDevice.behind(msr);
-        if (simulated.isPresent()) {
-            return of(simulated.get(), msr.cpus());
+        return fromPlatform(HandleAccess.platform(msr), msr.cpus());
+    }
+
+    private static CpuTopology fromPlatform(Platform platform, Collection<Integer> cpus) {
+        List<Placement> placements = new ArrayList<>();
+        for (int cpu : cpus.stream().sorted().toList()) {
+            Optional<CpuPlace> place = platform.place(cpu);
+            if (place.isEmpty()) {
+                return singlePackage(cpus);
+            }
+            placements.add(new Placement(cpu, place.get().packageId(), place.get().coreId()));
         }
-        if (msr.driver() == Driver.SIMULATED) {
-            return singlePackage(msr.cpus());
-        }
-        return fromSysfs(SYSFS_CPU, msr.cpus());
+        return new CpuTopology(placements);
     }
 
     /** {@return the package ids, ascending, each once} */
@@ -199,18 +175,5 @@ public record CpuTopology(List<Placement> cpus) {
     List<Placement> packageLeaders() {
         return packageIds().stream().map(id -> cpus.stream().filter(p -> p.packageId() == id).findFirst()
                 .orElseThrow()).sorted(Comparator.comparingInt(Placement::packageId)).toList();
-    }
-
-    private static int readId(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        try {
-            int id = Integer.parseInt(text);
-            if (id < 0) {
-                throw new IllegalArgumentException(file + " holds a negative id: " + text);
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " does not hold a number: " + Objects.toString(text), e);
-        }
     }
 }

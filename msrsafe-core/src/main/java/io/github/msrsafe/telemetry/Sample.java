@@ -1,7 +1,9 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The values of a {@link Sampler}'s last sample. A view, not a copy: the sampler's next
@@ -242,8 +244,42 @@ public final class Sample {
                 + " (it derives " + quantities + ")");
     }
 
+    /**
+     * The sample in one line, for jshell and logs: its number, its interval, and each
+     * quantity's {@linkplain #summaryValue summary} with its unit; a register column also
+     * names its register (address in hex, and the catalog's name when it has one), and a raw
+     * column shows the value in hex. Unknown values print as {@code -}:
+     * {@code Sample #2 over 1.000 s: Avg_MHz 2400.0 MHz, Busy% 25.00 %, perf_ctl (0x199 IA32_PERF_CTL) 0x1C00}.
+     */
     @Override
     public String toString() {
-        return "Sample[" + sequence() + ", " + quantities + "]";
+        StringBuilder text = new StringBuilder("Sample #").append(sequence());
+        if (hasInterval()) {
+            text.append(String.format(Locale.ROOT, " over %.3f s", intervalSeconds()));
+        }
+        String separator = ": ";
+        for (Quantity quantity : quantities) {
+            text.append(separator).append(quantity.columnName());
+            separator = ", ";
+            double value = summaryValue(quantity);
+            if (quantity instanceof RegisterColumn column) {
+                text.append(" (").append(Msr.hex(column.address()));
+                RegisterCatalog.builtIn().byAddress(column.address()).ifPresent(r -> text.append(' ').append(r.name()));
+                text.append(')');
+                if (column.format() == RegisterColumn.Format.RAW && value >= 0 && value < 0x1p63) {
+                    text.append(String.format(Locale.ROOT, " 0x%X", (long) value));
+                    continue;
+                }
+            }
+            if (Double.isNaN(value)) {
+                text.append(" -");
+            } else {
+                text.append(String.format(Locale.ROOT, " %.2f", value));
+                if (!quantity.unit().symbol().isEmpty()) {
+                    text.append(' ').append(quantity.unit().symbol());
+                }
+            }
+        }
+        return text.toString();
     }
 }

@@ -1,18 +1,16 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.BatchOutcome;
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrFaultException;
 import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
-import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -673,21 +671,16 @@ public final class Sampler implements AutoCloseable {
             }
         }
 
-        /** A simulated device's counters follow its own clock: measure the intervals on it too. */
+        /** The clock the device's counters follow (a simulated device's own): the intervals are measured on it. */
         private static LongSupplier detectedClock(MsrSafe msr) {
-            return SimulatedDevice.behind(msr).map(SimulatedDevice::clock).orElse(System::nanoTime);
+            return HandleAccess.platform(msr).nanoClock();
         }
 
-        /** The fixed DRAM energy unit of this processor (/proc/cpuinfo), or NaN for the unit register's. */
+        /** The fixed DRAM energy unit of the processor under the handle, or NaN for the unit register's. */
         private static double detectedDramJoulesPerUnit(MsrSafe msr) {
-            if (msr.driver() == Driver.SIMULATED) {
-                return Double.NaN;
-            }
-            try {
-                return RaplUnits.dramJoulesPerUnit(CpuIdentity.current()).orElse(Double.NaN);
-            } catch (IOException | RuntimeException e) {
-                return Double.NaN; // no /proc/cpuinfo: no fixed DRAM unit is known
-            }
+            // No processor model is known for a simulated device or without /proc/cpuinfo: the register's unit.
+            return HandleAccess.platform(msr).identity().stream().mapToDouble(
+                    cpu -> RaplUnits.dramJoulesPerUnit(cpu).orElse(Double.NaN)).findFirst().orElse(Double.NaN);
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.github.msrsafe.telemetry;
 
-import io.github.msrsafe.Driver;
 import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.registers.CpuIdentity;
-import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Whose register layout the telemetry reads: Intel's RAPL and thermal MSRs, or AMD's
@@ -31,21 +31,16 @@ public enum Vendor {
     }
 
     /**
-     * The vendor whose registers {@code msr} reaches: Intel for a simulated device (its
-     * registers are Intel's), else the vendor of /proc/cpuinfo, Intel when that is unreadable
-     * or names another vendor. Never throws: when in doubt, the answer is Intel.
+     * The vendor whose registers {@code msr} reaches: the vendor of the processor under it
+     * (/proc/cpuinfo on a real machine), Intel when that is unknown (a simulated device,
+     * whose registers are Intel's, or no /proc/cpuinfo) or names another vendor. Never
+     * throws: when in doubt, the answer is Intel.
      *
      * @param msr an open handle
      * @return the vendor whose register layout to read through {@code msr}
      */
     public static Vendor detect(MsrSafe msr) {
-        if (msr.driver() == Driver.SIMULATED) {
-            return INTEL;
-        }
-        try {
-            return of(CpuIdentity.current());
-        } catch (IOException | RuntimeException e) {
-            return INTEL;
-        }
+        Optional<CpuIdentity> identity = HandleAccess.platform(msr).identity();
+        return identity.map(cpu -> cpu.vendor().equals(CpuIdentity.AMD) ? AMD : INTEL).orElse(INTEL);
     }
 }

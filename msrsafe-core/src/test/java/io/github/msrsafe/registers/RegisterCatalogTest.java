@@ -3,9 +3,11 @@ package io.github.msrsafe.registers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.registers.Register.Scope;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,9 +152,19 @@ class RegisterCatalogTest {
         assertEquals(scope, CATALOG.byAddress(Long.decode(address)).orElseThrow().scope());
     }
 
+    private static final CpuIdentity EMERALD_RAPIDS = new CpuIdentity(CpuIdentity.INTEL, 0x6, 0xCF);
+    private static final CpuIdentity GRANITE_RAPIDS = new CpuIdentity(CpuIdentity.INTEL, 0x6, 0xAD);
+    private static final CpuIdentity SIERRA_FOREST = new CpuIdentity(CpuIdentity.INTEL, 0x6, 0xAF);
+    private static final CpuIdentity ZEN2 = new CpuIdentity(CpuIdentity.AMD, 0x17, 0x31);
+    private static final CpuIdentity ZEN5 = new CpuIdentity(CpuIdentity.AMD, 0x1A, 0x02);
+    private static final CpuIdentity ZEN5C = new CpuIdentity(CpuIdentity.AMD, 0x1A, 0x11);
+
     @Test
-    void coversTheFiveServerProcessors() {
-        assertEquals(List.of(SKYLAKE_SP, ICE_LAKE_SP, SAPPHIRE_RAPIDS, ZEN3, ZEN4), CATALOG.cpus());
+    void coversTheElevenServerProcessors() {
+        assertEquals(List.of(SKYLAKE_SP, ICE_LAKE_SP, SAPPHIRE_RAPIDS, ZEN3, ZEN4,
+                EMERALD_RAPIDS, GRANITE_RAPIDS, SIERRA_FOREST, ZEN2, ZEN5, ZEN5C), CATALOG.cpus());
+        assertTrue(CATALOG.cpuName(GRANITE_RAPIDS).orElseThrow().contains("Granite Rapids"));
+        assertTrue(CATALOG.cpuName(ZEN5C).orElseThrow().contains("Turin Dense"));
         assertTrue(CATALOG.cpuName(SAPPHIRE_RAPIDS).orElseThrow().contains("Sapphire Rapids"));
         assertTrue(CATALOG.cpuName(ZEN4).orElseThrow().contains("Genoa"));
         assertTrue(CATALOG.cpuName(new CpuIdentity(CpuIdentity.INTEL, 6, 0x9A)).isEmpty());
@@ -187,6 +199,30 @@ class RegisterCatalogTest {
             }
         }
         assertTrue(CATALOG.byAddress(0x639).isPresent());
+    }
+
+    @Test
+    void theNewerServerPartsDifferWhereTheKernelsModelTablesSay() {
+        Set<Long> spr = addresses(CATALOG.registersFor(SAPPHIRE_RAPIDS));
+        Set<Long> emr = addresses(CATALOG.registersFor(EMERALD_RAPIDS));
+        Set<Long> gnr = addresses(CATALOG.registersFor(GRANITE_RAPIDS));
+        Set<Long> srf = addresses(CATALOG.registersFor(SIERRA_FOREST));
+        assertEquals(spr, emr, "Emerald Rapids has Sapphire Rapids' registers");
+        // Uncore frequency through TPMI on Granite Rapids and Sierra Forest: no MSR_UNCORE_RATIO_LIMIT.
+        assertTrue(emr.contains(0x620L) && !gnr.contains(0x620L) && !srf.contains(0x620L), "0x620");
+        // Top-down slots counter on the P-cores only.
+        assertTrue(gnr.contains(0x30CL) && !srf.contains(0x30CL), "IA32_FIXED_CTR3");
+        for (Set<Long> newer : List.of(emr, gnr, srf)) {
+            assertTrue(newer.containsAll(Set.of(0x64DL, 0x610L, 0x611L, 0x618L, 0x619L, 0x3F9L, 0x60DL, 0x1ADL, 0x1AEL, 0x774L)),
+                    "PSys, package and DRAM RAPL, package C-states, turbo ratio limits, HWP");
+        }
+        Set<Long> zen2 = addresses(CATALOG.registersFor(ZEN2));
+        Set<Long> zen3 = addresses(CATALOG.registersFor(ZEN3));
+        Set<Long> zen4 = addresses(CATALOG.registersFor(ZEN4));
+        assertEquals(zen3, zen2, "Zen 2 has what the catalog lists for Zen 3");
+        assertEquals(zen4, addresses(CATALOG.registersFor(ZEN5)), "Zen 5 keeps Zen 4's registers");
+        assertEquals(zen4, addresses(CATALOG.registersFor(ZEN5C)), "Zen 5c too");
+        assertFalse(zen2.contains(0xC0000301L) || zen2.contains(0xC00102B3L), "no PerfMonV2 or CPPC MSRs on Zen 2");
     }
 
     @Test
@@ -309,5 +345,15 @@ class RegisterCatalogTest {
 
     private static Set<Long> addresses(List<Register> registers) {
         return registers.stream().map(Register::address).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    @Test
+    void aHugeUnknownNameIsAnsweredAtOnceWithoutSuggestions() {
+        // An edit distance against every name would take minutes for a name this long.
+        String huge = "PERF_CTL".repeat(1_000_000);
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
+        List<String> near = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> catalog.similarNames(huge));
+        assertTrue(near.isEmpty(), near.toString());
+        assertEquals(List.of("IA32_PERF_CTL"), catalog.similarNames("IA32_PERF_CTX").subList(0, 1));
     }
 }

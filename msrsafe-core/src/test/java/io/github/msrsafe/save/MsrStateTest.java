@@ -196,7 +196,15 @@ class MsrStateTest {
         }
         Path path = Files.write(dir.resolve("from-msrsave"), file);
         try (MsrSafe msr = device.open()) {
-            RestoreReport report = MsrState.restore(msr, path, RestoreOptions.defaults());
+            // msrsave keeps no record of the allowlist: without --force the file is refused, nothing written.
+            long mperf = device.peek(0, MPERF);
+            SnapshotException unverified = assertThrows(SnapshotException.class,
+                    () -> MsrState.restore(msr, path, RestoreOptions.defaults()));
+            assertEquals(Problem.UNVERIFIED, unverified.problem());
+            assertEquals(mperf, device.peek(0, MPERF));
+
+            RestoreReport report = MsrState.restore(msr, path, RestoreOptions.defaults().withForce(true));
+            assertTrue(report.forced());
             assertEquals(SnapshotFormat.RAW, report.format());
             assertEquals(0x1234, device.peek(0, MPERF));
             assertEquals(0x1A00, device.peek(0, PERF_CTL));
@@ -366,11 +374,13 @@ class MsrStateTest {
         Path file = dir.resolve("msr.save");
         try (MsrSafe msr = device.open()) {
             MsrState.save(msr, file);
+            Files.delete(MsrSnapshot.rawRecordFile(file)); // as msrsave leaves it: the age is all there is
             Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
             msr.write(0, PERF_CTL, 0x2A00);
-            RestoreOptions options = RestoreOptions.defaults().withAllowlistModified(Instant.parse("2026-01-01T00:00:01Z"));
+            RestoreOptions options = RestoreOptions.defaults().withAllowlistModified(Instant.parse("2026-01-01T00:00:01Z"))
+                    .withForce(true);
             SnapshotException e = assertThrows(SnapshotException.class, () -> MsrState.restore(msr, file, options));
-            assertEquals(Problem.OLDER_THAN_ALLOWLIST, e.problem());
+            assertEquals(Problem.OLDER_THAN_ALLOWLIST, e.problem(), "--force does not override a certain refusal");
             assertEquals(0x2A00, device.peek(0, PERF_CTL));
 
             // The same second is accepted, as msrsave compares whole seconds.
@@ -391,8 +401,14 @@ class MsrStateTest {
         try (MsrSafe msr = device.open()) {
             MsrState.save(msr, file);
             msr.write(0, PERF_CTL, 0x2A00);
-            SnapshotException e = assertThrows(SnapshotException.class, () -> MsrState.restore(msr, file,
+            // With its record, the file itself shows the stale allowlist is not the one it was saved under.
+            SnapshotException recorded = assertThrows(SnapshotException.class, () -> MsrState.restore(msr, file,
                     RestoreOptions.defaults().withAllowlist(Allowlist.of(stale))));
+            assertEquals(Problem.ALLOWLIST_MISMATCH, recorded.problem());
+            // Without it, even on --force's word, the masks the module reports show it.
+            Files.delete(MsrSnapshot.rawRecordFile(file));
+            SnapshotException e = assertThrows(SnapshotException.class, () -> MsrState.restore(msr, file,
+                    RestoreOptions.defaults().withAllowlist(Allowlist.of(stale)).withForce(true)));
             assertEquals(Problem.ALLOWLIST_MISMATCH, e.problem());
             assertTrue(e.getMessage().contains("MSR 0x199 with write mask 0x00000000000000FF"), e.getMessage());
             assertTrue(e.getMessage().contains("the module's mask is 0x000000000000FFFF"), e.getMessage());
@@ -421,7 +437,8 @@ class MsrStateTest {
                 SnapshotException e = assertThrows(SnapshotException.class,
                         () -> MsrState.restore(msr, bad, RestoreOptions.defaults().withFormat(format)),
                         damaged.length + " of " + whole.length + " bytes");
-                assertTrue(Problem.SIZE_MISMATCH == e.problem() || format == SnapshotFormat.TEXT, e.getMessage());
+                assertTrue(Problem.SIZE_MISMATCH == e.problem() || Problem.MALFORMED == e.problem()
+                        || format == SnapshotFormat.TEXT, e.getMessage());
                 assertEquals(0x2A00, device.peek(0, PERF_CTL), e.getMessage());
             }
         }
@@ -482,7 +499,8 @@ class MsrStateTest {
             assertArrayEquals(before, Files.readAllBytes(file));
             assertEquals(modified, Files.getLastModifiedTime(file));
             try (Stream<Path> files = Files.list(dir)) {
-                assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+                assertEquals(List.of(file, MsrSnapshot.rawRecordFile(file)), files.sorted().toList(),
+                        "no temporary file is left behind");
             }
         }
     }

@@ -17,9 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CpuTopologyTest {
 
     @Test
-    void simulatedDeviceLayout() {
+    void simulatedDeviceLayout() throws MsrSafeException {
         SimulatedDevice device = SimulatedDevice.builder().cpus(8).packages(2).threadsPerCore(2).build();
-        CpuTopology topology = CpuTopology.of(device, List.of(0, 1, 2, 3, 4, 5, 6, 7));
+        CpuTopology topology;
+        try (MsrSafe msr = device.open()) {
+            topology = CpuTopology.detect(msr);
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), topology.cpuNumbers());
         assertEquals(List.of(0, 1), topology.packageIds());
         assertEquals(List.of(4, 5, 6, 7), topology.cpusOf(1));
         assertEquals(4, topology.coreCount());

@@ -25,7 +25,7 @@ class SamplerAllocationTest {
                 .allowlist(SimulatedDevice.standardAllowlist())
                 .build();
         try (MsrSafe msr = device.open();
-             Sampler sampler = Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).open()) {
+             Sampler sampler = Sampler.builder(msr).topology(CpuTopology.detect(msr)).open()) {
             double[] sink = new double[1];
             long bytes = allocatedBy(() -> {
                 Sample sample = sampler.sample();

@@ -42,7 +42,7 @@ class SamplerFailuresTest {
     }
 
     private Sampler.Builder sampler() {
-        return Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).clock(nanos::get).vendor(Vendor.INTEL)
+        return Sampler.builder(msr).topology(CpuTopology.detect(msr)).clock(nanos::get).vendor(Vendor.INTEL)
                 .tolerateFailures();
     }
 
@@ -92,7 +92,7 @@ class SamplerFailuresTest {
 
     @Test
     void withoutToleranceTheSampleFailsAsBefore() throws MsrSafeException {
-        try (Sampler sampler = Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).clock(nanos::get)
+        try (Sampler sampler = Sampler.builder(msr).topology(CpuTopology.detect(msr)).clock(nanos::get)
                 .signals(Signal.AVG_MHZ).open()) {
             sampler.sample();
             device.setOnline(2, false);

@@ -61,7 +61,7 @@ class SamplerTest {
     }
 
     private Sampler.Builder sampler() {
-        return Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).clock(nanos::get).vendor(Vendor.INTEL);
+        return Sampler.builder(msr).topology(CpuTopology.detect(msr)).clock(nanos::get).vendor(Vendor.INTEL);
     }
 
     @Test
@@ -262,7 +262,7 @@ class SamplerTest {
                 .clock(nanos::get)
                 .build();
         try (MsrSafe handle = zen.open();
-             Sampler sampler = Sampler.builder(handle).vendor(Vendor.AMD).topology(CpuTopology.of(zen, handle.cpus()))
+             Sampler sampler = Sampler.builder(handle).vendor(Vendor.AMD).topology(CpuTopology.detect(handle))
                      .clock(nanos::get).signals(Signal.PACKAGE_WATTS, Signal.CORE_WATTS, Signal.CORE_JOULES).open()) {
             assertEquals(1 + 1 + 2, sampler.batchSize()); // units and package energy on CPU 0, core energy on 0 and 2
             sampler.sample();

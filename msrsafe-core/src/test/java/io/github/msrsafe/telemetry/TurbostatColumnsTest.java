@@ -57,7 +57,7 @@ class TurbostatColumnsTest {
     }
 
     private Sampler open(MsrSafe msr, SimulatedDevice device, Signal... signals) throws MsrSafeException {
-        Sampler.Builder builder = Sampler.builder(msr).topology(CpuTopology.of(device, msr.cpus())).clock(nanos::get)
+        Sampler.Builder builder = Sampler.builder(msr).topology(CpuTopology.detect(msr)).clock(nanos::get)
                 .vendor(Vendor.INTEL);
         return (signals.length == 0 ? builder : builder.signals(signals)).open();
     }
@@ -254,7 +254,7 @@ class TurbostatColumnsTest {
     void amdFrequencyAndPerCoreEnergyColumns() throws MsrSafeException {
         SimulatedDevice zen = zen();
         try (MsrSafe msr = zen.open();
-             Sampler sampler = Sampler.builder(msr).vendor(Vendor.AMD).topology(CpuTopology.of(zen, msr.cpus()))
+             Sampler sampler = Sampler.builder(msr).vendor(Vendor.AMD).topology(CpuTopology.detect(msr))
                      .clock(nanos::get).open()) {
             assertEquals(Signal.supportedBy(Vendor.AMD), sampler.signals());
             assertFalse(sampler.signals().contains(Signal.CORE_C6), "AMD documents no C-state residency MSR");
@@ -277,9 +277,9 @@ class TurbostatColumnsTest {
         SimulatedDevice zen = zen();
         try (MsrSafe msr = zen.open();
              Sampler unbounded = Sampler.builder(msr).vendor(Vendor.AMD).clock(nanos::get)
-                     .topology(CpuTopology.of(zen, msr.cpus())).signals(Signal.PACKAGE_WATTS).open();
+                     .topology(CpuTopology.detect(msr)).signals(Signal.PACKAGE_WATTS).open();
              Sampler bounded = Sampler.builder(msr).vendor(Vendor.AMD).clock(nanos::get).maxPackageWatts(300)
-                     .topology(CpuTopology.of(zen, msr.cpus())).signals(Signal.PACKAGE_WATTS, Signal.CORE_WATTS).open()) {
+                     .topology(CpuTopology.detect(msr)).signals(Signal.PACKAGE_WATTS, Signal.CORE_WATTS).open()) {
             // 2^32 x 2^-16 J / 300 W = 218.45 s between wraps at the most.
             assertEquals(65536.0 / 300, bounded.energyWrapSeconds(), 1e-9);
             unbounded.sample();

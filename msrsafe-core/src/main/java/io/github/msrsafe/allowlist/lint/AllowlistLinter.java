@@ -3,6 +3,7 @@ package io.github.msrsafe.allowlist.lint;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.allowlist.AllowlistFiles;
 import io.github.msrsafe.internal.allowlist.AllowlistScanner;
 import io.github.msrsafe.internal.allowlist.Kstrtoull;
 import io.github.msrsafe.internal.allowlist.LineMap;
@@ -74,7 +75,10 @@ public final class AllowlistLinter {
      * {@linkplain #isAllowlistFileName allowlist files}; a file named directly
      * is always linted. Files are linted in the order given, each directory's
      * files sorted by path, so the report is deterministic. A path that cannot
-     * be read becomes a {@link LintReport.Problem} (exit status 2).
+     * be read, and a directory that holds no allowlist file, becomes a
+     * {@link LintReport.Problem} (exit status 2). At most one byte more than the
+     * module accepts is read of each file; a larger file gets the one finding
+     * {@link Rule#E2BIG_TOO_LARGE}, since the module rejects it whole.
      *
      * @param paths files and directories
      * @return the report on every file linted
@@ -91,18 +95,33 @@ public final class AllowlistLinter {
                 problems.add(new LintReport.Problem(path.toString(), "cannot list directory: " + describe(e)));
                 continue;
             }
+            if (targets.isEmpty()) {
+                problems.add(new LintReport.Problem(path.toString(), "no allowlist files in this directory (names"
+                        + " starting al_ or containing 'allowlist', not hidden, not .md, .txt or .html); name a file"
+                        + " to lint it whatever its name"));
+            }
             for (Path file : targets) {
                 String name = file.toString();
                 try {
-                    byte[] text = Files.readAllBytes(file);
+                    // At most one byte more than the module accepts: a huge file, a device or an endless pipe is
+                    // read no further than a file just too large.
+                    AllowlistFiles.Text text = AllowlistFiles.read(file);
                     files.add(name);
-                    findings.addAll(lint(text, name));
+                    findings.addAll(text.tooLarge() ? List.of(tooLarge(text, name)) : lint(text.bytes(), name));
                 } catch (IOException e) {
                     problems.add(new LintReport.Problem(name, "cannot read: " + describe(e)));
                 }
             }
         }
         return new LintReport(files, findings, problems);
+    }
+
+    /** The one finding of a text the module rejects whole: more than one write may carry. */
+    private static Finding tooLarge(AllowlistFiles.Text text, String file) {
+        LineMap lines = new LineMap(text.bytes(), Allowlist.MAX_WRITE_BYTES + 1);
+        int offset = Allowlist.MAX_WRITE_BYTES;
+        return new Finding(Rule.E2BIG_TOO_LARGE, Rule.E2BIG_TOO_LARGE.severity(), file, lines.line(offset),
+                lines.column(offset), Verdicts.tooLarge(text.size()));
     }
 
     private static String describe(Exception e) {
@@ -186,7 +205,7 @@ public final class AllowlistLinter {
         Pass(byte[] text, String file) {
             this.text = text;
             this.file = file;
-            this.lines = new LineMap(text);
+            this.lines = new LineMap(text, Math.min(text.length, Allowlist.MAX_WRITE_BYTES + 1));
         }
 
         List<Finding> run() {
@@ -196,7 +215,9 @@ public final class AllowlistLinter {
                 return findings;
             }
             if (text.length > Allowlist.MAX_WRITE_BYTES) {
+                // The module rejects the whole text: nothing else in it matters until it is split.
                 report(Rule.E2BIG_TOO_LARGE, Allowlist.MAX_WRITE_BYTES, Verdicts.tooLarge(text.length));
+                return findings;
             }
             AllowlistScanner scanner = new AllowlistScanner(text);
             checkAfterNul(scanner.limit());

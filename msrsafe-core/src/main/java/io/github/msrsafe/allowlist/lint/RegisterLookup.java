@@ -8,9 +8,13 @@ import java.util.Optional;
  * a catalog adapts to it with a lambda.
  *
  * {@snippet :
- * RegisterLookup registers = address -> catalog.find(address)
+ * RegisterCatalog catalog = RegisterCatalog.builtIn();
+ * RegisterLookup registers = address -> catalog.byAddress(address)
  *         .map(register -> new KnownRegister(register.name(), register.readOnlyBits()));
  * }
+ *
+ * <p>{@link AllowlistLinter#withBuiltInCatalog()} is a linter with exactly this view of
+ * the built-in catalog.
  */
 @FunctionalInterface
 public interface RegisterLookup {

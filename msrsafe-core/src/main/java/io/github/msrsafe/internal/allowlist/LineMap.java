@@ -11,9 +11,14 @@ public final class LineMap {
     private final int lineCount;
 
     public LineMap(byte[] text) {
+        this(text, text.length);
+    }
+
+    /** The lines of the first {@code length} bytes of {@code text}. */
+    public LineMap(byte[] text, int length) {
         int[] starts = new int[16];
         int count = 1;
-        for (int at = 0; at < text.length; at++) {
+        for (int at = 0; at < length; at++) {
             if (text[at] == '\n') {
                 if (count == starts.length) {
                     starts = Arrays.copyOf(starts, count * 2);

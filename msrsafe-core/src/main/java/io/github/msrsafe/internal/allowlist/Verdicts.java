@@ -15,8 +15,13 @@ public final class Verdicts {
     private Verdicts() {
     }
 
-    public static String tooLarge(int length) {
-        return "the text is " + length + " bytes, more than the " + MAX_WRITE_BYTES
+    /**
+     * The text is larger than one write may be.
+     *
+     * @param length its size in bytes, or -1 when it is not known (a device or a pipe read up to the limit)
+     */
+    public static String tooLarge(long length) {
+        return "the text is " + (length < 0 ? "" : length + " bytes, ") + "more than the " + MAX_WRITE_BYTES
                 + " bytes (128 KiB) the module accepts in one write (E2BIG); the first byte beyond the limit is here";
     }
 

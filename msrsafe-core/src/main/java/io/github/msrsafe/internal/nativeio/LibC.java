@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +16,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * The C library calls msrsafe-java makes, and nothing else: a thin, C-shaped
@@ -31,6 +33,14 @@ final class LibC {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /**
+     * Test-only: the path of a shared library whose {@code ioctl} this class binds instead of
+     * the C library's, read once when the class is initialised. Tests and benchmarks set it
+     * to put a stand-in for the kernel module (src/test/c/ioctl_double.c, the benchmarks'
+     * bench_module.c) behind the very handle production uses; nothing else may set it.
+     */
+    static final String IOCTL_LIBRARY_PROPERTY = "msrsafe.test.ioctlLibrary";
 
     /** Where captureCallState("errno") puts errno; allocate one per thread. */
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -52,12 +62,9 @@ final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = link("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle LSEEK = link("lseek",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     // int ioctl(int fd, unsigned long request, ...): the pointer argument is variadic.
-    private static final FunctionDescriptor IOCTL_DESCRIPTOR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
-    private static final MethodHandle IOCTL = link(LINKER.defaultLookup(), "ioctl",
-            IOCTL_DESCRIPTOR, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL = link(ioctlLookup(), "ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
     private LibC() {}
 
@@ -138,17 +145,10 @@ final class LibC {
         }
     }
 
-    static long lseek(MemorySegment callState, int fd, long offset, int whence) {
-        try {
-            return (long) LSEEK.invokeExact(callState, fd, offset, whence);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError("lseek", t);
-        }
-    }
-
-    /** ioctl(fd, request, argument) through the C library. */
+    /**
+     * ioctl(fd, request, argument): the C library's, or the test-only stand-in named by
+     * {@link #IOCTL_LIBRARY_PROPERTY}; either way this one constant handle.
+     */
     static int ioctl(MemorySegment callState, int fd, long request, MemorySegment argument) {
         try {
             return (int) IOCTL.invokeExact(callState, fd, request, argument);
@@ -159,28 +159,24 @@ final class LibC {
         }
     }
 
-    /** ioctl through a handle from {@link #linkIoctl}: the test seam for the batch device. */
-    static int ioctl(MethodHandle ioctl, MemorySegment callState, int fd, long request, MemorySegment argument) {
-        try {
-            return (int) ioctl.invokeExact(callState, fd, request, argument);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError("ioctl", t);
-        }
-    }
-
-    /** The C library's ioctl. */
-    static MethodHandle ioctlHandle() {
-        return IOCTL;
-    }
-
     /**
-     * {@code ioctl} from {@code lookup} instead of the C library, linked exactly
-     * like the C library's, for {@link #ioctl(MethodHandle, MemorySegment, int, long, MemorySegment)}.
+     * Where ioctl comes from: the C library, unless the test-only property names a library
+     * (read once, here). Loading a library is restricted, so without native access the C
+     * library's lookup stands in; its handle throws the denial anyway.
      */
-    static MethodHandle linkIoctl(SymbolLookup lookup) {
-        return link(lookup, "ioctl", IOCTL_DESCRIPTOR, Linker.Option.firstVariadicArg(2));
+    @SuppressWarnings("restricted")
+    private static SymbolLookup ioctlLookup() {
+        String library = System.getProperty(IOCTL_LIBRARY_PROPERTY);
+        if (library == null || NATIVE_ACCESS_DENIED != null) {
+            return LINKER.defaultLookup();
+        }
+        try {
+            return SymbolLookup.libraryLookup(Path.of(library), Arena.global());
+        } catch (IllegalArgumentException unloadable) { // InvalidPathException too
+            throw new IllegalStateException("msrsafe-java: the test-only system property " + IOCTL_LIBRARY_PROPERTY
+                    + " names " + library + ", which cannot be loaded; unset it outside tests and benchmarks",
+                    unloadable);
+        }
     }
 
     // open is variadic (the mode follows flags). Linking it as (path, flags) with

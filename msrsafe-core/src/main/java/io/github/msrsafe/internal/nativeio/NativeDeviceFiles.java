@@ -1,45 +1,47 @@
 package io.github.msrsafe.internal.nativeio;
 
-import io.github.msrsafe.DeviceNotFoundException;
-import io.github.msrsafe.DevicePermissionException;
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
-import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
+import io.github.msrsafe.internal.sys.HostPlatform;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
+import io.github.msrsafe.internal.sys.Platform;
+import io.github.msrsafe.internal.sys.UseCount;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The real device tree: /dev/cpu, or any directory laid out like it, accessed
- * with the C library's system calls through {@link LibC}.
+ * with the C library's system calls through {@link LibC}. It returns raw results
+ * only: what the calls return, or an {@link ErrnoException}; the public layer
+ * decides what they mean and what to advise.
  *
  * <p>The driver is detected once, when the tree is opened: msr_safe if some
  * {@code root/N/msr_safe} (or {@code root/msr_batch}) exists, otherwise the
- * stock msr driver if some {@code root/N/msr} exists. With the stock driver
- * the batch device is emulated: its ioctl runs each op as a pread or pwrite on
- * the per-CPU files.
+ * stock msr driver if some {@code root/N/msr} exists. The stock driver has no
+ * batch device; the public layer then runs batches as per-CPU calls.
  *
  * <p>Every thread that makes calls gets its own errno call-state and scratch
- * buffer, allocated once from an arena this tree owns; {@link #close()} closes
- * the files still open and then that arena, so it must not race with calls in
- * flight.
+ * buffer, allocated once from an arena this tree owns. Each open file holds a use
+ * of the tree ({@link UseCount}) until its descriptor is closed, so
+ * {@link #close()} never frees that arena under a call in flight: it closes the
+ * files, and the arena goes when the last of them has.
  */
 public final class NativeDeviceFiles implements DeviceFiles {
 
@@ -51,60 +53,44 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     private static final int ENOENT = Errno.ENOENT.number();
     private static final int EACCES = Errno.EACCES.number();
+    private static final int ENOTDIR = Errno.ENOTDIR.number();
 
     private final Path root;
     private final Driver driver;
     private final String cpuNodeName;
     private final Path onlineList;          // null: the CPUs are the per-CPU nodes present
-    private final MethodHandle batchIoctl;  // null: the C library's ioctl
+    private final Platform platform = new HostPlatform();
     private final Arena arena = Arena.ofShared();
     private final ThreadLocal<CallScratch> perThread = ThreadLocal.withInitial(() -> new CallScratch(arena));
-    private final Set<OpenFile> openFiles = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<NativeOpenFile> openFiles = ConcurrentHashMap.newKeySet();
+    private final UseCount uses = new UseCount(arena::close);
 
-    private NativeDeviceFiles(Path root, Driver driver, Path onlineList, MethodHandle batchIoctl) {
+    private NativeDeviceFiles(Path root, Driver driver, Path onlineList) {
         this.root = root;
         this.driver = driver;
         this.cpuNodeName = driver == Driver.MSR_SAFE ? "msr_safe" : "msr";
         this.onlineList = onlineList;
-        this.batchIoctl = batchIoctl;
-    }
-
-    /** The tree under {@link #DEFAULT_ROOT}. See {@link #open(Path)}. */
-    public static NativeDeviceFiles open() throws MsrSafeException {
-        return open(DEFAULT_ROOT);
     }
 
     /**
      * The tree under {@code root}, with the driver detected from the files there.
      *
-     * @throws DeviceNotFoundException   if neither msr_safe nor msr files are under {@code root}
-     * @throws DevicePermissionException if {@code root} cannot be listed
-     * @throws IllegalCallerException    if the JVM denies this module native access (names the flag)
+     * @throws ErrnoException         ENOENT if {@code root} does not exist or holds neither driver's
+     *                                files, ENOTDIR if it is not a directory, EACCES if it cannot be listed
+     * @throws IllegalCallerException if the JVM denies this module native access (names the flag)
      */
-    public static NativeDeviceFiles open(Path root) throws MsrSafeException {
-        return open(root, null);
-    }
-
-    /**
-     * Like {@link #open(Path)}, but the batch device's ioctl is the {@code ioctl}
-     * symbol of {@code ioctlLookup} (when not null) instead of the C library's:
-     * the seam through which tests put a stand-in for the kernel module behind a
-     * real downcall. Only the batch device uses it.
-     */
-    public static NativeDeviceFiles open(Path root, SymbolLookup ioctlLookup) throws MsrSafeException {
+    public static NativeDeviceFiles open(Path root) throws ErrnoException {
         Path absolute = root.toAbsolutePath().normalize();
-        return open(absolute, absolute.equals(DEFAULT_ROOT) ? SYSFS_CPU_ONLINE : null, ioctlLookup);
+        return open(absolute, absolute.equals(DEFAULT_ROOT) ? SYSFS_CPU_ONLINE : null);
     }
 
     /** The full seam: {@code onlineList} (may be null) stands in for the sysfs online list. */
-    static NativeDeviceFiles open(Path root, Path onlineList, SymbolLookup ioctlLookup) throws MsrSafeException {
+    static NativeDeviceFiles open(Path root, Path onlineList) throws ErrnoException {
         Path absolute = root.toAbsolutePath().normalize();
         Driver driver = detectDriver(absolute);
         // Links the C library now, so that missing native access shows up here and not at the first read.
         LibC.requireNativeAccess();
-        MethodHandle batchIoctl = ioctlLookup == null ? null : LibC.linkIoctl(ioctlLookup);
-        return new NativeDeviceFiles(absolute, driver, onlineList, batchIoctl);
+        return new NativeDeviceFiles(absolute, driver, onlineList);
     }
 
     @Override
@@ -119,9 +105,6 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     @Override
     public String path(DeviceNode node) {
-        if (node.kind() == DeviceNode.Kind.BATCH && driver == Driver.STOCK_MSR) {
-            return root.resolve("N").resolve(cpuNodeName) + " (batch emulated by pread/pwrite)";
-        }
         return nodePath(node).toString();
     }
 
@@ -142,40 +125,41 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     @Override
     public OpenFile open(DeviceNode node, int flags) throws ErrnoException {
-        if (closed.get()) {
-            throw new IllegalStateException("device tree " + root + " is closed");
+        if (node.kind() == DeviceNode.Kind.BATCH) {
+            throw new IllegalArgumentException("the batch device is opened with openBatch");
         }
-        OpenFile file;
-        if (driver == Driver.STOCK_MSR && node.kind() != DeviceNode.Kind.CPU) {
-            if (node.kind() != DeviceNode.Kind.BATCH) {
-                // The stock driver has no allowlist and no version file.
-                throw new ErrnoException(ENOENT, "open " + path(node));
-            }
-            file = new StockBatchFile(this, flags);
-        } else {
-            int fd = openFd(nodePath(node), flags);
-            if (fd < 0) {
-                throw new ErrnoException(-fd, "open " + path(node));
-            }
-            file = new NativeOpenFile(this, fd, node.kind() == DeviceNode.Kind.BATCH ? batchIoctl : null);
-        }
-        openFiles.add(file);
-        if (closed.get()) {
-            // close() ran while this file was being opened and may have missed it.
-            file.close();
-            throw new IllegalStateException("device tree " + root + " is closed");
-        }
-        return file;
+        return openFile(nodePath(node), flags);
     }
 
-    /** Closes the files still open, then frees the per-thread buffers. Idempotent. */
+    @Override
+    public BatchDevice openBatch(int flags) throws ErrnoException {
+        return openFile(nodePath(DeviceNode.BATCH), flags);
+    }
+
+    @Override
+    public Optional<Instant> lastModified(DeviceNode node) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(nodePath(node)).toInstant());
+        } catch (IOException | SecurityException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Platform platform() {
+        return platform;
+    }
+
+    /**
+     * Closes the files still open; the per-thread buffers are freed once the last of them
+     * (and any open(2) in flight) is done. Idempotent; never waits.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            for (OpenFile file : openFiles) {
+        if (uses.close()) {
+            for (NativeOpenFile file : openFiles) {
                 file.close();
             }
-            arena.close();
         }
     }
 
@@ -186,22 +170,44 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     // ---- for the open files of this tree
 
-    /** This thread's call-state and scratch. */
+    /** This thread's call-state and scratch; only while a use of the tree is held. */
     CallScratch callScratch() {
         return perThread.get();
     }
 
-    void forget(OpenFile file) {
+    /** A file of this tree has closed its descriptor: it gives back its use of the tree. */
+    void released(NativeOpenFile file) {
         openFiles.remove(file);
+        uses.exit();
     }
 
-    /** The per-CPU node of {@code cpu}. */
-    Path cpuPath(int cpu) {
-        return root.resolve(Integer.toString(cpu)).resolve(cpuNodeName);
+    private NativeOpenFile openFile(Path path, int flags) throws ErrnoException {
+        if (!uses.enter()) {
+            throw new IllegalStateException("device tree " + root + " is closed");
+        }
+        NativeOpenFile file = null;
+        try {
+            int fd = openFd(path, flags);
+            if (fd < 0) {
+                throw new ErrnoException(-fd, "open " + path);
+            }
+            file = new NativeOpenFile(this, fd); // takes over this use of the tree
+            openFiles.add(file);
+        } finally {
+            if (file == null) {
+                uses.exit();
+            }
+        }
+        if (uses.isClosed()) {
+            // close() ran while this file was being opened and may have missed it.
+            file.close();
+            throw new IllegalStateException("device tree " + root + " is closed");
+        }
+        return file;
     }
 
     /** open(2) of {@code path}: the descriptor, or -errno. Always close-on-exec. */
-    int openFd(Path path, int flags) {
+    private int openFd(Path path, int flags) {
         CallScratch scratch = callScratch();
         try (Arena call = Arena.ofConfined()) {
             int fd = LibC.open(scratch.callState(), call.allocateFrom(path.toString()), flags | OpenFlags.O_CLOEXEC);
@@ -213,53 +219,43 @@ public final class NativeDeviceFiles implements DeviceFiles {
 
     private Path nodePath(DeviceNode node) {
         return switch (node.kind()) {
-            case CPU -> cpuPath(node.cpu());
+            case CPU -> root.resolve(Integer.toString(node.cpu())).resolve(cpuNodeName);
             case BATCH -> root.resolve("msr_batch");
             case ALLOWLIST -> root.resolve("msr_allowlist");
             case VERSION -> root.resolve("msr_safe_version");
         };
     }
 
-    private static Driver detectDriver(Path root) throws MsrSafeException {
+    private static Driver detectDriver(Path root) throws ErrnoException {
+        if (!Files.exists(root)) {
+            throw new ErrnoException(ENOENT, "opendir " + root);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new ErrnoException(ENOTDIR, "opendir " + root);
+        }
         boolean stockMsr = false;
-        if (Files.isDirectory(root)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    if (name.equals("msr_batch")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.equals("msr_batch")) {
+                    return Driver.MSR_SAFE;
+                }
+                if (cpuNumber(name) >= 0) {
+                    if (Files.exists(entry.resolve("msr_safe"))) {
                         return Driver.MSR_SAFE;
                     }
-                    if (cpuNumber(name) >= 0) {
-                        if (Files.exists(entry.resolve("msr_safe"))) {
-                            return Driver.MSR_SAFE;
-                        }
-                        stockMsr |= Files.exists(entry.resolve("msr"));
-                    }
+                    stockMsr |= Files.exists(entry.resolve("msr"));
                 }
-            } catch (AccessDeniedException denied) {
-                throw new DevicePermissionException(EACCES, "open", root.toString(), -1, -1,
-                        "this user may not list " + root + ", so the MSR driver cannot be detected");
-            } catch (IOException unreadable) {
-                throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
-                        "cannot list " + root + " (" + unreadable + "); " + howToLoad(root));
             }
+        } catch (AccessDeniedException denied) {
+            throw new ErrnoException(EACCES, "opendir " + root);
+        } catch (IOException unreadable) {
+            throw new ErrnoException(ENOENT, "opendir " + root);
         }
         if (stockMsr) {
             return Driver.STOCK_MSR;
         }
-        if (!Files.isDirectory(root)) {
-            throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
-                    root + " does not exist or is not a directory; " + howToLoad(root));
-        }
-        throw new DeviceNotFoundException(ENOENT, "open", root.toString(), -1, -1,
-                "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
-                        + "/N/msr) was found under " + root + "; " + howToLoad(root));
-    }
-
-    private static String howToLoad(Path root) {
-        return "load the msr-safe module (insmod msr-safe.ko) or the stock msr driver (modprobe msr)"
-                + (root.equals(DEFAULT_ROOT) ? "" : " and open " + DEFAULT_ROOT)
-                + ", or use the simulated device to run without them";
+        throw new ErrnoException(ENOENT, "open " + root + "/N/msr_safe or " + root + "/N/msr");
     }
 
     private int[] cpusWithNodes() {

@@ -3,11 +3,10 @@ package io.github.msrsafe.internal.nativeio;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.nativeio.NativeDeviceFiles.CallScratch;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.UseCount;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * A file descriptor on a device file, with each call made through {@link LibC}.
@@ -15,161 +14,153 @@ import java.lang.invoke.VarHandle;
  * calling thread's scratch. A buffer shorter than {@code count} (or read-only,
  * for reads) is refused with -EFAULT before any call, since the kernel would
  * write or read past it.
+ *
+ * <p>Every call holds the descriptor through a {@link UseCount} from before it reads
+ * the number until the system call has returned, so {@link #close()} from another
+ * thread can never let the number be reused under a call: the descriptor is closed by
+ * whoever finishes last, and a call that starts after the close answers -EBADF
+ * without reaching the kernel.
  */
-final class NativeOpenFile implements OpenFile {
+final class NativeOpenFile implements OpenFile, BatchDevice {
 
     private static final int EBADF = Errno.EBADF.number();
     private static final int EFAULT = Errno.EFAULT.number();
 
-    private static final VarHandle FD;
-
-    static {
-        try {
-            FD = MethodHandles.lookup().findVarHandle(NativeOpenFile.class, "fd", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final NativeDeviceFiles owner;
-    private final MethodHandle ioctl;  // null: the C library's
-    private volatile int fd;  // -1 once closed; closed through FD so that only one close wins
+    private final int fd;
+    private final UseCount uses = new UseCount(this::release);
 
-    NativeOpenFile(NativeDeviceFiles owner, int fd, MethodHandle ioctl) {
+    /** Takes over {@code fd}, and one use of {@code owner}, which it gives back when released. */
+    NativeOpenFile(NativeDeviceFiles owner, int fd) {
         this.owner = owner;
         this.fd = fd;
-        this.ioctl = ioctl;
     }
 
     @Override
     public long pread(MemorySegment buffer, long count, long offset) {
-        int fd = this.fd;
-        if (fd < 0) {
+        if (!uses.enter()) {
             return -EBADF;
         }
-        if (!fits(buffer, count) || buffer.isReadOnly()) {
-            return -EFAULT;
+        try {
+            if (!fits(buffer, count) || buffer.isReadOnly()) {
+                return -EFAULT;
+            }
+            CallScratch call = owner.callScratch();
+            if (buffer.isNative()) {
+                return result(LibC.pread(call.callState(), fd, buffer, count, offset), call);
+            }
+            MemorySegment scratch = call.scratch(count);
+            long done = LibC.pread(call.callState(), fd, scratch, count, offset);
+            if (done > 0) {
+                MemorySegment.copy(scratch, 0, buffer, 0, done);
+            }
+            return result(done, call);
+        } finally {
+            uses.exit();
         }
-        CallScratch call = owner.callScratch();
-        if (buffer.isNative()) {
-            return result(LibC.pread(call.callState(), fd, buffer, count, offset), call);
-        }
-        MemorySegment scratch = call.scratch(count);
-        long done = LibC.pread(call.callState(), fd, scratch, count, offset);
-        if (done > 0) {
-            MemorySegment.copy(scratch, 0, buffer, 0, done);
-        }
-        return result(done, call);
     }
 
     @Override
     public long pwrite(MemorySegment buffer, long count, long offset) {
-        int fd = this.fd;
-        if (fd < 0) {
+        if (!uses.enter()) {
             return -EBADF;
         }
-        if (!fits(buffer, count)) {
-            return -EFAULT;
+        try {
+            if (!fits(buffer, count)) {
+                return -EFAULT;
+            }
+            CallScratch call = owner.callScratch();
+            return result(LibC.pwrite(call.callState(), fd, toNative(buffer, count, call), count, offset), call);
+        } finally {
+            uses.exit();
         }
-        CallScratch call = owner.callScratch();
-        return result(LibC.pwrite(call.callState(), fd, toNative(buffer, count, call), count, offset), call);
     }
 
     @Override
     public long read(MemorySegment buffer, long count) {
-        int fd = this.fd;
-        if (fd < 0) {
+        if (!uses.enter()) {
             return -EBADF;
         }
-        if (!fits(buffer, count) || buffer.isReadOnly()) {
-            return -EFAULT;
+        try {
+            if (!fits(buffer, count) || buffer.isReadOnly()) {
+                return -EFAULT;
+            }
+            CallScratch call = owner.callScratch();
+            if (buffer.isNative()) {
+                return result(LibC.read(call.callState(), fd, buffer, count), call);
+            }
+            MemorySegment scratch = call.scratch(count);
+            long done = LibC.read(call.callState(), fd, scratch, count);
+            if (done > 0) {
+                MemorySegment.copy(scratch, 0, buffer, 0, done);
+            }
+            return result(done, call);
+        } finally {
+            uses.exit();
         }
-        CallScratch call = owner.callScratch();
-        if (buffer.isNative()) {
-            return result(LibC.read(call.callState(), fd, buffer, count), call);
-        }
-        MemorySegment scratch = call.scratch(count);
-        long done = LibC.read(call.callState(), fd, scratch, count);
-        if (done > 0) {
-            MemorySegment.copy(scratch, 0, buffer, 0, done);
-        }
-        return result(done, call);
     }
 
     @Override
     public long write(MemorySegment buffer, long count) {
-        int fd = this.fd;
-        if (fd < 0) {
+        if (!uses.enter()) {
             return -EBADF;
         }
-        if (!fits(buffer, count)) {
-            return -EFAULT;
+        try {
+            if (!fits(buffer, count)) {
+                return -EFAULT;
+            }
+            CallScratch call = owner.callScratch();
+            return result(LibC.write(call.callState(), fd, toNative(buffer, count, call), count), call);
+        } finally {
+            uses.exit();
         }
-        CallScratch call = owner.callScratch();
-        return result(LibC.write(call.callState(), fd, toNative(buffer, count, call), count), call);
     }
 
+    /**
+     * ioctl(fd, X86_IOC_MSR_BATCH, array). The kernel reads and writes numops ops at
+     * array.ops: it is only let do so when that is the native segment {@code ops}, long
+     * enough ({@link BatchDevice#checkArray}); a numops the module refuses before touching
+     * the ops (0, or too many) goes through, so that the kernel's own answer comes back.
+     */
     @Override
-    public long lseek(long offset, int whence) {
-        int fd = this.fd;
-        if (fd < 0) {
+    public int batch(MemorySegment array, MemorySegment ops) {
+        if (!uses.enter()) {
             return -EBADF;
         }
-        CallScratch call = owner.callScratch();
-        return result(LibC.lseek(call.callState(), fd, offset, whence), call);
+        try {
+            if (BatchDevice.checkArray(array, ops) == -EFAULT) {
+                return -EFAULT;
+            }
+            CallScratch call = owner.callScratch();
+            int result = LibC.ioctl(call.callState(), fd, MsrStructs.X86_IOC_MSR_BATCH, array);
+            return result == -1 ? call.negativeErrno() : result;
+        } finally {
+            uses.exit();
+        }
     }
 
-    @Override
-    public int ioctl(long request, MemorySegment array, MemorySegment ops) {
-        int fd = this.fd;
-        if (fd < 0) {
-            return -EBADF;
-        }
-        if (!array.isNative() || array.byteSize() < MsrStructs.BATCH_ARRAY.byteSize()) {
-            return -EFAULT;
-        }
-        if (request == MsrStructs.X86_IOC_MSR_BATCH && !opsMatch(array, ops)) {
-            return -EFAULT;
-        }
-        CallScratch call = owner.callScratch();
-        int result = ioctl == null
-                ? LibC.ioctl(call.callState(), fd, request, array)
-                : LibC.ioctl(ioctl, call.callState(), fd, request, array);
-        return result == -1 ? call.negativeErrno() : result;
-    }
-
-    /** Closes the descriptor once; later calls answer -EBADF. */
+    /** Closes the descriptor once: now, or when the last call in flight returns. */
     @Override
     public void close() {
-        int fd = (int) FD.getAndSet(this, -1);
-        if (fd >= 0) {
-            owner.forget(this);
-            // close(2) releases the descriptor even when it reports an error; nothing to retry.
+        uses.close();
+    }
+
+    // close(2) releases the descriptor even when it reports an error; nothing to retry.
+    private void release() {
+        try {
             LibC.close(owner.callScratch().callState(), fd);
+        } finally {
+            owner.released(this);
         }
     }
 
     @Override
     public String toString() {
-        return "NativeOpenFile[fd " + fd + "]";
+        return "NativeOpenFile[fd " + fd + (uses.isClosed() ? ", closed" : "") + "]";
     }
 
     private static boolean fits(MemorySegment buffer, long count) {
         return count >= 0 && count <= buffer.byteSize();
-    }
-
-    // The kernel reads and writes numops ops at array.ops: only let it when that
-    // is the native segment the caller handed over and it is long enough. A
-    // numops the module rejects before touching the ops (0, or too many) passes
-    // through so that the module's own error comes back.
-    private static boolean opsMatch(MemorySegment array, MemorySegment ops) {
-        long numops = Integer.toUnsignedLong((int) MsrStructs.ARRAY_NUMOPS.get(array, 0L));
-        if (numops == 0 || numops > MsrStructs.MAX_OPS_PER_IOCTL) {
-            return true;
-        }
-        MemorySegment pointer = (MemorySegment) MsrStructs.ARRAY_OPS.get(array, 0L);
-        return ops != null && ops.isNative() && pointer.address() == ops.address()
-                && ops.byteSize() >= numops * MsrStructs.OP_SIZE;
     }
 
     private static MemorySegment toNative(MemorySegment buffer, long count, CallScratch call) {

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * {@link SimKernel#installAllowlistText}). A read(2) returns one entry, the
  * first with the header; the position is the entry index, a buffer too small
  * for the text is E2BIG without moving it, and the read that returns 0 at the
- * end starts the listing over. The file cannot seek: lseek, pread and pwrite
+ * end starts the listing over. The file cannot seek: pread and pwrite
  * are ESPIPE.
  */
 final class AllowlistFile extends SimFile {

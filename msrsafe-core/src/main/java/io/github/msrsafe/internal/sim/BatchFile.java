@@ -1,29 +1,35 @@
 package io.github.msrsafe.internal.sim;
 
 import static io.github.msrsafe.internal.sim.SimKernel.EBADF;
-import static io.github.msrsafe.internal.sim.SimKernel.ENOTTY;
 
 import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import java.lang.foreign.MemorySegment;
 
-/** /dev/cpu/msr_batch: only the X86_IOC_MSR_BATCH ioctl, on a descriptor opened for reading. */
-final class BatchFile extends SimFile {
+/** /dev/cpu/msr_batch: the X86_IOC_MSR_BATCH ioctl, on a descriptor opened for reading. */
+final class BatchFile implements BatchDevice {
 
-    BatchFile(SimKernel kernel, boolean readable, boolean writable) {
-        super(kernel, readable, writable);
+    private final SimKernel kernel;
+    private final boolean readable;
+    private volatile boolean closed;
+
+    BatchFile(SimKernel kernel, boolean readable) {
+        this.kernel = kernel;
+        this.readable = readable;
     }
 
     @Override
-    public int ioctl(long request, MemorySegment array, MemorySegment ops) {
-        if (isClosed()) {
-            return -EBADF;
-        }
-        if (request != MsrStructs.X86_IOC_MSR_BATCH) {
-            return -ENOTTY;
-        }
-        if (!readable()) {
+    public int batch(MemorySegment array, MemorySegment ops) {
+        if (closed || !readable) {
             return -EBADF; // the module wants FMODE_READ even for a batch of writes
         }
-        return kernel.batch(array, ops);
+        int refused = BatchDevice.checkArray(array, ops);
+        return refused != 0 ? refused
+                : kernel.batch(ops, Integer.toUnsignedLong((int) MsrStructs.ARRAY_NUMOPS.get(array, 0L)));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
     }
 }

@@ -1,21 +1,18 @@
 package io.github.msrsafe.internal.sim;
 
-import static io.github.msrsafe.internal.sim.SimKernel.EBADF;
 import static io.github.msrsafe.internal.sim.SimKernel.EINVAL;
 
-import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.MemorySegment;
 
 /**
  * /dev/cpu/N/msr_safe: 8-byte reads and writes at offset = MSR address.
- * read(2) and write(2) use the file position but, as in the module, do not
- * advance it. The CPU is checked at each call: a descriptor whose CPU went
+ * read(2) and write(2) use the file position, which, as in the module, they
+ * do not advance. The CPU is checked at each call: a descriptor whose CPU went
  * offline gets ENXIO, and works again when the CPU comes back.
  */
 final class CpuFile extends SimFile {
 
     private final int cpu;
-    private long position; // guarded by kernel.lock()
 
     CpuFile(SimKernel kernel, int cpu, boolean readable, boolean writable) {
         super(kernel, readable, writable);
@@ -46,38 +43,14 @@ final class CpuFile extends SimFile {
         return kernel.writeMsr(cpu, offset, buffer);
     }
 
+    /** read(2) at the file position, which stays 0: the module's read does not advance it, and nothing seeks. */
     @Override
     public long read(MemorySegment buffer, long count) {
-        return pread(buffer, count, position());
+        return pread(buffer, count, 0);
     }
 
     @Override
     public long write(MemorySegment buffer, long count) {
-        return pwrite(buffer, count, position());
-    }
-
-    @Override
-    public long lseek(long offset, int whence) {
-        if (isClosed()) {
-            return -EBADF;
-        }
-        synchronized (kernel.lock()) {
-            long target = switch (whence) {
-                case OpenFlags.SEEK_SET -> offset;
-                case OpenFlags.SEEK_CUR -> position + offset;
-                default -> -1; // SEEK_END and anything else
-            };
-            if (target < 0) {
-                return -EINVAL;
-            }
-            position = target;
-            return target;
-        }
-    }
-
-    private long position() {
-        synchronized (kernel.lock()) {
-            return position;
-        }
+        return pwrite(buffer, count, 0);
     }
 }

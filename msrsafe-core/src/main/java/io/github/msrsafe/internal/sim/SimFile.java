@@ -2,17 +2,16 @@ package io.github.msrsafe.internal.sim;
 
 import static io.github.msrsafe.internal.sim.SimKernel.EBADF;
 import static io.github.msrsafe.internal.sim.SimKernel.EINVAL;
-import static io.github.msrsafe.internal.sim.SimKernel.ENOTTY;
-import static io.github.msrsafe.internal.sim.SimKernel.ESPIPE;
 
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.OpenFile;
 import java.lang.foreign.MemorySegment;
 
 /**
- * An open file of the simulated device. The defaults are what Linux answers
- * for an operation the driver does not implement: read and write need the
- * matching access mode (else EBADF) and then fail with EINVAL, lseek is
- * ESPIPE, ioctl is ENOTTY. Every operation on a closed file is EBADF.
+ * An open per-CPU, allowlist or version file of the simulated device. The
+ * defaults are what Linux answers for an operation the driver does not
+ * implement: read and write need the matching access mode (else EBADF) and
+ * then fail with EINVAL. Every operation on a closed file is EBADF.
  */
 abstract class SimFile implements OpenFile {
 
@@ -27,13 +26,9 @@ abstract class SimFile implements OpenFile {
         this.writable = writable;
     }
 
-    /**
-     * Whether the kernel could copy {@code count} bytes to or from {@code buffer}
-     * (copy_to_user / copy_from_user); false is EFAULT.
-     */
+    /** Whether the kernel could copy {@code count} bytes to or from {@code buffer}; false is EFAULT. */
     static boolean usable(MemorySegment buffer, long count, boolean kernelWrites) {
-        return buffer != null && count >= 0 && buffer.byteSize() >= count && buffer.scope().isAlive()
-                && buffer.isAccessibleBy(Thread.currentThread()) && !(kernelWrites && buffer.isReadOnly());
+        return BatchDevice.usable(buffer, count, kernelWrites);
     }
 
     /** 0 if a read may proceed, else -EBADF (closed, or not opened for reading). */
@@ -76,16 +71,6 @@ abstract class SimFile implements OpenFile {
     public long write(MemorySegment buffer, long count) {
         int denied = checkWrite();
         return denied != 0 ? denied : -EINVAL;
-    }
-
-    @Override
-    public long lseek(long offset, int whence) {
-        return closed ? -EBADF : -ESPIPE;
-    }
-
-    @Override
-    public int ioctl(long request, MemorySegment array, MemorySegment ops) {
-        return closed ? -EBADF : -ENOTTY;
     }
 
     @Override

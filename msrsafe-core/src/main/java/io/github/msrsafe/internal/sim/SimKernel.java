@@ -5,9 +5,7 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_ERR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_ISRDMSR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.github.msrsafe.Driver;
@@ -16,15 +14,19 @@ import io.github.msrsafe.SimulatedRegister;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
-import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
+import io.github.msrsafe.internal.sys.Platform;
+import io.github.msrsafe.registers.CpuIdentity;
 import java.lang.foreign.MemorySegment;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -56,18 +58,17 @@ public final class SimKernel implements DeviceFiles {
     static final int EROFS = Errno.EROFS.number();
     static final int EFAULT = Errno.EFAULT.number();
     static final int E2BIG = Errno.E2BIG.number();
-    static final int ENOTTY = Errno.ENOTTY.number();
     static final int ESPIPE = Errno.ESPIPE.number();
 
-    private static final long NUMOPS_OFFSET = MsrStructs.arrayOffset("numops");
-    private static final long OPS_POINTER_OFFSET = MsrStructs.arrayOffset("ops");
-    private static final long OP_ALIGNMENT = MsrStructs.BATCH_OP.byteAlignment();
+    /** What the simulated device calls its root in messages: a /dev/cpu that lives in memory. */
+    public static final String ROOT = "sim:/dev/cpu";
 
     private final Object lock = new Object();
     private final int cpuCount;
     private final int threadsPerCore;
     private final int cpusPerPackage;
     private final LongSupplier clock;
+    private final Platform platform = new SimPlatform();
     private final boolean[] online;           // guarded by lock
     private final RegisterBank registers;     // guarded by lock
     private AllowlistTable allowlist;         // guarded by lock
@@ -114,12 +115,12 @@ public final class SimKernel implements DeviceFiles {
 
     @Override
     public String root() {
-        return "simulated device";
+        return ROOT;
     }
 
     @Override
     public String path(DeviceNode node) {
-        return "sim:/dev/cpu/" + switch (node.kind()) {
+        return ROOT + "/" + switch (node.kind()) {
             case CPU -> node.cpu() + "/msr_safe";
             case BATCH -> "msr_batch";
             case ALLOWLIST -> "msr_allowlist";
@@ -159,10 +160,28 @@ public final class SimKernel implements DeviceFiles {
                 }
                 yield new CpuFile(this, node.cpu(), readable, writable);
             }
-            case BATCH -> new BatchFile(this, readable, writable);
+            case BATCH -> throw new IllegalArgumentException("the batch device is opened with openBatch");
             case ALLOWLIST -> new AllowlistFile(this, readable, writable);
             case VERSION -> new VersionFile(this, readable, writable);
         };
+    }
+
+    @Override
+    public BatchDevice openBatch(int flags) {
+        int accessMode = flags & OpenFlags.O_ACCMODE;
+        return new BatchFile(this, accessMode == OpenFlags.O_RDONLY || accessMode == OpenFlags.O_RDWR);
+    }
+
+    /** {@return empty: the module keeps no time of its own, and the simulated device keeps none either} */
+    @Override
+    public Optional<Instant> lastModified(DeviceNode node) {
+        return Optional.empty();
+    }
+
+    /** The simulated machine: places from its package and core layout, no known processor model, its clock. */
+    @Override
+    public Platform platform() {
+        return platform;
     }
 
     /** Does nothing: the simulated device outlives the handles opened on it. */
@@ -329,26 +348,10 @@ public final class SimKernel implements DeviceFiles {
     }
 
     /**
-     * X86_IOC_MSR_BATCH after the request and access-mode checks: copy in, validate every
-     * op, then run them all or none.
+     * X86_IOC_MSR_BATCH after the access-mode and header checks
+     * ({@link BatchDevice#checkArray}): validate every op, then run them all or none.
      */
-    int batch(MemorySegment array, MemorySegment ops) {
-        if (!SimFile.usable(array, MsrStructs.BATCH_ARRAY.byteSize(), false)) {
-            return -EFAULT;
-        }
-        long numops = Integer.toUnsignedLong(array.get(JAVA_INT_UNALIGNED, NUMOPS_OFFSET));
-        if (numops == 0) {
-            return -EINVAL;
-        }
-        if (numops > MsrStructs.MAX_OPS_PER_IOCTL) {
-            return -E2BIG; // the module cannot allocate numops * 32 bytes in one piece
-        }
-        long opsPointer = array.get(JAVA_LONG_UNALIGNED, OPS_POINTER_OFFSET);
-        // A user pointer is native memory; Java cannot follow it, so ops must be the very segment it names.
-        if (ops == null || !ops.isNative() || ops.address() != opsPointer || opsPointer % OP_ALIGNMENT != 0
-                || !SimFile.usable(ops, numops * OP_SIZE, true)) {
-            return -EFAULT;
-        }
+    int batch(MemorySegment ops, long numops) {
         synchronized (lock) {
             int rejected = validate(ops, numops);
             return rejected != 0 ? rejected : execute(ops, numops);
@@ -446,6 +449,28 @@ public final class SimKernel implements DeviceFiles {
     private void checkCpu(int cpu) {
         if (cpu < 0 || cpu >= cpuCount) {
             throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (cpuCount - 1));
+        }
+    }
+
+    /** The machine of the simulated device: consecutive CPU ids share a core, then a package. */
+    private final class SimPlatform implements Platform {
+        @Override
+        public Optional<CpuPlace> place(int cpu) {
+            if (cpu < 0 || cpu >= cpuCount) {
+                return Optional.empty();
+            }
+            return Optional.of(new CpuPlace(cpu / cpusPerPackage, (cpu % cpusPerPackage) / threadsPerCore));
+        }
+
+        /** {@return empty: the simulated processor has Intel's registers but no family or model} */
+        @Override
+        public Optional<CpuIdentity> identity() {
+            return Optional.empty();
+        }
+
+        @Override
+        public LongSupplier nanoClock() {
+            return clock;
         }
     }
 }

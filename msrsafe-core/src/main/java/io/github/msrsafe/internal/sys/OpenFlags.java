@@ -8,10 +8,5 @@ public final class OpenFlags {
     public static final int O_ACCMODE = 3;
     public static final int O_CLOEXEC = 0x80000;
 
-    /** lseek(2) whence values. */
-    public static final int SEEK_SET = 0;
-    public static final int SEEK_CUR = 1;
-    public static final int SEEK_END = 2;
-
     private OpenFlags() {}
 }

@@ -10,7 +10,7 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
 import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
 
-import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.stream.IntStream;
@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 /**
  * A struct msr_batch_array and its ops in native memory, built through MsrStructs only,
  * every op's outputs preset to values no device writes. Shared by the tests of the
- * simulated kernel, the native batch path and the stock-msr emulation.
+ * simulated kernel, the native batch path and the per-CPU emulation.
  */
 public final class BatchBuffer implements AutoCloseable {
 
@@ -77,8 +77,8 @@ public final class BatchBuffer implements AutoCloseable {
         return this;
     }
 
-    public int run(OpenFile batchFile) {
-        return batchFile.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops);
+    public int run(BatchDevice device) {
+        return device.batch(array, ops);
     }
 
     public int err(int index) {

@@ -3,25 +3,30 @@ package io.github.msrsafe.internal.nativeio;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.msrsafe.BatchOutcome;
+import io.github.msrsafe.MsrBatch;
+import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Once warm, the per-CPU pread/pwrite and the batch ioctl (msr_safe through a
- * real downcall, and the stock emulation) allocate nothing on the Java heap,
+ * real downcall, and the per-CPU emulation) allocate nothing on the Java heap,
  * measured with the JVM's per-thread allocation counter over windows of
  * calls.
  */
@@ -89,16 +94,14 @@ class HotPathAllocationTest {
     }
 
     @Test
-    @SuppressWarnings("restricted")
+    @Tag(NativeTestSupport.IOCTL_DOUBLE)
     void batchIoctlThroughTheDouble() throws Exception {
-        Path library = NativeTestSupport.sharedLibrary("ioctl_double.c");
+        NativeTestSupport.ioctlDouble(); // LibC's own ioctl handle is the double in this run
         Path tree = Files.createDirectories(root.resolve("batch"));
         Files.createFile(Files.createDirectories(tree.resolve("0")).resolve("msr_safe"));
         Files.createFile(tree.resolve("msr_batch"));
-        try (Arena libraryArena = Arena.ofShared();
-             NativeDeviceFiles files = NativeDeviceFiles.open(tree,
-                     SymbolLookup.libraryLookup(library, libraryArena));
-             OpenFile batch = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
+        try (NativeDeviceFiles files = NativeDeviceFiles.open(tree);
+             BatchDevice batch = files.openBatch(OpenFlags.O_RDWR);
              Arena arena = Arena.ofConfined()) {
             MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
             MemorySegment ops = arena.allocate(MsrStructs.BATCH_OP, 16);
@@ -108,29 +111,31 @@ class HotPathAllocationTest {
                 MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) 1);
                 MsrStructs.OP_MSR.set(ops, 0L, op, 0xE7);
             }
-            Runnable call = () -> check(batch.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops) == 0);
+            Runnable call = () -> check(batch.batch(array, ops) == 0);
             assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " batch ioctls");
         }
     }
 
     @Test
-    void stockEmulatedBatch() throws Exception {
+    void perCpuEmulatedBatch() throws Exception {
         Path tree = Files.createDirectories(root.resolve("stock"));
         NativeTestSupport.sparseNode(tree, 0, "msr");
         NativeTestSupport.sparseNode(tree, 1, "msr");
-        try (NativeDeviceFiles files = NativeDeviceFiles.open(tree);
-             OpenFile batch = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
-             Arena arena = Arena.ofConfined()) {
-            MemorySegment array = arena.allocate(MsrStructs.BATCH_ARRAY);
-            MemorySegment ops = arena.allocate(MsrStructs.BATCH_OP, 4);
-            MsrStructs.ARRAY_NUMOPS.set(array, 0L, 4);
-            MsrStructs.ARRAY_OPS.set(array, 0L, ops);
-            for (long op = 0; op < 4; op++) {
-                MsrStructs.OP_CPU.set(ops, 0L, op, (short) (op % 2));
-                MsrStructs.OP_ISRDMSR.set(ops, 0L, op, (short) (op < 2 ? 1 : 0));
-                MsrStructs.OP_MSR.set(ops, 0L, op, 0x199);
+        try (MsrSafe msr = MsrSafe.open(tree); MsrBatch batch = msr.newBatch()) {
+            for (int op = 0; op < 4; op++) {
+                if (op < 2) {
+                    batch.addRead(op % 2, 0x199);
+                } else {
+                    batch.addWrite(op % 2, 0x199, op);
+                }
             }
-            Runnable call = () -> check(batch.ioctl(MsrStructs.X86_IOC_MSR_BATCH, array, ops) == 0);
+            Runnable call = () -> {
+                try {
+                    check(batch.execute() == BatchOutcome.SUCCEEDED);
+                } catch (MsrSafeException e) {
+                    throw new AssertionError(e);
+                }
+            };
             assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated batches");
         }
     }

@@ -1,6 +1,6 @@
 package io.github.msrsafe.internal.nativeio;
 
-import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.sys.ErrnoException;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +19,7 @@ public final class NativeAccessProbe {
         try {
             NativeDeviceFiles.open(root.resolve("absent")).close();
             System.out.println("missing: opened?");
-        } catch (MsrSafeException missing) {
+        } catch (ErrnoException missing) {
             System.out.println("missing: " + missing.getClass().getSimpleName());
         }
         for (String attempt : new String[] {"first", "second"}) {

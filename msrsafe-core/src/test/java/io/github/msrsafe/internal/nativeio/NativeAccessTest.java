@@ -65,7 +65,7 @@ class NativeAccessTest {
 
     private static void assertDeniedNaming(String flag, String output) {
         assertTrue(output.contains("loaded"), output);
-        assertTrue(output.contains("missing: DeviceNotFoundException"), output);
+        assertTrue(output.contains("missing: ErrnoException"), output);
         for (String attempt : new String[] {"first", "second"}) {
             String line = output.lines().filter(l -> l.startsWith(attempt + ": ")).findFirst().orElse("");
             assertTrue(line.startsWith(attempt + ": java.lang.IllegalCallerException: "), output);

@@ -9,8 +9,7 @@ import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.internal.abi.BatchBuffer;
 import io.github.msrsafe.internal.abi.MsrStructs;
-import io.github.msrsafe.internal.sys.DeviceNode;
-import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -24,17 +23,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batch path for real: NativeDeviceFiles binds the batch device's ioctl
- * to src/test/c/ioctl_double.c, a shared library compiled against
+ * The batch path for real: LibC's one ioctl handle is bound, in the JVM of the
+ * ioctl-double test run only, to src/test/c/ioctl_double.c (the test-only
+ * property LibC reads at class initialisation), a shared library compiled against
  * native-headers/msr_safe.h that answers like the module (docs/module-behaviour.md)
  * for a machine of CPUs 0..3 with CPU 2 offline and the
  * allowlist 0x10 (mask 0), 0xE7 (all ones), 0x199 (0xFFFF), 0x620 (all ones,
  * faults). Each test sees a fresh machine.
  */
+@Tag(NativeTestSupport.IOCTL_DOUBLE)
 class NativeBatchTest {
 
     private static final int ENXIO = Errno.ENXIO.number();
@@ -58,16 +60,16 @@ class NativeBatchTest {
     static Path root;
 
     private NativeDeviceFiles files;
-    private OpenFile batchFile;
+    private BatchDevice batchFile;
     private Arena arena;
 
     @BeforeAll
     @SuppressWarnings("restricted")
     static void loadTheDouble() throws Exception {
-        if (!NativeTestSupport.gccAvailable()) {
+        if (!NativeTestSupport.gccAvailable() || !NativeTestSupport.ioctlDoubleBound()) {
             return;
         }
-        Path library = NativeTestSupport.sharedLibrary("ioctl_double.c");
+        Path library = NativeTestSupport.ioctlDouble();
         libraryArena = Arena.ofShared();
         double_ = SymbolLookup.libraryLookup(library, libraryArena);
         Linker linker = Linker.nativeLinker();
@@ -99,10 +101,10 @@ class NativeBatchTest {
 
     @BeforeEach
     void freshMachine() throws Throwable {
-        NativeTestSupport.assumeGcc();
+        NativeTestSupport.ioctlDouble();
         reset.invokeExact();
-        files = NativeDeviceFiles.open(root, double_);
-        batchFile = files.open(DeviceNode.BATCH, OpenFlags.O_RDWR);
+        files = NativeDeviceFiles.open(root);
+        batchFile = files.openBatch(OpenFlags.O_RDWR);
         arena = Arena.ofConfined();
     }
 
@@ -207,12 +209,24 @@ class NativeBatchTest {
     }
 
     @Test
-    void anotherRequestIsEnotty() throws Throwable {
+    void theProductionHandleItselfReachesTheDouble() throws Throwable {
+        // LibC.ioctl is the constant handle every batch takes; called directly, with a request
+        // the seam never sends, it is the double that answers, and sees the request.
         BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
-        assertEquals(-Errno.ENOTTY.number(), batchFile.ioctl(0xC01063A3L, batch.array, batch.ops));
-        assertEquals(0xC01063A3L, (long) lastRequest.invokeExact());
-        assertEquals(BatchBuffer.UNTOUCHED, batch.data(0));
+        MemorySegment callState = LibC.allocateCallState(arena);
+        int fd = LibC.open(callState, arena.allocateFrom(root.resolve("msr_batch").toString()), OpenFlags.O_RDONLY);
+        try {
+            assertEquals(-1, LibC.ioctl(callState, fd, 0xC01063A3L, batch.array));
+            assertEquals(Errno.ENOTTY.number(), LibC.errno(callState));
+            assertEquals(0xC01063A3L, (long) lastRequest.invokeExact());
+            assertEquals(0, LibC.ioctl(callState, fd, MsrStructs.X86_IOC_MSR_BATCH, batch.array));
+            assertEquals(MsrStructs.X86_IOC_MSR_BATCH, (long) lastRequest.invokeExact());
+            assertEquals(register(0, 0xE7), batch.data(0));
+            assertEquals(2, (int) calls.invokeExact());
+        } finally {
+            LibC.close(callState, fd);
+        }
     }
 
     @Test
@@ -231,8 +245,8 @@ class NativeBatchTest {
     void aWriteOnlyBatchDescriptorIsEbadf() throws Throwable {
         BatchBuffer batch = new BatchBuffer(arena, 1);
         batch.read(0, 0, 0xE7);
-        try (OpenFile writeOnly = files.open(DeviceNode.BATCH, OpenFlags.O_WRONLY)) {
-            assertEquals(-Errno.EBADF.number(), writeOnly.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, batch.ops));
+        try (BatchDevice writeOnly = files.openBatch(OpenFlags.O_WRONLY)) {
+            assertEquals(-Errno.EBADF.number(), writeOnly.batch(batch.array, batch.ops));
         }
         assertEquals(1, (int) calls.invokeExact());
     }
@@ -243,20 +257,9 @@ class NativeBatchTest {
         batch.read(0, 0, 0xE7);
         batch.read(1, 0, 0xE7);
         MemorySegment firstOpOnly = batch.ops.asSlice(0, MsrStructs.OP_SIZE);
-        assertEquals(-Errno.EFAULT.number(), batchFile.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, firstOpOnly));
+        assertEquals(-Errno.EFAULT.number(), batchFile.batch(batch.array, firstOpOnly));
         MemorySegment elsewhere = arena.allocate(MsrStructs.BATCH_OP, 2);
-        assertEquals(-Errno.EFAULT.number(), batchFile.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, elsewhere));
-        assertEquals(0, (int) calls.invokeExact());
-    }
-
-    @Test
-    void onlyTheBatchDeviceUsesTheSeam() throws Throwable {
-        try (OpenFile cpu0 = files.open(DeviceNode.cpu(0), OpenFlags.O_RDONLY)) {
-            BatchBuffer batch = new BatchBuffer(arena, 1);
-            batch.read(0, 0, 0xE7);
-            // The C library's ioctl on a regular file, not the double.
-            assertEquals(-Errno.ENOTTY.number(), cpu0.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, batch.ops));
-        }
+        assertEquals(-Errno.EFAULT.number(), batchFile.batch(batch.array, elsewhere));
         assertEquals(0, (int) calls.invokeExact());
     }
 

@@ -27,6 +27,14 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class NativeTestSupport {
 
+    /**
+     * The tag of tests that need LibC's ioctl bound to src/test/c/ioctl_double.c. They run in
+     * a JVM of their own (the pom's ioctl-double execution), which sets LibC's test-only
+     * property to the library {@link #ioctlDouble()} builds; every other test sees the C
+     * library's ioctl.
+     */
+    public static final String IOCTL_DOUBLE = "ioctl-double";
+
     /** Past every 32-bit MSR address, so pread/pwrite at any MSR stays inside the file. */
     static final long SPARSE_NODE_LENGTH = (1L << 32) + 16;
 
@@ -56,6 +64,11 @@ public final class NativeTestSupport {
 
     static Path cSource(String name) {
         return moduleDir().resolve("src/test/c").resolve(name);
+    }
+
+    /** The C compiler the tests use: gcc, or the one named by msrsafe.test.cc. */
+    static String compiler() {
+        return CC;
     }
 
     /** Skips the calling test, with the reason, when gcc cannot run. */
@@ -88,6 +101,26 @@ public final class NativeTestSupport {
             }
         }
         return gccMissing == null;
+    }
+
+    /** Whether this JVM binds LibC's ioctl to a library (the ioctl-double execution sets the property). */
+    public static boolean ioctlDoubleBound() {
+        return System.getProperty(LibC.IOCTL_LIBRARY_PROPERTY) != null;
+    }
+
+    /**
+     * Builds src/test/c/ioctl_double.c where LibC's test-only property says, before anything
+     * in this JVM has used LibC (it reads the property once): call it first in every test
+     * tagged {@link #IOCTL_DOUBLE}. Skips the test without gcc, or outside that execution.
+     */
+    public static Path ioctlDouble() throws IOException {
+        String bound = System.getProperty(LibC.IOCTL_LIBRARY_PROPERTY);
+        Assumptions.assumeTrue(bound != null, "LibC's ioctl is bound to the double only in the ioctl-double run"
+                + " (./mvnw verify runs it; -D" + LibC.IOCTL_LIBRARY_PROPERTY + " names the library)");
+        Path library = sharedLibrary("ioctl_double.c");
+        assertEquals(Path.of(bound).toAbsolutePath().normalize(), library.toAbsolutePath().normalize(),
+                "the library LibC binds is the one built here");
+        return library;
     }
 
     /** Compiles src/test/c/{@code source} into an executable, once per test run. */

@@ -7,10 +7,8 @@ import static io.github.msrsafe.Errno.EBADF;
 import static io.github.msrsafe.Errno.EFAULT;
 import static io.github.msrsafe.Errno.EINVAL;
 import static io.github.msrsafe.Errno.EIO;
-import static io.github.msrsafe.Errno.ENOTTY;
 import static io.github.msrsafe.Errno.ENXIO;
 import static io.github.msrsafe.Errno.EROFS;
-import static io.github.msrsafe.Errno.ESPIPE;
 import static io.github.msrsafe.internal.abi.BatchBuffer.UNTOUCHED;
 import static io.github.msrsafe.internal.sim.SimFixture.ENERGY;
 import static io.github.msrsafe.internal.sim.SimFixture.MISC;
@@ -24,8 +22,7 @@ import static io.github.msrsafe.internal.sim.SimFixture.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.msrsafe.internal.abi.MsrStructs;
-import io.github.msrsafe.internal.sys.DeviceNode;
-import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class SimBatchTest {
 
     private final SimFixture sim = new SimFixture();
-    private final OpenFile device = sim.open(DeviceNode.BATCH, OpenFlags.O_RDONLY);
+    private final BatchDevice device = sim.kernel.openBatch(OpenFlags.O_RDONLY);
 
     @AfterEach
     void closeDevice() {
@@ -44,26 +41,15 @@ class SimBatchTest {
     }
 
     @Test
-    void requestOtherThanTheBatchIoctlIsEnotty() {
-        try (BatchBuffer batch = new BatchBuffer(1)) {
-            batch.read(0, 0, PERF_CTL);
-            assertErrno(ENOTTY, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH + 1, batch.array, batch.ops));
-            assertErrno(ENOTTY, device.ioctl(0x5401, batch.array, batch.ops)); // TCGETS
-            assertEquals(-99, batch.err(0));
-        }
-    }
-
-    @Test
     void descriptorNotOpenForReadingIsEbadfEvenForWrites() {
         try (BatchBuffer batch = new BatchBuffer(1);
-             OpenFile writeOnly = sim.open(DeviceNode.BATCH, OpenFlags.O_WRONLY)) {
+             BatchDevice writeOnly = sim.kernel.openBatch(OpenFlags.O_WRONLY)) {
             batch.write(0, 0, MISC, 0x3);
             assertErrno(EBADF, batch.run(writeOnly));
-            assertErrno(ENOTTY, writeOnly.ioctl(0x1234, batch.array, batch.ops), "the request is checked first");
             assertEquals(0x1, sim.kernel.peek(0, MISC));
         }
         try (BatchBuffer batch = new BatchBuffer(1);
-             OpenFile readWrite = sim.open(DeviceNode.BATCH, OpenFlags.O_RDWR)) {
+             BatchDevice readWrite = sim.kernel.openBatch(OpenFlags.O_RDWR)) {
             batch.write(0, 0, MISC, 0x3);
             assertEquals(0, batch.run(readWrite));
             assertEquals(0x3, sim.kernel.peek(0, MISC));
@@ -106,23 +92,23 @@ class SimBatchTest {
             batch.read(0, 0, PERF_CTL).read(1, 0, PERF_CTL);
             // ops pointer names other memory
             MemorySegment elsewhere = arena.allocate(MsrStructs.BATCH_OP, 2);
-            assertErrno(EFAULT, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, elsewhere));
+            assertErrno(EFAULT, device.batch(batch.array, elsewhere));
             // ops shorter than numops
-            assertErrno(EFAULT, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array,
+            assertErrno(EFAULT, device.batch(batch.array,
                     batch.ops.asSlice(0, MsrStructs.OP_SIZE)));
             // the ops on the Java heap: a kernel pointer can never name them
             MemorySegment heap = MemorySegment.ofArray(new long[8]);
-            assertErrno(EFAULT, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, heap));
+            assertErrno(EFAULT, device.batch(batch.array, heap));
             // read-only memory: the results cannot be copied back
-            assertErrno(EFAULT, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, batch.ops.asReadOnly()));
+            assertErrno(EFAULT, device.batch(batch.array, batch.ops.asReadOnly()));
             // the array itself too short
-            assertErrno(EFAULT, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array.asSlice(0, 8), batch.ops));
+            assertErrno(EFAULT, device.batch(batch.array.asSlice(0, 8), batch.ops));
             assertEquals(-99, batch.err(0), "nothing was looked at");
             // a longer ops segment than numops is fine: the module copies only numops ops
             MemorySegment roomy = arena.allocate(MsrStructs.BATCH_OP, 4);
             MemorySegment.copy(batch.ops, 0, roomy, 0, 2 * MsrStructs.OP_SIZE);
             MsrStructs.ARRAY_OPS.set(batch.array, 0L, roomy);
-            assertEquals(0, device.ioctl(MsrStructs.X86_IOC_MSR_BATCH, batch.array, roomy));
+            assertEquals(0, device.batch(batch.array, roomy));
         }
     }
 
@@ -222,13 +208,11 @@ class SimBatchTest {
                 java.util.List.of(new io.github.msrsafe.allowlist.AllowlistEntry(0xE7, -1L)),
                 () -> ticking.addAndGet(1_000)); // every look at the clock moves it 1 µs
         try (BatchBuffer batch = new BatchBuffer(3);
-             OpenFile file = kernel.open(DeviceNode.BATCH, OpenFlags.O_RDONLY)) {
+             BatchDevice file = kernel.openBatch(OpenFlags.O_RDONLY)) {
             batch.read(0, 0, 0xE7).write(1, 0, 0xE7, 5).read(2, 0, 0xE7);
             assertEquals(0, batch.run(file));
             assertEquals(5, batch.data(2), "the read after the write sees no time pass");
             assertEquals(1_000, batch.data(0), "built at 1 µs, run at 2 µs");
-        } catch (io.github.msrsafe.internal.sys.ErrnoException e) {
-            throw new AssertionError(e);
         }
     }
 
@@ -240,17 +224,6 @@ class SimBatchTest {
                 MsrStructs.ARRAY_VERSION.set(batch.array, 0L, version);
                 assertEquals(0, batch.run(device), "version " + Integer.toHexString(version));
             }
-        }
-    }
-
-    @Test
-    void theBatchDeviceOnlyDoesIoctl() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(8);
-            assertErrno(EINVAL, device.pread(buffer, 8, PERF_CTL));
-            assertErrno(EINVAL, device.read(buffer, 8));
-            assertErrno(EBADF, device.write(buffer, 8), "opened O_RDONLY");
-            assertErrno(ESPIPE, device.lseek(0, OpenFlags.SEEK_SET));
         }
     }
 

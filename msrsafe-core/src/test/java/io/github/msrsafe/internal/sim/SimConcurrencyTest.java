@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
@@ -122,7 +123,7 @@ class SimConcurrencyTest {
     private static Callable<Integer> batchLoop(SimFixture sim, Check check) {
         return () -> {
             int checked = 0;
-            try (OpenFile device = sim.kernel.open(DeviceNode.BATCH, OpenFlags.O_RDONLY)) {
+            try (BatchDevice device = sim.kernel.openBatch(OpenFlags.O_RDONLY)) {
                 for (int i = 0; i < BATCHES_PER_THREAD; i++) {
                     try (BatchBuffer batch = new BatchBuffer(2)) {
                         batch.read(0, 0, PERF_CTL).read(1, 1, MISC);
