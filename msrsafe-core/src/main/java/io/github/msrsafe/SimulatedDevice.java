@@ -63,9 +63,6 @@ public final class SimulatedDevice {
     /** DRAM power of {@link #standard()}: 5 W in the same units. */
     public static final long DRAM_ENERGY_UNITS_PER_SECOND = 5L << 14;
 
-    /** Platform (PSys) power of {@link #standard()}: 100 W in the same units. */
-    public static final long PLATFORM_ENERGY_UNITS_PER_SECOND = 100L << 14;
-
     private final SimKernel kernel;
 
     private SimulatedDevice(SimKernel kernel) {
@@ -102,7 +99,6 @@ public final class SimulatedDevice {
      * <caption>Standard registers</caption>
      * <tr><th>address</th><th>name</th><th>scope</th><th>behaviour</th></tr>
      * <tr><td>0x10</td><td>IA32_TIME_STAMP_COUNTER</td><td>thread</td><td>64-bit counter at {@link #NOMINAL_HZ}, writable</td></tr>
-     * <tr><td>0x34</td><td>MSR_SMI_COUNT</td><td>thread</td><td>32-bit counter, one SMI per second</td></tr>
      * <tr><td>0xCE</td><td>MSR_PLATFORM_INFO</td><td>package</td><td>read-only, max non-turbo ratio 24</td></tr>
      * <tr><td>0xE7</td><td>IA32_MPERF</td><td>thread</td><td>64-bit counter at {@link #NOMINAL_HZ}, writable</td></tr>
      * <tr><td>0xE8</td><td>IA32_APERF</td><td>thread</td><td>64-bit counter at {@link #ACTUAL_HZ}, writable</td></tr>
@@ -111,23 +107,11 @@ public final class SimulatedDevice {
      * <tr><td>0x19C</td><td>IA32_THERM_STATUS</td><td>core</td><td>read-only, 43 °C (57 below TjMax)</td></tr>
      * <tr><td>0x1A0</td><td>IA32_MISC_ENABLE</td><td>thread</td><td>read-write, undefined bits reserved</td></tr>
      * <tr><td>0x1A2</td><td>MSR_TEMPERATURE_TARGET</td><td>package</td><td>read-only, TjMax 100 °C</td></tr>
-     * <tr><td>0x1AD</td><td>MSR_TURBO_RATIO_LIMIT</td><td>package</td><td>read-only: ratios 36 down to 29</td></tr>
-     * <tr><td>0x1AE</td><td>MSR_TURBO_RATIO_LIMIT_CORES</td><td>package</td><td>read-only: 2, 4, 8, ... 28 active cores</td></tr>
      * <tr><td>0x1B1</td><td>IA32_PACKAGE_THERM_STATUS</td><td>package</td><td>read-only, 45 °C</td></tr>
-     * <tr><td>0x3F9</td><td>MSR_PKG_C6_RESIDENCY</td><td>package</td><td>64-bit counter, 0 at full load</td></tr>
-     * <tr><td>0x3FD</td><td>MSR_CORE_C6_RESIDENCY</td><td>core</td><td>64-bit counter, 0 at full load</td></tr>
      * <tr><td>0x606</td><td>MSR_RAPL_POWER_UNIT</td><td>package</td><td>read-only: 1/8 W, 2^-14 J, 2^-10 s</td></tr>
-     * <tr><td>0x60D</td><td>MSR_PKG_C2_RESIDENCY</td><td>package</td><td>64-bit counter, 0 at full load</td></tr>
      * <tr><td>0x610</td><td>MSR_PKG_POWER_LIMIT</td><td>package</td><td>read-write: PL1 125 W, PL2 156 W</td></tr>
      * <tr><td>0x611</td><td>MSR_PKG_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 65 W</td></tr>
-     * <tr><td>0x613</td><td>MSR_PKG_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
-     * <tr><td>0x614</td><td>MSR_PKG_POWER_INFO</td><td>package</td><td>read-only: TDP 125 W, 40 to 250 W</td></tr>
      * <tr><td>0x619</td><td>MSR_DRAM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 5 W</td></tr>
-     * <tr><td>0x61B</td><td>MSR_DRAM_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
-     * <tr><td>0x61C</td><td>MSR_DRAM_POWER_INFO</td><td>package</td><td>read-only: up to 40 W</td></tr>
-     * <tr><td>0x620</td><td>MSR_UNCORE_RATIO_LIMIT</td><td>package</td><td>read-write: 1.2 to 2.4 GHz</td></tr>
-     * <tr><td>0x621</td><td>MSR_UNCORE_PERF_STATUS</td><td>package</td><td>read-only: 2.0 GHz</td></tr>
-     * <tr><td>0x64D</td><td>MSR_PLATFORM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 100 W</td></tr>
      * </table>
      * IA32_PERF_STATUS does not follow writes to IA32_PERF_CTL, and no counter changes speed.
      *
@@ -136,7 +120,6 @@ public final class SimulatedDevice {
     public static List<SimulatedRegister> standardRegisters() {
         return List.of(
                 SimulatedRegister.writableCounter(0x10, "IA32_TIME_STAMP_COUNTER", THREAD, NOMINAL_HZ, 64),
-                SimulatedRegister.counter(0x34, "MSR_SMI_COUNT", THREAD, 1, 32),
                 // Bits 15:8 maximum non-turbo ratio (24 = 2.4 GHz), 47:40 maximum efficiency ratio (8).
                 SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", PACKAGE, 0x0000_0800_0000_1800L),
                 SimulatedRegister.writableCounter(0xE7, "IA32_MPERF", THREAD, NOMINAL_HZ, 64),
@@ -153,36 +136,15 @@ public final class SimulatedDevice {
                         ~0x0000_0004_00C5_1889L),
                 // Bits 23:16 TjMax in °C.
                 SimulatedRegister.readOnly(0x1A2, "MSR_TEMPERATURE_TARGET", PACKAGE, 0x0064_0000L),
-                // One ratio per byte, for the active-core counts of MSR_TURBO_RATIO_LIMIT_CORES.
-                SimulatedRegister.readOnly(0x1AD, "MSR_TURBO_RATIO_LIMIT", PACKAGE, 0x1D1E_1F20_2122_2324L),
-                SimulatedRegister.readOnly(0x1AE, "MSR_TURBO_RATIO_LIMIT_CORES", PACKAGE, 0x1C18_1410_0C08_0402L),
                 SimulatedRegister.readOnly(0x1B1, "IA32_PACKAGE_THERM_STATUS", PACKAGE, 0x8837_0000L),
-                // C-state residencies count at the TSC's rate while the core or package is in the state.
-                SimulatedRegister.counter(0x3F9, "MSR_PKG_C6_RESIDENCY", PACKAGE, 0, 64),
-                SimulatedRegister.counter(0x3FD, "MSR_CORE_C6_RESIDENCY", CORE, 0, 64),
                 // Power units 2^-3 W (bits 3:0), energy units 2^-14 J (12:8), time units 2^-10 s (19:16).
                 SimulatedRegister.readOnly(0x606, "MSR_RAPL_POWER_UNIT", PACKAGE, 0x000A_0E03L),
-                SimulatedRegister.counter(0x60D, "MSR_PKG_C2_RESIDENCY", PACKAGE, 0, 64),
                 // PL1 1000 x 1/8 W = 125 W enabled and clamped, PL2 1248 x 1/8 W = 156 W; bits 31:24 and
                 // 62:56 reserved, bit 63 the lock.
                 SimulatedRegister.readWrite(0x610, "MSR_PKG_POWER_LIMIT", PACKAGE, 0x00DD_84E0_00DD_83E8L,
                         0x7F00_0000_FF00_0000L),
                 SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", PACKAGE, PACKAGE_ENERGY_UNITS_PER_SECOND, 32),
-                // Time throttled by RAPL, in time units (2^-10 s): never, here.
-                SimulatedRegister.counter(0x613, "MSR_PKG_PERF_STATUS", PACKAGE, 0, 32),
-                // Thermal spec power 1000 x 1/8 W = 125 W (14:0), minimum 40 W (30:16), maximum 250 W (46:32),
-                // maximum time window (53:48).
-                SimulatedRegister.readOnly(0x614, "MSR_PKG_POWER_INFO", PACKAGE, 0x002A_07D0_0140_03E8L),
-                SimulatedRegister.counter(0x619, "MSR_DRAM_ENERGY_STATUS", PACKAGE, DRAM_ENERGY_UNITS_PER_SECOND, 32),
-                SimulatedRegister.counter(0x61B, "MSR_DRAM_PERF_STATUS", PACKAGE, 0, 32),
-                // DRAM: spec power 20 W, maximum 40 W.
-                SimulatedRegister.readOnly(0x61C, "MSR_DRAM_POWER_INFO", PACKAGE, 0x0000_0140_0000_00A0L),
-                // Uncore ratio limits: maximum 24 (6:0), minimum 12 (14:8).
-                SimulatedRegister.readWrite(0x620, "MSR_UNCORE_RATIO_LIMIT", PACKAGE, 0x0C18, ~0x7F7FL),
-                // Current uncore ratio 20: 2.0 GHz.
-                SimulatedRegister.readOnly(0x621, "MSR_UNCORE_PERF_STATUS", PACKAGE, 0x14),
-                SimulatedRegister.counter(0x64D, "MSR_PLATFORM_ENERGY_STATUS", PACKAGE, PLATFORM_ENERGY_UNITS_PER_SECOND,
-                        32));
+                SimulatedRegister.counter(0x619, "MSR_DRAM_ENERGY_STATUS", PACKAGE, DRAM_ENERGY_UNITS_PER_SECOND, 32));
     }
 
     /**
@@ -337,26 +299,11 @@ public final class SimulatedDevice {
     /** DRAM power of {@link #standardRegisters(double)} with every CPU idle, in watts. */
     public static final double IDLE_DRAM_WATTS = 2;
 
-    /** Platform power of {@link #standardRegisters(double)} with every CPU idle, in watts. */
-    public static final double IDLE_PLATFORM_WATTS = 40;
-
-    /** The share of idle time {@link #standardRegisters(double)} spends in core C6 (the rest is C1). */
-    public static final double IDLE_CORE_C6_SHARE = 0.6;
-
-    /** The share of idle time {@link #standardRegisters(double)} spends in package C6. */
-    public static final double IDLE_PACKAGE_C6_SHARE = 0.3;
-
-    /** The share of idle time {@link #standardRegisters(double)} spends in package C2. */
-    public static final double IDLE_PACKAGE_C2_SHARE = 0.1;
-
     /**
      * {@link #standardRegisters()} on a processor that is busy a fraction {@code load} of the
-     * time: IA32_MPERF and IA32_APERF count only then (as they count only in C0); package, DRAM
-     * and platform power rise linearly from {@link #IDLE_PACKAGE_WATTS}, {@link #IDLE_DRAM_WATTS}
-     * and {@link #IDLE_PLATFORM_WATTS} to the 65 W, 5 W and 100 W of full load; the idle time is
-     * spent {@link #IDLE_CORE_C6_SHARE} in core C6 (the rest in C1), {@link #IDLE_PACKAGE_C6_SHARE}
-     * in package C6 and {@link #IDLE_PACKAGE_C2_SHARE} in package C2, each residency counting at
-     * the TSC's rate. Load 1 gives exactly {@link #standardRegisters()}.
+     * time: IA32_MPERF and IA32_APERF count only then (as they count only in C0), and package
+     * and DRAM power rise linearly from {@link #IDLE_PACKAGE_WATTS} and {@link #IDLE_DRAM_WATTS}
+     * to the 65 W and 5 W of full load. Load 1 gives exactly {@link #standardRegisters()}.
      *
      * @param load 0 (idle) to 1 (always busy)
      * @return the registers, in address order
@@ -368,7 +315,6 @@ public final class SimulatedDevice {
         }
         double fullPackageWatts = (double) PACKAGE_ENERGY_UNITS_PER_SECOND / (1 << 14);
         double fullDramWatts = (double) DRAM_ENERGY_UNITS_PER_SECOND / (1 << 14);
-        double fullPlatformWatts = (double) PLATFORM_ENERGY_UNITS_PER_SECOND / (1 << 14);
         List<SimulatedRegister> registers = new ArrayList<>();
         for (SimulatedRegister register : standardRegisters()) {
             registers.add(switch ((int) register.address()) {
@@ -380,18 +326,104 @@ public final class SimulatedDevice {
                         (IDLE_PACKAGE_WATTS + load * (fullPackageWatts - IDLE_PACKAGE_WATTS)) * (1 << 14)), 32);
                 case 0x619 -> SimulatedRegister.counter(0x619, register.name(), PACKAGE, Math.round(
                         (IDLE_DRAM_WATTS + load * (fullDramWatts - IDLE_DRAM_WATTS)) * (1 << 14)), 32);
-                case 0x64D -> SimulatedRegister.counter(0x64D, register.name(), PACKAGE, Math.round(
-                        (IDLE_PLATFORM_WATTS + load * (fullPlatformWatts - IDLE_PLATFORM_WATTS)) * (1 << 14)), 32);
-                case 0x3FD -> SimulatedRegister.counter(0x3FD, register.name(), CORE,
-                        Math.round((1 - load) * IDLE_CORE_C6_SHARE * NOMINAL_HZ), 64);
-                case 0x3F9 -> SimulatedRegister.counter(0x3F9, register.name(), PACKAGE,
-                        Math.round((1 - load) * IDLE_PACKAGE_C6_SHARE * NOMINAL_HZ), 64);
-                case 0x60D -> SimulatedRegister.counter(0x60D, register.name(), PACKAGE,
-                        Math.round((1 - load) * IDLE_PACKAGE_C2_SHARE * NOMINAL_HZ), 64);
                 default -> register;
             });
         }
         return List.copyOf(registers);
+    }
+
+    // ---- a server with every register the telemetry reads ----
+
+    /** Platform (PSys) power of {@link #telemetryRegisters(double)} at full load, in watts. */
+    public static final double FULL_PLATFORM_WATTS = 100;
+
+    /** Platform power of {@link #telemetryRegisters(double)} with every CPU idle, in watts. */
+    public static final double IDLE_PLATFORM_WATTS = 40;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in core C6 (the rest is C1). */
+    public static final double IDLE_CORE_C6_SHARE = 0.6;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in package C6. */
+    public static final double IDLE_PACKAGE_C6_SHARE = 0.3;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in package C2. */
+    public static final double IDLE_PACKAGE_C2_SHARE = 0.1;
+
+    /**
+     * {@link #standardRegisters(double)} and the other registers a turbostat-like tool reads on an
+     * Intel server, for telemetry demos and tests:
+     * <table>
+     * <caption>Telemetry registers, besides the standard ones</caption>
+     * <tr><th>address</th><th>name</th><th>scope</th><th>behaviour</th></tr>
+     * <tr><td>0x34</td><td>MSR_SMI_COUNT</td><td>thread</td><td>32-bit counter, one SMI per second</td></tr>
+     * <tr><td>0x1AD</td><td>MSR_TURBO_RATIO_LIMIT</td><td>package</td><td>read-only: ratios 36 down to 29</td></tr>
+     * <tr><td>0x1AE</td><td>MSR_TURBO_RATIO_LIMIT_CORES</td><td>package</td><td>read-only: 2, 4, 8, ... 28 active cores</td></tr>
+     * <tr><td>0x3F9</td><td>MSR_PKG_C6_RESIDENCY</td><td>package</td><td>64-bit counter, {@link #IDLE_PACKAGE_C6_SHARE} of idle time</td></tr>
+     * <tr><td>0x3FD</td><td>MSR_CORE_C6_RESIDENCY</td><td>core</td><td>64-bit counter, {@link #IDLE_CORE_C6_SHARE} of idle time</td></tr>
+     * <tr><td>0x60D</td><td>MSR_PKG_C2_RESIDENCY</td><td>package</td><td>64-bit counter, {@link #IDLE_PACKAGE_C2_SHARE} of idle time</td></tr>
+     * <tr><td>0x613</td><td>MSR_PKG_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
+     * <tr><td>0x614</td><td>MSR_PKG_POWER_INFO</td><td>package</td><td>read-only: TDP 125 W, 40 to 250 W</td></tr>
+     * <tr><td>0x61B</td><td>MSR_DRAM_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
+     * <tr><td>0x61C</td><td>MSR_DRAM_POWER_INFO</td><td>package</td><td>read-only: up to 40 W</td></tr>
+     * <tr><td>0x620</td><td>MSR_UNCORE_RATIO_LIMIT</td><td>package</td><td>read-write: 1.2 to 2.4 GHz</td></tr>
+     * <tr><td>0x621</td><td>MSR_UNCORE_PERF_STATUS</td><td>package</td><td>read-only: 2.0 GHz</td></tr>
+     * <tr><td>0x64D</td><td>MSR_PLATFORM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, {@link #IDLE_PLATFORM_WATTS} to {@link #FULL_PLATFORM_WATTS}</td></tr>
+     * </table>
+     * Residencies count at the TSC's rate while the core or package is in the state; the idle
+     * time not in core C6 is C1.
+     *
+     * @param load 0 (idle) to 1 (always busy)
+     * @return the registers, in address order
+     * @throws IllegalArgumentException if load is outside 0..1
+     */
+    public static List<SimulatedRegister> telemetryRegisters(double load) {
+        List<SimulatedRegister> registers = new ArrayList<>(standardRegisters(load));
+        double idle = 1 - load;
+        registers.addAll(List.of(
+                SimulatedRegister.counter(0x34, "MSR_SMI_COUNT", THREAD, 1, 32),
+                // One ratio per byte, for the active-core counts of MSR_TURBO_RATIO_LIMIT_CORES.
+                SimulatedRegister.readOnly(0x1AD, "MSR_TURBO_RATIO_LIMIT", PACKAGE, 0x1D1E_1F20_2122_2324L),
+                SimulatedRegister.readOnly(0x1AE, "MSR_TURBO_RATIO_LIMIT_CORES", PACKAGE, 0x1C18_1410_0C08_0402L),
+                SimulatedRegister.counter(0x3F9, "MSR_PKG_C6_RESIDENCY", PACKAGE,
+                        Math.round(idle * IDLE_PACKAGE_C6_SHARE * NOMINAL_HZ), 64),
+                SimulatedRegister.counter(0x3FD, "MSR_CORE_C6_RESIDENCY", CORE,
+                        Math.round(idle * IDLE_CORE_C6_SHARE * NOMINAL_HZ), 64),
+                SimulatedRegister.counter(0x60D, "MSR_PKG_C2_RESIDENCY", PACKAGE,
+                        Math.round(idle * IDLE_PACKAGE_C2_SHARE * NOMINAL_HZ), 64),
+                // Time throttled by RAPL, in time units (2^-10 s): never, here.
+                SimulatedRegister.counter(0x613, "MSR_PKG_PERF_STATUS", PACKAGE, 0, 32),
+                // Thermal spec power 1000 x 1/8 W = 125 W (14:0), minimum 40 W (30:16), maximum 250 W (46:32),
+                // maximum time window (53:48).
+                SimulatedRegister.readOnly(0x614, "MSR_PKG_POWER_INFO", PACKAGE, 0x002A_07D0_0140_03E8L),
+                SimulatedRegister.counter(0x61B, "MSR_DRAM_PERF_STATUS", PACKAGE, 0, 32),
+                // DRAM: spec power 20 W, maximum 40 W.
+                SimulatedRegister.readOnly(0x61C, "MSR_DRAM_POWER_INFO", PACKAGE, 0x0000_0140_0000_00A0L),
+                // Uncore ratio limits: maximum 24 (6:0), minimum 12 (14:8).
+                SimulatedRegister.readWrite(0x620, "MSR_UNCORE_RATIO_LIMIT", PACKAGE, 0x0C18, ~0x7F7FL),
+                // Current uncore ratio 20: 2.0 GHz.
+                SimulatedRegister.readOnly(0x621, "MSR_UNCORE_PERF_STATUS", PACKAGE, 0x14),
+                SimulatedRegister.counter(0x64D, "MSR_PLATFORM_ENERGY_STATUS", PACKAGE, Math.round(
+                        (IDLE_PLATFORM_WATTS + load * (FULL_PLATFORM_WATTS - IDLE_PLATFORM_WATTS)) * (1 << 14)), 32)));
+        registers.sort(java.util.Comparator.comparingLong(SimulatedRegister::address));
+        return List.copyOf(registers);
+    }
+
+    /**
+     * The allowlist of a {@link #telemetryRegisters(double) telemetry} device: {@link #standardAllowlist()}
+     * and every telemetry register read-only.
+     *
+     * @return the entries, in address order
+     */
+    public static List<AllowlistEntry> telemetryAllowlist() {
+        List<AllowlistEntry> entries = new ArrayList<>(standardAllowlist());
+        List<Long> standard = entries.stream().map(AllowlistEntry::address).toList();
+        for (SimulatedRegister register : telemetryRegisters(1)) {
+            if (!standard.contains(register.address())) {
+                entries.add(new AllowlistEntry(register.address(), 0));
+            }
+        }
+        entries.sort(java.util.Comparator.comparingLong(AllowlistEntry::address));
+        return List.copyOf(entries);
     }
 
     @Override

@@ -23,8 +23,8 @@ class StatCommandTest {
 
     private final AtomicLong nanos = new AtomicLong();
     private final Cli cli = new Cli(SimulatedDevice.builder().cpus(4).packages(2)
-            .registers(SimulatedDevice.standardRegisters(0.5))
-            .allowlist(SimulatedDevice.standardAllowlist())
+            .registers(SimulatedDevice.telemetryRegisters(0.5))
+            .allowlist(SimulatedDevice.telemetryAllowlist())
             .clock(() -> nanos.addAndGet(HALF_SECOND))
             .build());
 
@@ -49,7 +49,7 @@ class StatCommandTest {
         assertEquals(List.of("80.00", "7.00", "70.00", "0.00", "0.00", "125.00", "156.00"),
                 summary.subList(summary.size() - 7, summary.size()));
         // Registers the allowlist lacks take their columns away, silently, as in turbostat.
-        cli.device().installAllowlist(SimulatedDevice.standardAllowlist().stream()
+        cli.device().installAllowlist(SimulatedDevice.telemetryAllowlist().stream()
                 .filter(entry -> entry.address() != 0x619 && entry.address() != 0x3FD).toList());
         String header = cli.sim("stat", "-i", "0.01", "-n", "1").ok().lines().get(0);
         assertTrue(!header.contains("RAMWatt") && !header.contains("CPU%c6") && !header.contains("CPU%c1"), header);
@@ -74,7 +74,7 @@ class StatCommandTest {
     @Test
     void coreColumnsAppearOnTheFirstCpuOfEachCoreOnly() {
         Cli twoThreads = new Cli(SimulatedDevice.builder().cpus(4).threadsPerCore(2)
-                .registers(SimulatedDevice.standardRegisters(0.5)).allowlist(SimulatedDevice.standardAllowlist())
+                .registers(SimulatedDevice.telemetryRegisters(0.5)).allowlist(SimulatedDevice.telemetryAllowlist())
                 .clock(() -> nanos.addAndGet(HALF_SECOND)).build());
         assertEquals(List.of(
                 "Package  Core  CPU  CPU%c1  CPU%c6",
@@ -171,7 +171,7 @@ class StatCommandTest {
 
     @Test
     void aMissingAllowlistEntryOfAnAskedForColumnIsNamedBeforeSampling() {
-        cli.device().installAllowlist(SimulatedDevice.standardAllowlist().stream()
+        cli.device().installAllowlist(SimulatedDevice.telemetryAllowlist().stream()
                 .filter(entry -> entry.address() != 0x619).toList());
         String error = cli.sim("stat", "-n", "1", "--show", "PkgWatt,RAMWatt,RAM_J").failure(ExitCode.NOT_ALLOWED);
         assertTrue(error.contains("the allowlist does not list MSR_DRAM_ENERGY_STATUS (0x619) for RAMWatt, RAM_J"),
@@ -186,15 +186,23 @@ class StatCommandTest {
 
     @Test
     void aCpuGoingOfflineLeavesItsColumnsBlankAndSaysSoOnce() throws InterruptedException {
-        // Takes CPU 3 offline as soon as the first sample (three clock readings) is taken.
+        // Takes CPU 3 offline in stat's first sleep: once the device's clock, read at every access,
+        // has moved (opening, the first sample) and then stood still for 200 ms.
         Thread offline = new Thread(() -> {
-            while (nanos.get() < 3 * HALF_SECOND) {
+            long seen = -1;
+            long still = System.nanoTime();
+            while (seen <= 0 || System.nanoTime() - still < 200_000_000L) {
+                long now = nanos.get();
+                if (now != seen) {
+                    seen = now;
+                    still = System.nanoTime();
+                }
                 Thread.onSpinWait();
             }
             cli.device().setOnline(3, false);
         });
         offline.start();
-        Cli.Result result = cli.sim("stat", "-i", "0.3", "-n", "3", "--per-cpu", "--show", "Busy%");
+        Cli.Result result = cli.sim("stat", "-i", "0.6", "-n", "3", "--per-cpu", "--show", "Busy%");
         offline.join(5000);
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("      1     1    3      -"), result.out());

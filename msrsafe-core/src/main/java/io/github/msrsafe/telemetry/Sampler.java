@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -64,6 +65,7 @@ public final class Sampler implements AutoCloseable {
     private final Sample view;
     private final Map<Signal, String> omitted;
     private final Deriver.EnergyBounds bounds;
+    private final Consumer<Sample> events;        // JFR events of each sample, or null (off)
     private boolean closed;
 
     private Sampler(MsrSafe msr, Settings settings) {
@@ -83,6 +85,7 @@ public final class Sampler implements AutoCloseable {
         this.readings = new Readings(layout.opCount());
         this.omitted = settings.omitted();
         this.bounds = settings.bounds();
+        this.events = settings.events();
         this.deriver = new Deriver(layout, signals, columns, vendor, settings.dramJoulesPerUnit(), bounds);
         this.values = new SampleValues(deriver.positions(), layout.packageCount());
         this.view = new Sample(layout, signals, columns, values);
@@ -232,6 +235,9 @@ public final class Sampler implements AutoCloseable {
         values.intervalSeconds = readings.seconds();
         values.epochMillis = wallClock.getAsLong();
         deriver.derive(readings, values);
+        if (events != null) {
+            events.accept(view);
+        }
         return view;
     }
 
@@ -339,7 +345,7 @@ public final class Sampler implements AutoCloseable {
     /** What the builder chose and detected: everything a sampler is made of. */
     private record Settings(List<Signal> signals, List<RegisterColumn> columns, CpuTopology topology, Vendor vendor,
             LongSupplier clock, LongSupplier wallClock, double dramJoulesPerUnit, boolean tolerateFailures,
-            Map<Signal, String> omitted, Deriver.EnergyBounds bounds) {}
+            Map<Signal, String> omitted, Deriver.EnergyBounds bounds, Consumer<Sample> events) {}
 
     /**
      * Configures a {@link Sampler}. Defaults: every signal the vendor supports that this machine
@@ -362,6 +368,7 @@ public final class Sampler implements AutoCloseable {
         private double dramJoulesPerUnit = Double.NaN;
         private boolean tolerateFailures;
         private double maxPackageWatts = Double.NaN;
+        private boolean jfrEvents;
 
         private Builder(MsrSafe msr) {
             this.msr = Objects.requireNonNull(msr, "msr");
@@ -519,6 +526,38 @@ public final class Sampler implements AutoCloseable {
         }
 
         /**
+         * Emits Java Flight Recorder events at every sample: {@code io.github.msrsafe.PackageTelemetry}
+         * per package (frequency, busy share, package and DRAM power, temperatures, throttling and
+         * its reasons) and {@code io.github.msrsafe.CpuTelemetry} per CPU (frequency, busy share),
+         * so that an application sees them in JDK Mission Control beside its GC pauses. Off by
+         * default; events cost nothing while no recording has them enabled. Needs the jdk.jfr
+         * module, which class-path applications have and modular ones add with
+         * {@code --add-modules jdk.jfr} or {@code requires jdk.jfr}.
+         *
+         * {@snippet :
+         * Sampler sampler = Sampler.builder(msr).jfrEvents().open();   // then sample() as usual
+         * }
+         *
+         * @return this builder
+         * @throws IllegalStateException if the jdk.jfr module is not in the module graph
+         */
+        public Builder jfrEvents() {
+            Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElse(null);
+            if (jfr == null || !Sampler.class.getModule().canRead(jfr)) {
+                throw new IllegalStateException("JFR events need the jdk.jfr module, which this application does not"
+                        + " have: run it with --add-modules jdk.jfr, or add 'requires jdk.jfr' to its module-info");
+            }
+            this.jfrEvents = true;
+            return this;
+        }
+
+        /** The emitter, in a method of its own so that jdk.jfr's classes load only when events are on. */
+        private static Consumer<Sample> jfrEmitter() {
+            io.github.msrsafe.internal.jfr.JfrEmitter emitter = new io.github.msrsafe.internal.jfr.JfrEmitter();
+            return emitter::emit;
+        }
+
+        /**
          * The most power any package can draw, in watts: the bound that tells whether an energy
          * counter may have wrapped more than once in an interval, for processors whose
          * MSR_PKG_POWER_INFO is not readable (AMD has none). It replaces that register's maximum.
@@ -589,7 +628,7 @@ public final class Sampler implements AutoCloseable {
             LongSupplier chosenClock = clock != null ? clock : detectedClock(msr);
             Deriver.EnergyBounds bounds = energyBounds(chosenTopology, chosenVendor, dramUnit);
             Sampler sampler = new Sampler(msr, new Settings(chosen, List.copyOf(columns), chosenTopology, chosenVendor,
-                    chosenClock, wallClock, dramUnit, tolerateFailures, left, bounds));
+                    chosenClock, wallClock, dramUnit, tolerateFailures, left, bounds, jfrEvents ? jfrEmitter() : null));
             try {
                 sampler.check();
                 return sampler;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Each turbostat column on simulated machines driven by a fake clock, the expected values computed
  * from the registers' rates and fields. The Intel machine: 2 packages x 2 cores x 2 threads, busy
- * 25% (SimulatedDevice.standardRegisters(0.25)): TSC and MPERF count at 2.4 GHz (MPERF only while
+ * 25% (SimulatedDevice.telemetryRegisters(0.25)): TSC and MPERF count at 2.4 GHz (MPERF only while
  * busy), core C6 residency at 0.75 x 0.6 of the TSC rate, package C6 and C2 at 0.75 x 0.3 and
  * 0.75 x 0.1; one SMI per second per CPU; platform power 40 + 0.25 x 60 = 55 W. Added for the
  * client-only columns: core C3 and C7 residency at 5% and 10%, package C3, C7 to C10 at 1% to 5%,
@@ -35,11 +35,11 @@ class TurbostatColumnsTest {
 
     private SimulatedDevice intel(boolean clientStates) {
         List<SimulatedRegister> registers = new ArrayList<>();
-        for (SimulatedRegister register : SimulatedDevice.standardRegisters(0.25)) {
+        for (SimulatedRegister register : SimulatedDevice.telemetryRegisters(0.25)) {
             registers.add(register.address() == 0x613
                     ? SimulatedRegister.counter(0x613, register.name(), Scope.PACKAGE, 256, 32) : register);
         }
-        List<AllowlistEntry> allowlist = new ArrayList<>(SimulatedDevice.standardAllowlist());
+        List<AllowlistEntry> allowlist = new ArrayList<>(SimulatedDevice.telemetryAllowlist());
         if (clientStates) {
             registers.add(SimulatedRegister.counter(0x3FC, "MSR_CORE_C3_RESIDENCY", Scope.CORE, TSC_HZ / 20, 64));
             registers.add(SimulatedRegister.counter(0x3FE, "MSR_CORE_C7_RESIDENCY", Scope.CORE, TSC_HZ / 10, 64));
@@ -81,7 +81,7 @@ class TurbostatColumnsTest {
             assertEquals("MSR_CORE_C3_RESIDENCY (0x3FC) is not in the allowlist", sampler.omitted().get(Signal.CORE_C3));
         }
         // A register the allowlist lists but the processor lacks is out too, for another reason.
-        List<AllowlistEntry> withC7 = new ArrayList<>(SimulatedDevice.standardAllowlist());
+        List<AllowlistEntry> withC7 = new ArrayList<>(SimulatedDevice.telemetryAllowlist());
         withC7.add(new AllowlistEntry(0x3FE, 0));
         device.installAllowlist(withC7);
         try (MsrSafe msr = device.open(); Sampler sampler = open(msr, device)) {
