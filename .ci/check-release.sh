@@ -8,7 +8,10 @@
 #      description, url, license, developer, scm), every artifact present, the
 #      sources and javadoc jars complete, the SBOMs naming the runtime
 #      dependencies, and modules that set msrsafe.publish.skip left out.
-#   3. If gpg is installed: `-Prelease deploy` in a copy of the tree at the
+#   3. A plain build (no profile) deployed to a throwaway file repository holds
+#      each published module's jar with its sources and javadoc jars: what
+#      `./mvnw install` puts in ~/.m2 for IDEs and jshell.
+#   4. If gpg is installed: `-Prelease deploy` in a copy of the tree at the
 #      release version, signed with a throwaway key made for this run, with the
 #      upload skipped; the Central bundle it leaves must hold exactly the
 #      published modules, each file with a signature that verifies and its
@@ -25,8 +28,33 @@ cd "$(dirname "$0")/.."
 jdk=$(find_jdk 22) || { no_jdk_message 22 >&2; exit 1; }
 "$jdk/bin/java" .ci/CheckRelease.java . target/effective-pom-release.xml
 
+# `install` (any build, not only -Prelease) publishes the sources and javadoc jars with
+# each published jar: deploy the plain build to a throwaway file repository (nothing
+# goes to ~/.m2) and look at what arrived. The distribution is left out: it is not
+# a Maven artifact anyone depends on, and building it is slow.
+plain=$(mktemp -d "${TMPDIR:-/tmp}/msrsafe-install.XXXXXX")
+./mvnw -B -q -DskipTests -Dmaven.install.skip=true -pl '!msrsafe-dist,!msrsafe-benchmarks' \
+    -DaltDeploymentRepository="check::file://$plain" "$@" deploy
+install_status=0
+for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
+    grep -q '<msrsafe.publish.skip>true</msrsafe.publish.skip>' "$module/pom.xml" && continue
+    files=$(cd "$plain/io/github/msrsafe/$module"/*/ 2>/dev/null && ls || true)
+    # The main jar's name ends in the version or snapshot build number: ...-0.2.0.jar, ...-1.jar.
+    for kind in '[0-9]\.jar' '-sources\.jar' '-javadoc\.jar'; do
+        what=$(echo "$kind" | tr -d '\\' | sed 's/^\[0-9\]/main /; s/^-//')
+        if echo "$files" | grep -q -E -- "^$module-.*$kind\$"; then
+            echo "ok      $module: a plain install publishes its $what"
+        else
+            echo "FAILED  $module: a plain install publishes no $what"
+            install_status=1
+        fi
+    done
+done
+rm -rf "$plain"
+[ "$install_status" -eq 0 ] || exit 1
+
 if ! command -v gpg >/dev/null 2>&1; then
-    echo "check-release: gpg is not installed; signing not exercised (step 3 skipped)" >&2
+    echo "check-release: gpg is not installed; signing not exercised (step 4 skipped)" >&2
     exit 0
 fi
 

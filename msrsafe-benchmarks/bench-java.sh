@@ -7,7 +7,7 @@ jar="$project/msrsafe-benchmarks/target/msrsafe-benchmarks.jar"
 
 # jdk_feature, find_jdk, no_jdk_message: shared with ./mvnw.
 . "$project/bin/find-jdk.sh"
-min_jdk=$(sed -n 's/^minimumJdk=//p' "$project/.mvn/wrapper/maven-wrapper.properties" | tr -d '\r')
+min_jdk=$(sed -n 's/^jdk\.minimum=//p' "$project/.mvn/build.properties" | tr -d '\r')
 jdk=$(find_jdk "$min_jdk") || true
 if [ -z "$jdk" ]; then
     no_jdk_message "$min_jdk" >&2

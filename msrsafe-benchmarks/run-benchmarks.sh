@@ -15,15 +15,17 @@
 #             (1 to 30,000 ops per round);
 #   telemetry run: SamplerStepBenchmark with its own parameters (its cpus=256 is not
 #             the serial-vs-batch cpus), otherwise as the main run;
-#   CLI run:  CliColdStartBenchmark, 1 fork, 2 warm-up shots and 10 timed shots,
-#             each shot one fresh JVM running `msrsafe --device sim version`.
+#   CLI run:  CliColdStartBenchmark, 2 forks, 3 warm-up shots and 20 timed shots,
+#             each shot one fresh process: java -version, `msrsafe --device sim
+#             version` and `msrsafe allowlist lint allowlists/` by the checkout's
+#             launcher, the distribution's and plain java.
 # Results stay in msrsafe-benchmarks/target/benchmark-results/ (JMH JSON and logs).
 set -eu
 . "$(dirname "$0")/bench-java.sh"
 
 timing="-f 1 -wi 4 -w 500ms -i 8 -r 250ms -prof gc"
 main_options="$timing -p cpus=1,60 -p msrsPerCpu=1,16,500"
-cli_options="-f 1 -wi 2 -i 10"
+cli_options="-f 2 -wi 3 -i 20"
 results="$project/msrsafe-benchmarks/target/benchmark-results"
 build=yes
 run=yes

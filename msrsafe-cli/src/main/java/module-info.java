@@ -9,9 +9,11 @@ module io.github.msrsafe.cli {
     requires io.github.msrsafe;
     requires info.picocli;
     // msrsafe exporter: the Prometheus Java client's metric model and text format writers (automatic
-    // modules); the exporter's HTTP server is its own (MetricsHttpServer), on java.base sockets.
-    requires io.prometheus.metrics.model;
-    requires io.prometheus.writer.text;
+    // modules); its HTTP server is the exporter's own (MetricsHttpServer), on java.base sockets.
+    // Static: the other commands start without resolving them; the launchers add them for the
+    // exporter (--add-modules, see ExporterModules.ROOTS).
+    requires static io.prometheus.metrics.model;
+    requires static io.prometheus.writer.text;
 
     // picocli reads the command annotations and sets option fields reflectively.
     opens io.github.msrsafe.cli to info.picocli;

@@ -58,6 +58,9 @@ public final class CpuRanges {
      */
     public static final int MAX_CPU = 0xFFFF;
 
+    /** The most elements a lenient list may have: every CPU named twice. */
+    private static final int MAX_ELEMENTS = 2 * (MAX_CPU + 1);
+
     /** Lists in messages are cut to this many characters. */
     private static final int QUOTED_LENGTH = 60;
 
@@ -79,17 +82,18 @@ public final class CpuRanges {
             return cpus;
         }
         // Each element is checked (at most MAX_CPU, above the previous) before it is expanded,
-        // so the list never holds more than MAX_CPU + 1 numbers.
+        // so the list never holds more than MAX_CPU + 1 numbers; elements are read in place, not copied.
         int start = 0;
         while (start <= list.length()) {
             int end = elementEnd(list, start);
-            String element = list.substring(start, end);
-            int[] range = range(element, list, true);
-            if (!cpus.isEmpty() && range[0] <= cpus.get(cpus.size() - 1)) {
+            long range = range(list, start, end, true);
+            int first = (int) (range >>> 32);
+            int last = (int) range;
+            if (!cpus.isEmpty() && first <= cpus.get(cpus.size() - 1)) {
                 throw new IllegalArgumentException("CPU list '" + quoted(list) + "': CPUs must be ascending ('"
-                        + quoted(element.strip()) + "' follows " + cpus.get(cpus.size() - 1) + ")");
+                        + quoted(list.substring(start, end).strip()) + "' follows " + cpus.get(cpus.size() - 1) + ")");
             }
-            for (int cpu = range[0]; cpu <= range[1]; cpu++) {
+            for (int cpu = first; cpu <= last; cpu++) {
                 cpus.add(cpu);
             }
             start = end + 1;
@@ -100,7 +104,7 @@ public final class CpuRanges {
     /**
      * Parses a CPU list as people write it: elements in any order, repeats allowed, spaces
      * around elements ignored. The work is bounded by the text's length and {@link #MAX_CPU},
-     * whatever ranges it repeats.
+     * whatever ranges it repeats: a list of more than {@code 2 * (MAX_CPU + 1)} elements is refused.
      *
      * @param text a CPU list such as {@code 5, 1-2 ,2}
      * @return the CPUs, ascending, each once
@@ -114,10 +118,17 @@ public final class CpuRanges {
         }
         BitSet cpus = new BitSet();
         int start = 0;
+        int elements = 0;
         while (start <= list.length()) {
+            if (++elements > MAX_ELEMENTS) {
+                // Setting a wide range costs a word per 64 CPUs: a bound on elements bounds the work.
+                throw new IllegalArgumentException("CPU list '" + quoted(list) + "' has more than " + MAX_ELEMENTS
+                        + " elements; name each CPU at most twice (there are at most " + (MAX_CPU + 1) + ")");
+            }
             int end = elementEnd(list, start);
-            int[] range = range(list.substring(start, end), list, false);
-            cpus.set(range[0], range[1] + 1); // a word per 64 CPUs, so repeats of a wide range stay cheap
+            long range = range(list, start, end, false);
+            // A word per 64 CPUs, so repeats of a wide range stay cheap.
+            cpus.set((int) (range >>> 32), (int) range + 1);
             start = end + 1;
         }
         List<Integer> sorted = new ArrayList<>(cpus.cardinality());
@@ -131,39 +142,68 @@ public final class CpuRanges {
         return comma < 0 ? list.length() : comma;
     }
 
-    /** {first, last} of one element, "3" or "0-3"; strict: no leading zeros, as the kernel writes. */
-    private static int[] range(String element, String list, boolean strict) {
-        String part = strict ? element : element.strip();
-        if (part.isEmpty()) {
+    /**
+     * The element {@code list[from, to)}, "3" or "0-3", as {@code first << 32 | last}; strict: no
+     * spaces and no leading zeros, as the kernel writes; lenient: spaces around the element
+     * and its numbers are ignored.
+     */
+    private static long range(String list, int from, int to, boolean strict) {
+        int start = strict ? from : skipSpace(list, from, to);
+        int end = strict ? to : trimSpace(list, start, to);
+        if (start == end) {
             throw new IllegalArgumentException("CPU list '" + quoted(list) + "' has an empty element");
         }
-        int dash = part.indexOf('-', 1); // a leading '-' is a sign, not a range
-        int first = number(dash < 0 ? part : part.substring(0, dash), list, strict);
-        int last = dash < 0 ? first : number(part.substring(dash + 1), list, strict);
+        int dash = list.indexOf('-', start + 1); // a leading '-' is a sign, not a range
+        if (dash >= end) {
+            dash = -1;
+        }
+        int first = number(list, start, dash < 0 ? end : dash, strict);
+        int last = dash < 0 ? first : number(list, dash + 1, end, strict);
         if (last < first) {
-            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': range " + quoted(part)
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': range " + quoted(list.substring(start, end))
                     + " runs backwards (CPUs must be ascending)");
         }
-        return new int[] {first, last};
+        return (long) first << 32 | last;
     }
 
-    private static int number(String text, String list, boolean strict) {
-        String digits = strict ? text : text.strip();
-        boolean allDigits = !digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9');
-        if (!allDigits || (strict && digits.length() > 1 && digits.charAt(0) == '0')) {
-            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': '" + quoted(digits) + "' is not a CPU number");
+    /** The CPU number {@code list[from, to)}, checked by its length before it is converted. */
+    private static int number(String list, int from, int to, boolean strict) {
+        int start = strict ? from : skipSpace(list, from, to);
+        int end = strict ? to : trimSpace(list, start, to);
+        boolean allDigits = start < end;
+        for (int i = start; i < end && allDigits; i++) {
+            allDigits = list.charAt(i) >= '0' && list.charAt(i) <= '9';
         }
-        int first = 0;
-        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
-            first++;
+        if (!allDigits || (strict && end - start > 1 && list.charAt(start) == '0')) {
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': '" + quoted(list.substring(start, end))
+                    + "' is not a CPU number");
         }
-        String significant = digits.substring(first);
-        // Checked by length first, so a long run of digits is never converted.
-        if (significant.length() > Integer.toString(MAX_CPU).length() || Integer.parseInt(significant) > MAX_CPU) {
-            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': CPU " + quoted(significant)
+        while (start < end - 1 && list.charAt(start) == '0') {
+            start++;
+        }
+        int cpu = 0;
+        for (int i = start; i < end && cpu <= MAX_CPU; i++) {
+            cpu = cpu * 10 + (list.charAt(i) - '0');
+        }
+        if (cpu > MAX_CPU) {
+            throw new IllegalArgumentException("CPU list '" + quoted(list) + "': CPU " + quoted(list.substring(start, end))
                     + " is above " + MAX_CPU + ", the largest CPU number msr_safe can address");
         }
-        return Integer.parseInt(significant);
+        return cpu;
+    }
+
+    private static int skipSpace(String text, int from, int to) {
+        while (from < to && Character.isWhitespace(text.charAt(from))) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimSpace(String text, int from, int to) {
+        while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+            to--;
+        }
+        return to;
     }
 
     /** The text, cut to a length a message can carry. */

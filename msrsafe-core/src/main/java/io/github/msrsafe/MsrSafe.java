@@ -147,10 +147,15 @@ public final class MsrSafe implements AutoCloseable {
             return new DevicePermissionException(errno, "open", root.toString(), -1, -1,
                     "this user may not list " + root + ", so the MSR driver cannot be detected");
         }
+        if (errno == Errno.ENOTDIR.number()) {
+            return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+                    root + " is a file, not a directory; the device root is the directory that holds N/msr_safe,"
+                            + " msr_batch and msr_allowlist (" + DEFAULT_ROOT + ")");
+        }
         if (errno == Errno.ENOENT.number() && Files.isDirectory(root)) {
             return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
-                    "neither msr_safe (" + root + "/N/msr_safe) nor the stock msr driver (" + root
-                            + "/N/msr) was found under " + root + "; " + howToLoad(root));
+                    "neither msr_safe (" + root.resolve("N").resolve("msr_safe") + ") nor the stock msr driver ("
+                            + root.resolve("N").resolve("msr") + ") was found under " + root + "; " + howToLoad(root));
         }
         return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
                 root + " does not exist or is not a directory; " + howToLoad(root));

@@ -57,4 +57,39 @@ public final class AllocationMeter {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * The work of one call on the calling thread: its CPU time and the bytes it allocated.
+     * Neither grows when the machine is loaded, so a bound on them holds a parser to the work
+     * its input deserves, where a wall-clock bound would be flaky.
+     *
+     * @param cpuNanos       CPU time of the calling thread, in nanoseconds
+     * @param allocatedBytes bytes the calling thread allocated on the heap
+     * @param thrown         what the call threw, or null
+     */
+    public record Work(long cpuNanos, long allocatedBytes, Throwable thrown) {
+        @Override
+        public String toString() {
+            return String.format("%.1f ms CPU, %.1f MB allocated%s", cpuNanos / 1e6, allocatedBytes / 1e6,
+                    thrown == null ? "" : ", threw " + thrown);
+        }
+    }
+
+    /** {@return the work {@code action} does once; what it throws is caught and returned} */
+    public static Work work(Action action) throws ReflectiveOperationException {
+        Method allocated = allocationCounter();
+        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                .invoke(null);
+        Method cpu = Class.forName("java.lang.management.ThreadMXBean").getMethod("getCurrentThreadCpuTime");
+        allocated.invoke(threads); // the first call of the counter may itself allocate
+        long cpuBefore = (long) cpu.invoke(threads);
+        long bytesBefore = (long) allocated.invoke(threads);
+        Throwable thrown = null;
+        try {
+            action.run();
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        return new Work((long) cpu.invoke(threads) - cpuBefore, (long) allocated.invoke(threads) - bytesBefore, thrown);
+    }
 }

@@ -73,6 +73,9 @@ class CpuRangesTest {
         // 100,000 repeats of every CPU: expanding each would be 6.5 billion insertions.
         String list = String.join(",", Collections.nCopies(100_000, "0-65535"));
         assertEquals(CpuRanges.MAX_CPU + 1, CpuRanges.parseUnordered(list).size());
+        String tooMany = String.join(",", Collections.nCopies(2 * 65536 + 1, "7"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CpuRanges.parseUnordered(tooMany)).getMessage()
+                .endsWith("' has more than 131072 elements; name each CPU at most twice (there are at most 65536)"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuRanges.parse(list));
         assertTrue(e.getMessage().startsWith("CPU list '0-65535,0-65535,") && e.getMessage().contains("... (799999 characters)"),
                 e.getMessage());

@@ -105,8 +105,7 @@ class MsrSafeOnNativeTest {
         Path file = Files.createFile(root.resolve("plain"));
         DeviceNotFoundException notADirectory = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(file));
         assertEquals(Errno.ENOTDIR.number(), notADirectory.errno());
-        assertTrue(notADirectory.getMessage().contains(file + " does not exist or is not a directory"),
-                notADirectory.getMessage());
+        assertTrue(notADirectory.getMessage().contains(file + " is a file, not a directory"), notADirectory.getMessage());
     }
 
     @Test

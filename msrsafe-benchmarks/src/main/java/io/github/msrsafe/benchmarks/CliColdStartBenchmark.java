@@ -26,32 +26,38 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cold start of the CLI: the wall time of one command, one fresh process per single shot,
  * from start to exit. The command ({@link #task}) is {@code msrsafe --device sim version}, the
  * smallest useful run, or {@code msrsafe allowlist lint allowlists/}, what CI runs on the
- * project's allowlists. It is started either
+ * project's allowlists; {@code java-version} is {@code java -version} of the same Java, the
+ * floor any Java command stands on (issue 14's goal: lint within 2x of it). It is started
+ * either
  * <ul>
- * <li>{@code bin/msrsafe}: the launcher users run (a shell script that finds a JDK, then
- *     execs java), or</li>
- * <li>{@code java}: the same java command the launcher execs (C1 only, serial GC, the CLI's
- *     module path), with the benchmark's own JDK, i.e. the JVM part alone.</li>
+ * <li>{@code bin/msrsafe}: the checkout's launcher (a shell script that finds a JDK, checks
+ *     that the jars are current, then execs java with the AOT cache the build made on JDK 25+);
+ *     its {@code java-version} is the benchmark's own JDK's;</li>
+ * <li>{@code dist}: the distribution's launcher (msrsafe-dist, unpacked by the build into
+ *     {@code msrsafe-benchmarks/target/msrsafe-dist}): its own runtime with the command's modules
+ *     linked in and the start-up cache; its {@code java-version} is that runtime's;</li>
+ * <li>{@code java}: the java command the checkout's launcher execs, with the benchmark's own
+ *     JDK but without the start-up cache: the JVM part alone, and what the cache saves.</li>
  * </ul>
  * The project is found from this jar's place ({@code <project>/msrsafe-benchmarks/target})
  * or the {@value #PROJECT_PROPERTY} system property; the CLI must be built
- * ({@code msrsafe-cli/target/lib}).
+ * ({@code msrsafe-cli/target/lib}) and, for {@code dist}, the distribution unpacked.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 10)
-@Fork(value = 1, jvmArgsAppend = Main.NATIVE_ACCESS)
+@Fork(value = 2, jvmArgsAppend = Main.NATIVE_ACCESS)
 @State(Scope.Benchmark)
 public class CliColdStartBenchmark {
 
     static final String PROJECT_PROPERTY = "msrsafe.project";
 
-    @Param({"bin/msrsafe", "java"})
+    @Param({"bin/msrsafe", "dist", "java"})
     public String launcher;
 
-    /** {@code version} or {@code allowlist-lint} (of the project's allowlists/, with the register catalog). */
-    @Param({"version", "allowlist-lint"})
+    /** {@code java-version}, {@code version} or {@code allowlist-lint} (of the project's allowlists/, with the register catalog). */
+    @Param({"java-version", "version", "allowlist-lint"})
     public String task;
 
     private List<String> command;
@@ -59,26 +65,50 @@ public class CliColdStartBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
         Path project = project().orElseThrow(() -> new IllegalStateException(cliMissing()));
-        List<String> arguments = switch (task) {
-            case "version" -> List.of("--device", "sim", "version");
-            case "allowlist-lint" -> List.of("allowlist", "lint", project.resolve("allowlists").toString());
-            default -> throw new IllegalArgumentException("task is version or allowlist-lint, not " + task);
-        };
+        Path jdkJava = Path.of(System.getProperty("java.home"), "bin", "java");
         command = new ArrayList<>();
-        switch (launcher) {
-            case "bin/msrsafe" -> command.add(project.resolve("bin").resolve("msrsafe").toString());
-            case "java" -> command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=io.github.msrsafe",
-                    "--module-path", project.resolve("msrsafe-cli").resolve("target").resolve("lib").toString(),
-                    "--module", "io.github.msrsafe.cli/io.github.msrsafe.cli.Main"));
-            default -> throw new IllegalArgumentException("launcher is bin/msrsafe or java, not " + launcher);
+        if (task.equals("java-version")) {
+            command.add(launcher.equals("dist") ? distribution(project).resolve("runtime/bin/java").toString() : jdkJava.toString());
+            command.add("-version");
+        } else {
+            switch (launcher) {
+                case "bin/msrsafe" -> command.add(project.resolve("bin").resolve("msrsafe").toString());
+                case "dist" -> command.add(distribution(project).resolve("bin/msrsafe").toString());
+                case "java" -> command.addAll(List.of(jdkJava.toString(),
+                        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=io.github.msrsafe",
+                        "--module-path", project.resolve("msrsafe-cli").resolve("target").resolve("lib").toString(),
+                        "--module", "io.github.msrsafe.cli/io.github.msrsafe.cli.Main"));
+                default -> throw new IllegalArgumentException("launcher is bin/msrsafe, dist or java, not " + launcher);
+            }
+            command.addAll(switch (task) {
+                case "version" -> List.of("--device", "sim", "version");
+                case "allowlist-lint" -> List.of("allowlist", "lint", project.resolve("allowlists").toString());
+                default -> throw new IllegalArgumentException("task is java-version, version or allowlist-lint, not " + task);
+            });
         }
-        command.addAll(arguments);
         String output = run();
-        String expected = task.equals("version") ? "msrsafe" : " 0 errors";
+        String expected = switch (task) {
+            case "java-version" -> "version";
+            case "version" -> "msrsafe";
+            default -> " 0 errors";
+        };
         if (!output.contains(expected)) {
             throw new IllegalStateException("'" + String.join(" ", command) + "' did not print '" + expected + "':\n" + output);
         }
+    }
+
+    /** The unpacked distribution: {@code msrsafe-benchmarks/target/msrsafe-dist/msrsafe-VERSION}. */
+    static Path distribution(Path project) throws IOException {
+        Path unpacked = project.resolve("msrsafe-benchmarks").resolve("target").resolve("msrsafe-dist");
+        if (Files.isDirectory(unpacked)) {
+            try (var entries = Files.list(unpacked)) {
+                Optional<Path> home = entries.filter(dir -> Files.isExecutable(dir.resolve("bin/msrsafe"))).findFirst();
+                if (home.isPresent()) {
+                    return home.get();
+                }
+            }
+        }
+        throw new IllegalStateException("no unpacked distribution in " + unpacked + " (./mvnw package builds and unpacks it)");
     }
 
     /** One process, from start to exit; fails unless it exits with 0. */

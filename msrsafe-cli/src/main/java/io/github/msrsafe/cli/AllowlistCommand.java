@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code msrsafe allowlist ...}: the allowlist that says which MSRs users may read and write. */
+/**
+ * {@code msrsafe allowlist ...}: the allowlist that says which MSRs users may read and write.
+ * The subcommands are listed in {@link CommandTree}.
+ */
 @Command(name = "allowlist",
         header = "Show, install, clear, check or select an allowlist.",
         mixinStandardHelpOptions = true,
@@ -24,13 +27,6 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows, installs, clears, checks and selects msr_safe allowlists. Installing and",
             "clearing need write access to /dev/cpu/msr_allowlist (the msr-admin group).",
-        },
-        subcommands = {
-            AllowlistCommand.Show.class,
-            AllowlistCommand.Install.class,
-            AllowlistCommand.Clear.class,
-            AllowlistLintCommand.class,
-            AllowlistSelectCommand.class,
         })
 final class AllowlistCommand implements Callable<Integer> {
 

@@ -59,7 +59,9 @@ record BatchScript(List<Op> ops) {
                 throw error(source, lineNumber, MAX_LINE + 1, "the line is " + (end - start) + " characters long; a batch"
                         + " line is at most " + MAX_LINE + " (is this a batch file?)");
             }
-            parseLine(text.substring(start, end), source, lineNumber, ops);
+            if (!ignorable(text, start, end)) {
+                parseLine(text.substring(start, end), source, lineNumber, ops);
+            }
             start = end + (end + 1 < text.length() && text.charAt(end) == '\r' && text.charAt(end + 1) == '\n' ? 2 : 1);
         }
         if (ops.isEmpty()) {
@@ -108,6 +110,20 @@ record BatchScript(List<Op> ops) {
         for (int cpu : cpus) {
             ops.add(new Op(lineNumber, read, cpu, msr, value));
         }
+    }
+
+    /** Whether {@code text[start, end)} is blank or only a comment: skipped without being copied. */
+    private static boolean ignorable(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '#') {
+                return true;
+            }
+            if (!Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The end (exclusive) of the line starting at {@code start}: the next line break ({@code \\R}) or the end of the text. */

@@ -45,9 +45,9 @@ final class CpuChoice {
         List<Integer> missing = new ArrayList<>(cpus);
         missing.removeAll(msr.cpus());
         if (!missing.isEmpty()) {
-            throw new CliException(ExitCode.CPU_UNAVAILABLE, (missing.size() == 1 ? "CPU " : "CPUs ")
-                    + CpuList.format(missing) + (missing.size() == 1 ? " does" : " do") + " not exist or"
-                    + (missing.size() == 1 ? " is" : " are") + " offline (online CPUs: " + CpuList.format(msr.cpus()) + ")");
+            String which = missing.size() == 1 ? "CPU " + missing.getFirst() + " does not exist or is offline"
+                    : "CPUs " + CpuList.format(missing) + " do not exist or are offline";
+            throw new CliException(ExitCode.CPU_UNAVAILABLE, which + " (online CPUs: " + CpuList.format(msr.cpus()) + ")");
         }
     }
 }

@@ -26,7 +26,8 @@ enum ExitCode {
             + " or changed, a register holds msrsave's failed-read marker); an existing file is unchanged"),
     STATE_UNVERIFIED(14, "restore: a raw state file cannot show which allowlist it was saved under (msrsave's file,"
             + " or copied without FILE.fingerprint); no register was written; --force restores it on your word"),
-    UNAVAILABLE(69, "bin/msrsafe found no JDK 22 or newer, or could not build the command"),
+    UNAVAILABLE(69, "the launcher found no Java 22 or newer, the checkout's command is not built or older than its"
+            + " sources, or a module the command needs is missing"),
     INTERNAL(70, "a bug in msrsafe; --debug prints the stack trace");
 
     private final int status;

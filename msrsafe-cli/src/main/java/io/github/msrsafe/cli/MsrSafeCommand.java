@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top command, {@code msrsafe}: holds the global options and the run's streams, and
- * opens the device the subcommands work on.
+ * opens the device the subcommands work on. The subcommands are listed in
+ * {@link CommandTree}, which builds only those a run needs.
  */
 @Command(name = "msrsafe",
         header = "Read and write model-specific registers through msr_safe.",
@@ -42,20 +43,6 @@ import picocli.CommandLine.Spec;
             "the allowlist that says which registers users may touch, and saving and restoring the",
             "state of every writable register (msrsave's file format). Works on /dev/cpu,",
             "on another directory laid out like it, or on a simulated device (--device sim).",
-        },
-        subcommands = {
-            ReadCommand.class,
-            WriteCommand.class,
-            BatchCommand.class,
-            SaveCommand.class,
-            RestoreCommand.class,
-            AllowlistCommand.class,
-            VersionCommand.class,
-            CpusCommand.class,
-            LatencyCommand.class,
-            CompletionCommand.class,
-            StatCommand.class,
-            ExporterCommand.class,
         })
 final class MsrSafeCommand implements Callable<Integer> {
 

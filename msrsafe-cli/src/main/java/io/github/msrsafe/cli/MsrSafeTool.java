@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.spi.ToolProvider;
 import picocli.CommandLine;
@@ -104,7 +105,7 @@ public final class MsrSafeTool implements ToolProvider {
 
     private int run(OutputStream bytes, PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(in, simulator, bytes, out, err).execute(args);
+            return commandLine(in, simulator, bytes, out, err, args).execute(args);
         } finally {
             out.flush();
             err.flush();
@@ -119,7 +120,19 @@ public final class MsrSafeTool implements ToolProvider {
     /** As above, with {@code bytes} (may be null) for binary output, on the same stream as {@code out}. */
     static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
                                    PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new MsrSafeCommand(in, simulator, bytes));
+        return configured(CommandTree.whole(new MsrSafeCommand(in, simulator, bytes)), out, err);
+    }
+
+    /**
+     * The commands a run with {@code args} needs (see {@link CommandTree#forArguments}), writing to
+     * {@code out} and {@code err}, and binary output to {@code bytes} (may be null).
+     */
+    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
+                                   PrintWriter out, PrintWriter err, String... args) {
+        return configured(CommandTree.forArguments(new MsrSafeCommand(in, simulator, bytes), args), out, err);
+    }
+
+    private static CommandLine configured(CommandLine commandLine, PrintWriter out, PrintWriter err) {
         commandLine.setOut(out);
         commandLine.setErr(err);
         // Help looks the same on a terminal, in a pipe and in the man pages.
@@ -129,19 +142,44 @@ public final class MsrSafeTool implements ToolProvider {
         commandLine.setExitCodeExceptionMapper(exception -> ExitCode.INTERNAL.status());
         commandLine.setParameterExceptionHandler(MsrSafeTool::usageError);
         commandLine.setExecutionExceptionHandler(MsrSafeTool::failure);
-        Map<String, String> statuses = exitStatusHelp();
+        commandLine.setExecutionStrategy(MsrSafeTool::execute);
+        VersionCommand.Provider version = new VersionCommand.Provider();
         for (CommandLine command : allCommands(commandLine)) {
             // -V on any command (and the man pages' version) says the tool's version.
-            command.getCommandSpec().versionProvider(new VersionCommand.Provider());
+            command.getCommandSpec().versionProvider(version);
             command.getCommandSpec().usageMessage()
                     .descriptionHeading("%n")
                     .parameterListHeading("%nParameters:%n")
                     .optionListHeading("%nOptions:%n")
                     .commandListHeading("%nCommands:%n")
                     .exitCodeListHeading("%nExit status:%n")
-                    .exitCodeList(statuses);
+                    .exitCodeList(exitStatusHelp(CommandTree.node(command).map(CommandTree.Node::statuses)
+                            .orElse(CommandTree.COMMON)));
         }
         return commandLine;
+    }
+
+    /**
+     * Runs the command the arguments chose, as picocli's default strategy does, once the
+     * modules it needs are known to be there: the exporter's Prometheus client and HTTP server
+     * are resolved only for it (the launchers add them; {@code java -m} needs {@code --add-modules}).
+     */
+    private static int execute(ParseResult parseResult) {
+        ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        boolean help = last.isUsageHelpRequested() || last.isVersionHelpRequested();
+        if (!help && last.commandSpec().userObject() instanceof ExporterCommand) {
+            Optional<String> missing = ExporterModules.missing();
+            if (missing.isPresent()) {
+                last.commandSpec().commandLine().getErr().println(PREFIX + "exporter needs the module " + missing.get()
+                        + ", which this JVM did not load; run it with the msrsafe launcher, or add to the java command: "
+                        + "--add-modules " + String.join(",", ExporterModules.ROOTS));
+                return ExitCode.UNAVAILABLE.status();
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** The root and every subcommand, breadth first. */
@@ -157,9 +195,9 @@ public final class MsrSafeTool implements ToolProvider {
         return all;
     }
 
-    private static Map<String, String> exitStatusHelp() {
+    private static Map<String, String> exitStatusHelp(Set<ExitCode> codes) {
         Map<String, String> statuses = new LinkedHashMap<>();
-        for (ExitCode code : ExitCode.values()) {
+        for (ExitCode code : codes) {
             statuses.put(String.format(Locale.ROOT, "%3d", code.status()), code.meaning());
         }
         return statuses;

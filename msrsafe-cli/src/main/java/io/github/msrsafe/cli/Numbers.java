@@ -75,7 +75,7 @@ final class Numbers {
     private static long parse(String text, String what, long max, String negative) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
-            throw CliException.usage(what + " is empty");
+            throw CliException.usage(what + " is empty: give a number (decimal, 0x hex or 0b binary)");
         }
         if (trimmed.startsWith("-")) {
             throw CliException.usage(what + " " + quoted(trimmed) + " is negative; " + negative);
@@ -121,14 +121,18 @@ final class Numbers {
             throw tooWide(trimmed, what, max); // 20 decimal digits above 18446744073709551615
         }
         if (max >= 0 && Long.compareUnsigned(value, max) > 0) {
-            throw CliException.usage(what + " " + quoted(trimmed) + " is above " + max);
+            throw aboveMax(trimmed, what, max);
         }
         return value;
     }
 
     private static CliException tooWide(String text, String what, long max) {
-        return max >= 0 ? CliException.usage(what + " " + quoted(text) + " is above " + max)
+        return max >= 0 ? aboveMax(text, what, max)
                 : CliException.usage(what + " " + quoted(text) + " is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)");
+    }
+
+    private static CliException aboveMax(String text, String what, long max) {
+        return CliException.usage(what + " " + quoted(text) + " is above " + max + ", the most it may be");
     }
 
     private static CliException notANumber(String text, String what) {

@@ -81,7 +81,7 @@ final class RestoreCommand extends DeviceCommand {
                     + "; nothing was restored");
         }
         if (report.forced()) {
-            warn("warning: " + file + " has no record of the allowlist it was saved under; restored on --force's word"
+            warn("warning: " + file + " cannot show which allowlist it was saved under; restored on --force's word"
                     + " that it fits the installed one");
         }
         if (dryRun) {

@@ -52,6 +52,23 @@ class DeviceRootTest {
     }
 
     @Test
+    void aFileGivenAsTheDeviceIsNamedAsAFileNotAsMissing() throws IOException {
+        // --device /etc/passwd said ENOENT, "does not exist", for a file that exists.
+        Path file = Files.writeString(root.resolve("passwd"), "root:x:0:0::/root:/bin/sh\n");
+        assertEquals("open " + file + " failed: ENOTDIR: " + file + " is a file, not a directory; the device root is the"
+                + " directory that holds N/msr_safe, msr_batch and msr_allowlist (/dev/cpu)",
+                Cli.tool("--device", file.toString(), "read", "0x10").failure(ExitCode.DEVICE_MISSING));
+    }
+
+    @Test
+    void theRootDirectoryIsNamedWithoutADoubleSlash() {
+        // --device / printed //N/msr_safe.
+        assumeFalse(Files.isDirectory(Path.of("/0")) || Files.exists(Path.of("/msr_batch")), "/ looks like a device root here");
+        String error = Cli.tool("--device", "/", "read", "0x10").failure(ExitCode.DEVICE_MISSING);
+        assertTrue(error.contains("neither msr_safe (/N/msr_safe) nor the stock msr driver (/N/msr) was found under /;"), error);
+    }
+
+    @Test
     void aDirectoryWithoutDevicesIsMissingTooForEveryCommand() {
         for (List<String> command : List.of(List.of("read", "0x10"), List.of("write", "0x10", "0"), List.of("cpus"),
                 List.of("latency"), List.of("allowlist", "show"), List.of("allowlist", "clear"))) {

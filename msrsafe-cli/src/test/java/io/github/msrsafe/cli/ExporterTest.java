@@ -432,7 +432,7 @@ class ExporterTest {
     @Test
     void badPortsAddressesAndIntervalsAreUsageErrors() {
         Cli cli = new Cli(device);
-        assertEquals("--port 70000 is above 65535", cli.sim("exporter", "--port", "70000").failure(ExitCode.USAGE));
+        assertEquals("--port 70000 is above 65535, the most it may be", cli.sim("exporter", "--port", "70000").failure(ExitCode.USAGE));
         assertTrue(cli.sim("exporter").errorLine().contains("--port"));
         String bind = cli.sim("exporter", "--port", "0", "--bind", "no-such-host.invalid").failure(ExitCode.USAGE);
         assertTrue(bind.startsWith("--bind no-such-host.invalid is not an address of this machine"), bind);

@@ -37,7 +37,7 @@ class HostileInputTest {
         return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             Work.Measured<Cli.Result> run = Work.of(() -> cli.run(args));
             assertTrue(run.work().cpuNanos() < CPU_NANOS && run.work().allocatedBytes() < BYTES,
-                    () -> String.join(" ", args).substring(0, 60) + ": " + run.work());
+                    () -> Numbers.quoted(String.join(" ", args)) + ": " + run.work());
             return run.result().failure(code);
         });
     }
@@ -128,5 +128,23 @@ class HostileInputTest {
         assertTrue(lint.out().startsWith("/dev/zero:1:131073: error: the text is more than the 131072 bytes (128 KiB)"), lint.out());
         assertTrue(refused(ExitCode.ALLOWLIST_REJECTED, "allowlist", "install", "-n", "/dev/zero")
                 .startsWith("/dev/zero: the text is more than the 131072 bytes (128 KiB) the module accepts"));
+    }
+
+    @Test
+    void aStateFileHeaderOrADeviceCannotExhaustMemory() throws IOException {
+        // entries 2147483647 crashed restore with an OutOfMemoryError stack trace; --format text /dev/zero
+        // ran 88 s to 5.3 GB.
+        for (String entries : new String[] {"2147483647", "100000000"}) {
+            Path file = Files.writeString(dir.resolve("state-" + entries + ".txt"), "msrsafe-snapshot 1\nsaved"
+                    + " 2026-01-01T00:00:00Z\nallowlist sha256:" + "0".repeat(64) + " entries " + entries + "\ncpus 0-3\n"
+                    + "columns cpu msr mask value\nend 0\n");
+            String refused = refused(ExitCode.STATE_MISMATCH, "--device", "sim", "restore", file.toString());
+            assertTrue(refused.contains("(" + entries + " entries) but allowlist sha256:"), refused);
+        }
+        Path zero = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(zero), "no /dev/zero here");
+        assertEquals("cannot restore: /dev/zero: this is a device, a pipe or a socket, not a regular file; a saved state"
+                + " is a regular file (name the file 'msrsafe save' wrote). Nothing was restored.",
+                refused(ExitCode.STATE_DAMAGED, "--device", "sim", "restore", "--format", "text", "/dev/zero"));
     }
 }

@@ -29,7 +29,7 @@ class ParsingTest {
         assertEquals("value '0b102' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("0b102", "value")));
         assertEquals("value '1__0' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("1__0", "value")));
         assertEquals("value '_1' is not a number (write decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64("_1", "value")));
-        assertEquals("value is empty", usage(() -> Numbers.parseU64(" ", "value")));
+        assertEquals("value is empty: give a number (decimal, 0x hex or 0b binary)", usage(() -> Numbers.parseU64(" ", "value")));
         assertTrue(usage(() -> Numbers.parseU64("0b" + "1".repeat(65), "value")).endsWith("is wider than 64 bits (the largest is 0xFFFFFFFFFFFFFFFF)"));
     }
 
@@ -42,7 +42,7 @@ class ParsingTest {
                 Cli.tool("--device", "sim:-1", "cpus").failure(ExitCode.USAGE));
         assertEquals("value -1 is negative; write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)",
                 usage(() -> Numbers.parseU64("-1", "value")));
-        assertEquals("--port 99999999999999999999999 is above 65535", usage(() -> Numbers.parseAtMost("99999999999999999999999", "--port", 65535)));
+        assertEquals("--port 99999999999999999999999 is above 65535, the most it may be", usage(() -> Numbers.parseAtMost("99999999999999999999999", "--port", 65535)));
     }
 
     @Test

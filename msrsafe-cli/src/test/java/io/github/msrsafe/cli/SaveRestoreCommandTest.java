@@ -243,9 +243,9 @@ class SaveRestoreCommandTest {
         assertEquals(0x1C00, device.peek(2, PERF_CTL));
         assertEquals(0x1C00, device.peek(1, PERF_CTL));
         assertEquals(List.of(
-                "msrsafe: warning: " + file + " has no record of the allowlist it was saved under; restored on --force's"
+                "msrsafe: warning: " + file + " cannot show which allowlist it was saved under; restored on --force's"
                         + " word that it fits the installed one",
-                "msrsafe: not restored: CPU 1 MSR 0x199: WRITE_FAILED (EIO): writing 0x0000000200001A00 failed",
+                "msrsafe: not restored: CPU 1 MSR 0x199: WRITE_FAILED (EIO): the write of 0x0000000200001A00 failed; the register keeps its current value",
                 "msrsafe: 1 register was not restored or not confirmed"), result.err().lines().toList());
     }
 
@@ -385,7 +385,7 @@ class SaveRestoreCommandTest {
         Cli.Result forced = cli.sim("restore", "--force", file.toString());
         assertEquals(0, forced.status(), forced.err());
         assertEquals(0x1C01, device.peek(1, PERF_CTL));
-        assertTrue(forced.err().startsWith("msrsafe: warning: " + file + " has no record"), forced.err());
+        assertTrue(forced.err().startsWith("msrsafe: warning: " + file + " cannot show which allowlist"), forced.err());
     }
 
     @Test

@@ -228,7 +228,10 @@ public final class Allowlist {
 
     /**
      * Reads and {@linkplain #parse(byte[], String) parses} a file, named in
-     * messages as given.
+     * messages as given. At most {@link #MAX_WRITE_BYTES} + 1 bytes are read,
+     * which decides E2BIG: a huge file, a device or an endless pipe costs no
+     * more than a file just too large, and its E2BIG names its size when it is
+     * a regular file.
      *
      * @param file the allowlist file
      * @return the allowlist the module would hold after the file is written to it

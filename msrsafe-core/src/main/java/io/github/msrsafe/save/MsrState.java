@@ -329,7 +329,8 @@ public final class MsrState {
                 restoredSlots.add(plannedSlots.get(op));
             } else {
                 notRestored.add(note(plannedSlots.get(op), cpus, entries, Reason.WRITE_FAILED, writes.errnos()[op],
-                        String.format("writing 0x%016X failed", planned.get(op).restored())));
+                        String.format("the write of 0x%016X failed; the register keeps its current value",
+                                planned.get(op).restored())));
             }
         }
 

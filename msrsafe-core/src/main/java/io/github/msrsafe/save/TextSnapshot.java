@@ -221,6 +221,9 @@ final class TextSnapshot {
         /** The next line that is not blank or a comment; TRUNCATED if there is none. */
         private String nextLine(String what) throws SnapshotException {
             while (position < text.length()) {
+                if (skippedIgnorable()) {
+                    continue; // a comment or blank line costs no copy
+                }
                 String line = line();
                 if (!line.isBlank() && !line.startsWith("#")) {
                     return line;
@@ -228,6 +231,29 @@ final class TextSnapshot {
             }
             throw new SnapshotException(Problem.TRUNCATED, source,
                     "the file ends before " + what + ": it is truncated (an interrupted copy or a full disk?)");
+        }
+
+        /** Steps over the line at {@code position} if it is a comment or blank, without copying it. */
+        private boolean skippedIgnorable() {
+            int end = text.indexOf('\n', position);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (end - position > MAX_LINE || !(text.startsWith("#", position) || isBlank(position, end))) {
+                return false;
+            }
+            next++;
+            position = end + 1;
+            return true;
+        }
+
+        private boolean isBlank(int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (!Character.isWhitespace(text.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The line at {@code position}, without its line end; refused if it is longer than {@link #MAX_LINE}. */

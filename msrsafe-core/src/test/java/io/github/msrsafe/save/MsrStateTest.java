@@ -286,7 +286,7 @@ class MsrStateTest {
             NotRestored failure = report.failures().get(0);
             assertEquals(Reason.WRITE_FAILED, failure.reason());
             assertEquals(Errno.EIO.number(), failure.errno());
-            assertEquals("CPU 0 MSR 0x1A0: WRITE_FAILED (EIO): writing 0x000000000085008B failed", failure.describe());
+            assertEquals("CPU 0 MSR 0x1A0: WRITE_FAILED (EIO): the write of 0x000000000085008B failed; the register keeps its current value", failure.describe());
             assertEquals(List.of(new Restored(1, PERF_CTL, 0xFFFF, 0x1C00, 0x1D00, 0x1C00)), report.restored());
         }
     }

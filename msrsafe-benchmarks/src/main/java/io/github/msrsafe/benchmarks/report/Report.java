@@ -413,17 +413,39 @@ public final class Report {
         }
         md.append("Wall time of one `msrsafe --device sim version` (task `version`) or `msrsafe allowlist lint ")
                 .append("allowlists/` (task `allowlist-lint`: the project's curated allowlists, with the register ")
-                .append("catalog) in a fresh process, from start to exit, timed by ")
-                .append("JMH in single-shot mode (one process per shot). `bin/msrsafe` is the launcher users run: a ")
-                .append("shell script that finds a JDK and execs java; `java` is that same java command alone ")
-                .append("(`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`, the CLI's module path), so the difference is ")
-                .append("the script's share.\n\n| task | started with | ms per run | runs |\n|---|---|---:|---:|\n");
+                .append("catalog) in a fresh process, from start to exit, timed by JMH in single-shot mode (one ")
+                .append("process per shot); `java-version` is `java -version` of the same Java, the floor. ")
+                .append("`bin/msrsafe` is the checkout's launcher (a shell script that finds a JDK, then execs java ")
+                .append("with the AOT cache the build made on JDK 25+); `dist` is the distribution's launcher (its own ")
+                .append("runtime with the command linked in, and its start-up cache); `java` is the checkout's java ")
+                .append("command alone without the cache (`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`, the CLI's ")
+                .append("module path).\n\n| task | started with | ms per run | runs |\n|---|---|---:|---:|\n");
         for (JmhResult r : rows) {
             md.append("| ").append(r.params().getOrDefault("task", "version")).append(" | `")
                     .append(r.params().getOrDefault("launcher", "?")).append("` | ")
                     .append(withError(r.score(), r.error())).append(" | ").append(r.samples()).append(" |\n");
         }
         md.append('\n');
+        // The goal (issue 14): lint within 2x of java -version of the same Java, in the same run.
+        StringBuilder ratios = new StringBuilder();
+        for (String launcher : List.of("bin/msrsafe", "dist", "java")) {
+            Optional<JmhResult> lint = rows.stream().filter(r -> launcher.equals(r.params().get("launcher"))
+                    && "allowlist-lint".equals(r.params().get("task"))).findFirst();
+            Optional<JmhResult> floor = rows.stream().filter(r -> launcher.equals(r.params().get("launcher"))
+                    && "java-version".equals(r.params().get("task"))).findFirst();
+            if (lint.isPresent() && floor.isPresent() && floor.get().score() > 0) {
+                double ratio = lint.get().score() / floor.get().score();
+                double error = ratio * Math.hypot(lint.get().error() / lint.get().score(),
+                        floor.get().error() / floor.get().score());
+                ratios.append("| `").append(launcher).append("` | ").append(withError(ratio, error)).append("x | ")
+                        .append(ratio + error <= 2 ? "met" : ratio - error > 2 ? "not met" : "within the error")
+                        .append(" |\n");
+            }
+        }
+        if (!ratios.isEmpty()) {
+            md.append("`allowlist lint` over `java -version` of the same Java (goal: at most 2x):\n\n")
+                    .append("| started with | ratio | goal |\n|---|---:|---|\n").append(ratios).append('\n');
+        }
     }
 
     /** Benchmarks this report has no section of its own for, e.g. added by other parts of the project. */
