@@ -65,6 +65,7 @@ class ExporterTest {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         Map<String, PrometheusText.Family> families = PrometheusText.parse(response.body());
+        promtoolAccepts(response.body());
         Map<String, Double> samples = new LinkedHashMap<>();
         for (PrometheusText.Family family : families.values()) {
             for (PrometheusText.Series series : family.series()) {
@@ -75,6 +76,29 @@ class ExporterTest {
         }
         return new Scrape(response.statusCode(), response.headers().firstValue("content-type").orElse(""), families,
                 samples);
+    }
+
+    /**
+     * Where Prometheus's own promtool is installed (Debian's prometheus package), its
+     * {@code check metrics} must accept the text too, lint rules included; the strict reader
+     * above runs everywhere.
+     */
+    private static void promtoolAccepts(String text) throws IOException, InterruptedException {
+        java.util.Optional<java.nio.file.Path> promtool = java.util.stream.Stream.of(
+                System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .filter(dir -> !dir.isEmpty()).map(dir -> java.nio.file.Path.of(dir, "promtool"))
+                .filter(java.nio.file.Files::isExecutable).findFirst();
+        if (promtool.isEmpty()) {
+            return;
+        }
+        Process check = new ProcessBuilder(promtool.get().toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = check.getOutputStream()) {
+            in.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String said = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals(0, check.exitValue(), "promtool check metrics: " + said);
+        assertEquals("", said.strip(), "promtool check metrics found problems");
     }
 
     /** A sampler and its exporter, stepped by the test. */
