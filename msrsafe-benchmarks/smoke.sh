@@ -1,8 +1,9 @@
 #!/bin/sh
 # CI smoke run of the benchmarks, so they never rot: every benchmark runs once,
 # briefly (no warm-up, one 100 ms iteration, in the launching JVM, smallest
-# parameters), failing on the first error; then the report generator runs on
-# those results into target/smoke/ (docs/ is left alone). About half a minute.
+# parameters, with the thread CPU time profiler), failing on the first error;
+# then the report generator runs on those results into target/smoke/ (docs/ is
+# left alone). About half a minute.
 # The numbers mean nothing. Needs the benchmarks jar: run after ./mvnw verify.
 #
 #   msrsafe-benchmarks/smoke.sh [more JMH options, e.g. a benchmark regexp]
@@ -21,7 +22,7 @@ mkdir -p "$out"
 # each other; the smoke run measures nothing, so it must not fail because another runs.
 # shellcheck disable=SC2086 # java_opts holds several options
 "$java" $java_opts -Djmh.ignoreLock=true -jar "$jar" \
-    -f 0 -wi 0 -i 1 -w 100ms -r 100ms -foe true \
+    -f 0 -wi 0 -i 1 -w 100ms -r 100ms -foe true -prof io.github.msrsafe.benchmarks.ThreadCpuProfiler \
     -p cpus=1 -p msrsPerCpu=1 -p batchOps=1 "$@" \
     -rf json -rff "$out/results.json"
 

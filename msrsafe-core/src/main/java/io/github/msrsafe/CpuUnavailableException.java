@@ -1,21 +1,13 @@
 package io.github.msrsafe;
 
-/** The CPU does not exist or is offline (ENXIO). */
-public class CpuUnavailableException extends MsrSafeException {
-    private static final long serialVersionUID = 1L;
+/**
+ * The CPU does not exist or is offline, or went offline ({@link FailureKind#CPU_UNAVAILABLE}).
+ * Only this library creates it.
+ */
+public final class CpuUnavailableException extends MsrSafeException {
+    private static final long serialVersionUID = 2L;
 
-    /**
-     * Creates the exception with the fields of
-     * {@link MsrSafeException#MsrSafeException(int, String, String, int, long, String)}.
-     *
-     * @param errno     the positive errno, or 0 when the failure has none
-     * @param operation the call that failed, e.g. "pread"
-     * @param device    the device path, e.g. "/dev/cpu/3/msr_safe"
-     * @param cpu       the CPU, or -1
-     * @param msr       the MSR address, or -1
-     * @param reason    what causes this and what to do, in plain words
-     */
-    public CpuUnavailableException(int errno, String operation, String device, int cpu, long msr, String reason) {
-        super(errno, operation, device, cpu, msr, reason);
+    CpuUnavailableException(FailureKind kind, int errno, String operation, String device, int cpu, long msr, String reason) {
+        super(kind, errno, operation, device, cpu, msr, reason);
     }
 }

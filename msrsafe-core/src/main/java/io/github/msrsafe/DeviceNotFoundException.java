@@ -1,21 +1,14 @@
 package io.github.msrsafe;
 
-/** Neither msr_safe nor the stock msr driver is present under the device root (ENOENT), or the requested device file does not exist. */
-public class DeviceNotFoundException extends MsrSafeException {
-    private static final long serialVersionUID = 1L;
+/**
+ * The device file or root does not exist ({@link FailureKind#NO_DEVICE}): neither msr_safe nor
+ * the stock msr driver is loaded, or the path is wrong.
+ * Only this library creates it.
+ */
+public final class DeviceNotFoundException extends MsrSafeException {
+    private static final long serialVersionUID = 2L;
 
-    /**
-     * Creates the exception with the fields of
-     * {@link MsrSafeException#MsrSafeException(int, String, String, int, long, String)}.
-     *
-     * @param errno     the positive errno, or 0 when the failure has none
-     * @param operation the call that failed, e.g. "pread"
-     * @param device    the device path, e.g. "/dev/cpu/3/msr_safe"
-     * @param cpu       the CPU, or -1
-     * @param msr       the MSR address, or -1
-     * @param reason    what causes this and what to do, in plain words
-     */
-    public DeviceNotFoundException(int errno, String operation, String device, int cpu, long msr, String reason) {
-        super(errno, operation, device, cpu, msr, reason);
+    DeviceNotFoundException(FailureKind kind, int errno, String operation, String device, int cpu, long msr, String reason) {
+        super(kind, errno, operation, device, cpu, msr, reason);
     }
 }

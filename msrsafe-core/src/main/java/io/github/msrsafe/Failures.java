@@ -18,7 +18,9 @@ final class Failures {
         BATCH("ioctl(X86_IOC_MSR_BATCH)"),
         READ_VERSION("read"),
         READ_ALLOWLIST("read"),
-        WRITE_ALLOWLIST("write");
+        WRITE_ALLOWLIST("write"),
+        /** One op of a batch: its err field, not the ioctl's return. */
+        BATCH_OP("batch op");
 
         final String text;
 
@@ -30,112 +32,178 @@ final class Failures {
     private Failures() {}
 
     static MsrSafeException of(int errno, Call call, String device, Driver driver, int cpu, long msr) {
-        String reason = reason(errno, call, device, driver, cpu, msr);
-        return switch (kind(errno, call)) {
-            case NOT_ALLOWED -> new MsrNotAllowedException(errno, call.text, device, cpu, msr, reason);
-            case CPU -> new CpuUnavailableException(errno, call.text, device, cpu, msr, reason);
-            case FAULT -> new MsrFaultException(errno, call.text, device, cpu, msr, reason);
-            case PERMISSION -> new DevicePermissionException(errno, call.text, device, cpu, msr, reason);
-            case MISSING -> new DeviceNotFoundException(errno, call.text, device, cpu, msr, reason);
-            case OTHER -> new MsrSafeException(errno, call.text, device, cpu, msr, reason);
+        return create(kind(call, errno), errno, call.text, device, cpu, msr, reason(errno, call, device, driver, cpu, msr));
+    }
+
+    /** The member of the sealed family that {@code kind} calls for; the one place they are created. */
+    static MsrSafeException create(FailureKind kind, int errno, String operation, String device, int cpu, long msr,
+                                   String reason) {
+        return switch (kind) {
+            case NOT_ALLOWED, READ_ONLY -> new MsrNotAllowedException(kind, errno, operation, device, cpu, msr, reason);
+            case CPU_UNAVAILABLE -> new CpuUnavailableException(kind, errno, operation, device, cpu, msr, reason);
+            case FAULT -> new MsrFaultException(kind, errno, operation, device, cpu, msr, reason);
+            case PERMISSION -> new DevicePermissionException(kind, errno, operation, device, cpu, msr, reason);
+            case NO_DEVICE -> new DeviceNotFoundException(kind, errno, operation, device, cpu, msr, reason);
+            case WRONG_ABI, ALLOWLIST_REJECTED, RESOURCES, BUSY, OTHER ->
+                    new MsrSafeException(kind, errno, operation, device, cpu, msr, reason);
         };
     }
 
-    private enum Kind { NOT_ALLOWED, CPU, FAULT, PERMISSION, MISSING, OTHER }
-
-    private static Kind kind(int errno, Call call) {
-        if (call == Call.OPEN) {
-            return switch (errno) {
-                case 1, 13 -> Kind.PERMISSION;         // EPERM, EACCES
-                case 2 -> Kind.MISSING;                // ENOENT (a CPU node is handled by the caller)
-                case 6 -> Kind.CPU;                    // ENXIO
-                case 5 -> Kind.FAULT;                  // EIO
-                default -> Kind.OTHER;
-            };
+    /**
+     * THE classification of a failed call: what {@code errno} from {@code call} means for the
+     * caller. Every exception and every failed batch op gets its kind here.
+     */
+    static FailureKind kind(Call call, int errno) {
+        Errno error = Errno.byNumber(errno);
+        if (error == null) {
+            return FailureKind.OTHER;
         }
-        return switch (errno) {
-            case 13, 30 -> call == Call.READ_ALLOWLIST || call == Call.WRITE_ALLOWLIST ? Kind.PERMISSION : Kind.NOT_ALLOWED;
-            case 6 -> Kind.CPU;
-            case 5 -> Kind.FAULT;
-            case 9 -> call == Call.PWRITE ? Kind.PERMISSION : Kind.OTHER;
-            case 1 -> Kind.PERMISSION;
-            default -> Kind.OTHER;
+        return switch (call) {
+            case OPEN -> switch (error) {
+                case EPERM, EACCES -> FailureKind.PERMISSION;
+                case ENOENT, ENODEV, ENOTDIR -> FailureKind.NO_DEVICE; // a CPU's node is the caller's to say
+                case ENXIO -> FailureKind.CPU_UNAVAILABLE;
+                case EIO -> FailureKind.FAULT;                  // the CPU has no MSRs
+                case EMFILE, ENFILE, ENOMEM -> FailureKind.RESOURCES;
+                case EINTR, EAGAIN, EBUSY -> FailureKind.BUSY;
+                default -> FailureKind.OTHER;
+            };
+            case PREAD, PWRITE, BATCH_OP -> switch (error) {
+                case EACCES -> FailureKind.NOT_ALLOWED;
+                case EROFS -> FailureKind.READ_ONLY;
+                case ENXIO -> FailureKind.CPU_UNAVAILABLE;
+                case EIO -> FailureKind.FAULT;
+                case EBADF, EPERM -> FailureKind.PERMISSION;   // pwrite on a device opened read-only
+                case EINVAL -> FailureKind.WRONG_ABI;           // not an 8-byte transfer: not msr_safe
+                case ENOMEM -> FailureKind.RESOURCES;
+                case EINTR, EAGAIN, EBUSY -> FailureKind.BUSY;
+                default -> FailureKind.OTHER;
+            };
+            case BATCH -> switch (error) {
+                case ENOTTY, ENOPROTOOPT, EINVAL -> FailureKind.WRONG_ABI;
+                case EBADF, EACCES, EPERM -> FailureKind.PERMISSION;
+                case ENOMEM, E2BIG -> FailureKind.RESOURCES;
+                case EINTR, EAGAIN, EBUSY -> FailureKind.BUSY;
+                default -> FailureKind.OTHER;
+            };
+            case READ_VERSION -> switch (error) {
+                case EACCES, EPERM -> FailureKind.PERMISSION;
+                case EINTR, EAGAIN -> FailureKind.BUSY;
+                default -> FailureKind.WRONG_ABI;
+            };
+            case READ_ALLOWLIST -> switch (error) {
+                case EACCES, EPERM, EBADF -> FailureKind.PERMISSION;
+                case E2BIG -> FailureKind.WRONG_ABI;            // our buffer is shorter than a line
+                case EINTR, EAGAIN -> FailureKind.BUSY;
+                case ENOMEM -> FailureKind.RESOURCES;
+                default -> FailureKind.OTHER;
+            };
+            case WRITE_ALLOWLIST -> switch (error) {
+                case EACCES, EPERM, EBADF -> FailureKind.PERMISSION;
+                case ENOMEM -> FailureKind.RESOURCES;
+                case EINTR, EAGAIN -> FailureKind.BUSY;
+                case E2BIG, EINVAL, ERANGE, EILSEQ, ENOMSG, ENOTUNIQ -> FailureKind.ALLOWLIST_REJECTED;
+                default -> FailureKind.OTHER;
+            };
+        };
+    }
+
+    /**
+     * Whether a batch op's errno comes from the module's validation pass, which refuses the
+     * whole ioctl (ENXIO, EACCES, EROFS), rather than from running the op (EIO).
+     */
+    static boolean isValidationError(int errno) {
+        return switch (kind(Call.BATCH_OP, errno)) {
+            case CPU_UNAVAILABLE, NOT_ALLOWED, READ_ONLY -> true;
+            default -> false;
         };
     }
 
     static String reason(int errno, Call call, String device, Driver driver, int cpu, long msr) {
+        Errno error = Errno.of(errno).orElse(null);
+        if (error == null) {
+            return generic(errno);
+        }
         return switch (call) {
-            case OPEN -> openReason(errno, device, driver, cpu);
-            case PREAD -> switch (errno) {
-                case 13 -> "MSR " + hex(msr) + " is not in the allowlist; an administrator must add it to /dev/cpu/msr_allowlist";
-                case 5 -> rdmsrFault(msr);
-                case 6 -> "CPU " + cpu + " went offline after its device was opened";
-                case 22 -> "msr_safe reads exactly 8 bytes per call";
-                case 16 -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
-                default -> generic(errno);
+            case OPEN -> openReason(error, device, driver, cpu);
+            case PREAD -> switch (error) {
+                case EACCES -> "MSR " + hex(msr) + " is not in the allowlist; an administrator must add it to /dev/cpu/msr_allowlist";
+                case EIO -> rdmsrFault(msr);
+                case ENXIO -> "CPU " + cpu + " went offline after its device was opened";
+                case EINVAL -> "msr_safe reads exactly 8 bytes per call";
+                case EBUSY -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
+                default -> error.description();
             };
-            case PWRITE -> switch (errno) {
-                case 13 -> "the allowlist does not let this MSR be written: " + hex(msr)
+            case PWRITE -> switch (error) {
+                case EACCES -> "the allowlist does not let this MSR be written: " + hex(msr)
                         + " is not listed, or its write mask is 0 (read-only)";
-                case 5 -> wrmsrFault(msr);
-                case 6 -> "CPU " + cpu + " went offline after its device was opened";
-                case 9 -> "the device was opened read-only because this user may not write " + device
+                case EIO -> wrmsrFault(msr);
+                case ENXIO -> "CPU " + cpu + " went offline after its device was opened";
+                case EBADF -> "the device was opened read-only because this user may not write " + device
                         + "; writing needs write permission on it (msr-user group)";
-                case 22 -> "msr_safe writes exactly 8 bytes per call";
-                case 16 -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
-                default -> generic(errno);
+                case EINVAL -> "msr_safe writes exactly 8 bytes per call";
+                case EBUSY -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
+                default -> error.description();
             };
-            case BATCH -> switch (errno) {
-                case 25 -> device + " does not accept X86_IOC_MSR_BATCH: it is not msr_safe's batch device"
+            case BATCH -> switch (error) {
+                case ENOTTY -> device + " does not accept X86_IOC_MSR_BATCH: it is not msr_safe's batch device"
                         + " or the loaded module speaks another ABI";
-                case 9 -> device + " was not opened for reading; the batch ioctl needs read access";
-                case 22 -> "a batch must carry at least one op";
-                case 7 -> "the kernel could not allocate the ops array in one piece; use fewer ops per ioctl";
-                case 14 -> "the kernel could not copy the batch in or out (bad address)";
-                case 12 -> "the kernel ran out of memory for the batch";
-                default -> generic(errno);
+                case ENOPROTOOPT -> "the loaded module wants another batch version than this library's"
+                        + " (msr-safe 2.x has a different op layout)";
+                case EBADF -> device + " was not opened for reading; the batch ioctl needs read access";
+                case EINVAL -> "a batch must carry at least one op";
+                case E2BIG -> "the kernel could not allocate the ops array in one piece; use fewer ops per ioctl";
+                case EFAULT -> "the kernel could not copy the batch in or out (bad address)";
+                case ENOMEM -> "the kernel ran out of memory for the batch";
+                default -> error.description();
             };
-            case READ_VERSION -> generic(errno);
-            case READ_ALLOWLIST -> switch (errno) {
-                case 7 -> "the read buffer is shorter than one allowlist line";
-                case 13, 1 -> "reading the allowlist needs read permission on " + device + " (msr-admin group)";
-                default -> generic(errno);
+            case BATCH_OP -> batchOpReason(errno, cpu, msr, true);
+            case READ_VERSION -> error.description();
+            case READ_ALLOWLIST -> switch (error) {
+                case E2BIG -> "the read buffer is shorter than one allowlist line";
+                case EACCES, EPERM -> "reading the allowlist needs read permission on " + device + " (msr-admin group)";
+                default -> error.description();
             };
-            case WRITE_ALLOWLIST -> switch (errno) {
-                case 13, 1 -> "installing an allowlist needs write permission on " + device + " (msr-admin group)";
-                case 7 -> "an allowlist is at most 131072 bytes";
-                case 12 -> "the kernel ran out of memory for the allowlist";
-                default -> "the module rejected the allowlist (" + generic(errno) + ")";
+            case WRITE_ALLOWLIST -> switch (error) {
+                case EACCES, EPERM -> "installing an allowlist needs write permission on " + device + " (msr-admin group)";
+                case E2BIG -> "an allowlist is at most 131072 bytes";
+                case ENOMEM -> "the kernel ran out of memory for the allowlist";
+                default -> "the module rejected an allowlist that this library accepts (" + error.description()
+                        + "); please report this";
             };
         };
     }
 
     /** Words for an error recorded in one op of a batch. */
     static String batchOpReason(int errno, int cpu, long msr, boolean read) {
-        return switch (errno) {
-            case 6 -> "CPU " + cpu + " does not exist or is offline";
-            case 13 -> read
+        Errno error = Errno.of(errno).orElse(null);
+        if (error == null) {
+            return generic(errno);
+        }
+        return switch (error) {
+            case ENXIO -> "CPU " + cpu + " does not exist or is offline";
+            case EACCES -> read
                     ? "MSR " + hex(msr) + " is not in the allowlist"
                     : "MSR " + hex(msr) + " is not in the allowlist, or (stock msr driver) this user may not write it";
-            case 30 -> "MSR " + hex(msr) + " is read-only: its allowlist write mask is 0";
-            case 5 -> read ? rdmsrFault(msr) : wrmsrFault(msr);
-            default -> generic(errno);
+            case EROFS -> "MSR " + hex(msr) + " is read-only: its allowlist write mask is 0";
+            case EIO -> read ? rdmsrFault(msr) : wrmsrFault(msr);
+            default -> error.description();
         };
     }
 
-    private static String openReason(int errno, String device, Driver driver, int cpu) {
-        return switch (errno) {
-            case 2 -> cpu >= 0
+    private static String openReason(Errno error, String device, Driver driver, int cpu) {
+        return switch (error) {
+            case ENOENT -> cpu >= 0
                     ? "CPU " + cpu + " has no device node: it does not exist or is offline"
                     : device + " does not exist; is the msr-safe module loaded (insmod msr-safe.ko)?";
-            case 6 -> "CPU " + cpu + " does not exist or is offline";
-            case 13, 1 -> driver == Driver.STOCK_MSR
+            case ENXIO -> "CPU " + cpu + " does not exist or is offline";
+            case EACCES, EPERM -> driver == Driver.STOCK_MSR
                     ? "the stock msr driver needs root or CAP_SYS_RAWIO; prefer msr_safe with an allowlist"
                     : "this user may not open " + device + "; msr_safe devices are usually group msr-user"
                             + " (msr-admin for the allowlist): ask an administrator to add you";
-            case 5 -> "CPU " + cpu + " does not support model-specific registers";
-            case 24 -> "the process has too many open files; raise the limit (ulimit -n) or close handles";
-            default -> generic(errno);
+            case EIO -> "CPU " + cpu + " does not support model-specific registers";
+            case EMFILE -> "the process has too many open files; raise the limit (ulimit -n) or close handles";
+            default -> error.description();
         };
     }
 

@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *     long tsc = msr.read(0, 0x10);                          // IA32_TIME_STAMP_COUNTER on CPU 0
  *     try (MsrBatch batch = msr.newBatch()) {
  *         for (int cpu : msr.cpus()) batch.addRead(cpu, 0xE7); // IA32_MPERF everywhere
- *         batch.execute();
+ *         if (batch.execute() == BatchOutcome.SUCCEEDED) {
+ *             System.out.println("MPERF on the first CPU: " + batch.value(0));
+ *         }
  *     }
  * }
  * }
@@ -143,21 +145,21 @@ public final class MsrSafe implements AutoCloseable {
     }
 
     private static MsrSafeException noDevice(Path root, int errno) {
-        if (errno == Errno.EACCES.number() || errno == Errno.EPERM.number()) {
-            return new DevicePermissionException(errno, "open", root.toString(), -1, -1,
+        if (Failures.kind(Call.OPEN, errno) == FailureKind.PERMISSION) {
+            return Failures.create(FailureKind.PERMISSION, errno, "open", root.toString(), -1, -1,
                     "this user may not list " + root + ", so the MSR driver cannot be detected");
         }
         if (errno == Errno.ENOTDIR.number()) {
-            return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+            return Failures.create(FailureKind.NO_DEVICE, errno, "open", root.toString(), -1, -1,
                     root + " is a file, not a directory; the device root is the directory that holds N/msr_safe,"
                             + " msr_batch and msr_allowlist (" + DEFAULT_ROOT + ")");
         }
         if (errno == Errno.ENOENT.number() && Files.isDirectory(root)) {
-            return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+            return Failures.create(FailureKind.NO_DEVICE, errno, "open", root.toString(), -1, -1,
                     "neither msr_safe (" + root.resolve("N").resolve("msr_safe") + ") nor the stock msr driver ("
                             + root.resolve("N").resolve("msr") + ") was found under " + root + "; " + howToLoad(root));
         }
-        return new DeviceNotFoundException(errno, "open", root.toString(), -1, -1,
+        return Failures.create(FailureKind.NO_DEVICE, errno, "open", root.toString(), -1, -1,
                 root + " does not exist or is not a directory; " + howToLoad(root));
     }
 
@@ -320,7 +322,12 @@ public final class MsrSafe implements AutoCloseable {
         if (bytes.length == 0) {
             return Allowlist.EMPTY;
         }
-        return Allowlist.parse(bytes);
+        try {
+            return Allowlist.parse(bytes);
+        } catch (AllowlistException e) {
+            throw Failures.create(FailureKind.WRONG_ABI, 0, "read", path(DeviceNode.ALLOWLIST), -1, -1,
+                    "the module listed its allowlist in a form this library cannot parse (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -349,7 +356,7 @@ public final class MsrSafe implements AutoCloseable {
      * @throws DevicePermissionException if this user may not write the allowlist (msr-admin group)
      * @throws MsrSafeException          for any other failure, explained
      */
-    public void installAllowlist(byte[] text) throws MsrSafeException {
+    public void installAllowlist(byte[] text) throws MsrSafeException, AllowlistException {
         Allowlist.parse(text);
         writeAllowlist(text);
     }
@@ -372,18 +379,11 @@ public final class MsrSafe implements AutoCloseable {
             MemorySegment.copy(MemorySegment.ofArray(text), 0, buffer, 0, text.length);
             long written = file.write(buffer, text.length);
             if (written < 0) {
-                int errno = (int) -written;
-                if (errno == Errno.E2BIG.number() || errno == Errno.ENOMEM.number() || errno == Errno.EACCES.number()
-                        || errno == Errno.EPERM.number() || errno == Errno.EFAULT.number()) {
-                    throw Failures.of(errno, Call.WRITE_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);
-                }
-                // Java accepted the text but the module did not: say so rather than guess a line.
-                throw new AllowlistException(errno, path(DeviceNode.ALLOWLIST),
-                        "the module rejected an allowlist that this library accepts; please report this",
-                        true);
+                // Java accepted the text; a rejection now is the module's (FailureKind.ALLOWLIST_REJECTED).
+                throw Failures.of((int) -written, Call.WRITE_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);
             }
             if (written != text.length) {
-                throw new MsrSafeException(0, "write", path(DeviceNode.ALLOWLIST), -1, -1,
+                throw Failures.create(FailureKind.OTHER, 0, "write", path(DeviceNode.ALLOWLIST), -1, -1,
                         "short write: " + written + " of " + text.length + " bytes");
             }
         } finally {
@@ -540,7 +540,7 @@ public final class MsrSafe implements AutoCloseable {
         try {
             file = files.open(node, O_RDWR | O_CLOEXEC);
         } catch (ErrnoException readWrite) {
-            if (readWrite.errno() != Errno.EACCES.number() && readWrite.errno() != Errno.EPERM.number()) {
+            if (Failures.kind(Call.OPEN, readWrite.errno()) != FailureKind.PERMISSION) {
                 throw readWrite;
             }
             // Users granted read-only access can still read; a write then fails with EBADF, explained.
@@ -594,8 +594,10 @@ public final class MsrSafe implements AutoCloseable {
     }
 
     private MsrSafeException openFailure(int errno, DeviceNode node, int cpu, long msr) {
-        if (node.kind() == DeviceNode.Kind.CPU && (errno == Errno.ENOENT.number() || errno == Errno.ENXIO.number())) {
-            return new CpuUnavailableException(errno, "open", path(node), cpu, msr,
+        FailureKind kind = Failures.kind(Call.OPEN, errno);
+        if (node.kind() == DeviceNode.Kind.CPU && (kind == FailureKind.NO_DEVICE || kind == FailureKind.CPU_UNAVAILABLE)) {
+            // A CPU's node is missing because the CPU is offline or does not exist, not because the module is.
+            return Failures.create(FailureKind.CPU_UNAVAILABLE, errno, "open", path(node), cpu, msr,
                     "CPU " + cpu + " does not exist or is offline (online CPUs: " + CpuRanges.format(cpus) + ")");
         }
         return Failures.of(errno, Call.OPEN, path(node), driver(), cpu, msr);
@@ -604,8 +606,8 @@ public final class MsrSafe implements AutoCloseable {
     private MsrSafeException ioFailure(long result, Call call, int cpu, long msr) {
         String device = path(DeviceNode.cpu(cpu));
         if (result >= 0) {
-            return new MsrSafeException(0, call.text, device, cpu, msr,
-                    "transferred " + result + " bytes instead of 8");
+            return Failures.create(FailureKind.WRONG_ABI, 0, call.text, device, cpu, msr,
+                    "transferred " + result + " bytes instead of 8: " + device + " does not behave like msr_safe");
         }
         return Failures.of((int) -result, call, device, driver(), cpu, msr);
     }
@@ -631,7 +633,7 @@ public final class MsrSafe implements AutoCloseable {
             try {
                 return Optional.of(ModuleVersion.parse(text));
             } catch (IllegalArgumentException e) {
-                throw new MsrSafeException(0, "read", path(DeviceNode.VERSION), -1, -1,
+                throw Failures.create(FailureKind.WRONG_ABI, 0, "read", path(DeviceNode.VERSION), -1, -1,
                         "the module reported a version this library cannot parse: " + e.getMessage());
             }
         }

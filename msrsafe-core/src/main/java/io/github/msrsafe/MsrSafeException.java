@@ -1,5 +1,6 @@
 package io.github.msrsafe;
 
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -7,12 +8,14 @@ import java.util.OptionalLong;
 
 /**
  * A system call on an msr_safe device failed, or the device is not usable.
- * Carries the errno, the call, the device path and, where they apply, the CPU
+ * Carries {@link #kind() why} (one {@link FailureKind} for each cause callers
+ * handle), the errno, the call, the device path and, where they apply, the CPU
  * and MSR, and its message says in plain words what causes the error and what
- * to do. Subclasses name the errors callers commonly handle:
+ * to do. The family is sealed and only this library creates its members; each
+ * kind is thrown as one type ({@link FailureKind#exceptionType()}):
  * {@link MsrNotAllowedException}, {@link CpuUnavailableException},
- * {@link MsrFaultException}, {@link DevicePermissionException} and
- * {@link DeviceNotFoundException}.
+ * {@link MsrFaultException}, {@link DevicePermissionException},
+ * {@link DeviceNotFoundException}, or this class itself for the other kinds.
  *
  * <p>A message looks like:
  * {@snippet lang=text :
@@ -20,10 +23,19 @@ import java.util.OptionalLong;
  * the allowlist; an administrator must add it to /dev/cpu/msr_allowlist
  * }
  */
-public class MsrSafeException extends IOException {
-    private static final long serialVersionUID = 1L;
+public sealed class MsrSafeException extends IOException
+        permits MsrNotAllowedException, CpuUnavailableException, MsrFaultException, DevicePermissionException,
+                DeviceNotFoundException {
+    private static final long serialVersionUID = 2L;
 
-    /** The positive errno, or 0. */
+    static {
+        // Lets the library's other packages (telemetry, save) raise members of this sealed family.
+        ExceptionAccess.install(Failures::create);
+    }
+
+    /** Why the call failed. */
+    private final FailureKind kind;
+    /** The positive errno, or 0 when the failure came with none. */
     private final int errno;
     /** The call that failed. */
     private final String operation;
@@ -36,18 +48,13 @@ public class MsrSafeException extends IOException {
     /** The explanation in plain words. */
     private final String reason;
 
-    /**
-     * Creates an exception whose message is composed from these fields (see the class comment).
-     *
-     * @param errno     the positive errno, or 0 when the failure has none
-     * @param operation the call, e.g. "pread" or "ioctl(X86_IOC_MSR_BATCH)"
-     * @param device    the device path, e.g. "/dev/cpu/3/msr_safe"
-     * @param cpu       the CPU, or -1
-     * @param msr       the MSR address, or -1
-     * @param reason    what causes this and what to do, in plain words
-     */
-    public MsrSafeException(int errno, String operation, String device, int cpu, long msr, String reason) {
+    MsrSafeException(FailureKind kind, int errno, String operation, String device, int cpu, long msr, String reason) {
         super(compose(errno, operation, device, cpu, msr, reason));
+        if (kind.exceptionType() != getClass()) {
+            throw new IllegalArgumentException(kind + " is thrown as " + kind.exceptionType().getSimpleName()
+                    + ", not " + getClass().getSimpleName());
+        }
+        this.kind = kind;
         this.errno = errno;
         this.operation = operation;
         this.device = device;
@@ -56,13 +63,13 @@ public class MsrSafeException extends IOException {
         this.reason = reason;
     }
 
-    /** {@return the positive errno number, or 0 if this failure did not come with one} */
-    public int errno() {
-        return errno;
+    /** {@return why the call failed, as callers handle it} */
+    public FailureKind kind() {
+        return kind;
     }
 
-    /** {@return the errno as a constant, if there is one this library names} */
-    public Optional<Errno> error() {
+    /** {@return the errno the call failed with; empty for a failure that came with none (a short transfer, an unreadable version)} */
+    public Optional<Errno> errno() {
         return Errno.of(errno);
     }
 

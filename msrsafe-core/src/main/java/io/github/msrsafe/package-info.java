@@ -1,6 +1,7 @@
 /**
  * MSR access through LLNL's msr-safe kernel module: the device handle, batches,
- * the module version and the exceptions that explain each errno.
+ * the module version and the one error model: every failure classified by its
+ * call and errno ({@link io.github.msrsafe.FailureKind}).
  *
  * <h2>Reading and writing</h2>
  * {@link io.github.msrsafe.MsrSafe#open()} opens /dev/cpu: msr_safe if it is loaded, else the
@@ -16,20 +17,22 @@
  *
  * <h2>Batches</h2>
  * An {@link io.github.msrsafe.MsrBatch} carries any number of reads and writes for any CPUs
- * to the module in one ioctl. Per-op errors do not throw; the outcome says whether every op
- * ran ({@link io.github.msrsafe.BatchOutcome}), and each op keeps its value, write mask and
- * errno. A batch is reusable and, once built, executes without allocating on the Java heap.
+ * to the module in one ioctl. Per-op errors do not throw; the outcome names every case
+ * ({@link io.github.msrsafe.BatchOutcome}), each op has a status, and the value of a read
+ * that did not succeed cannot be read by accident: {@code value(op)} throws for it. A batch
+ * is reusable and, once built, executes without allocating on the Java heap.
  * {@snippet lang=java :
  * try (MsrSafe msr = MsrSafe.open(); MsrBatch batch = msr.newBatch()) {
  *     for (int cpu : msr.cpus()) {
  *         batch.addRead(cpu, 0xE7);                      // IA32_MPERF
  *         batch.addRead(cpu, 0xE8);                      // IA32_APERF
  *     }
- *     while (running) {
- *         batch.execute();
- *         batch.throwIfFailed();                         // or inspect batch.failures()
+ *     for (int round = 0; round < 3; round++) {
+ *         if (batch.execute() != BatchOutcome.SUCCEEDED) {
+ *             batch.throwIfFailed();                     // or inspect batch.failures()
+ *         }
  *         for (int op = 0; op < batch.size(); op += 2) {
- *             sample(batch.cpu(op), batch.value(op), batch.value(op + 1));
+ *             System.out.printf("CPU %d: MPERF %d, APERF %d%n", batch.cpu(op), batch.value(op), batch.value(op + 1));
  *         }
  *     }
  * }
@@ -37,8 +40,10 @@
  *
  * <h2>Errors</h2>
  * Every failure of a device call is an {@link io.github.msrsafe.MsrSafeException} that names
- * the call, the device, the CPU and the MSR, the errno, and in plain words what causes it; the
- * subclasses are the cases callers handle: {@link io.github.msrsafe.MsrNotAllowedException}
+ * the call, the device, the CPU and the MSR, the errno, and in plain words what causes it, and
+ * says why as a {@link io.github.msrsafe.FailureKind}: the one classification of a call and
+ * its errno, which failed batch ops carry too. The family is sealed, and the subclasses are
+ * the cases callers handle: {@link io.github.msrsafe.MsrNotAllowedException}
  * (the allowlist), {@link io.github.msrsafe.CpuUnavailableException} (offline CPU),
  * {@link io.github.msrsafe.MsrFaultException} (the processor refused),
  * {@link io.github.msrsafe.DevicePermissionException} (file permissions) and

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.Failures.Call;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** The words and exception types users see for each errno, per call. */
@@ -18,8 +20,8 @@ class MessagesTest {
         assertInstanceOf(MsrNotAllowedException.class, e);
         assertEquals("pread /dev/cpu/3/msr_safe (CPU 3, MSR 0x199) failed: EACCES: MSR 0x199 is not in the"
                 + " allowlist; an administrator must add it to /dev/cpu/msr_allowlist", e.getMessage());
-        assertEquals(13, e.errno());
-        assertEquals(Errno.EACCES, e.error().orElseThrow());
+        assertEquals(Errno.EACCES, e.errno().orElseThrow());
+        assertEquals(FailureKind.NOT_ALLOWED, e.kind());
         assertEquals(3, e.cpu().orElseThrow());
         assertEquals(0x199, e.msr().orElseThrow());
     }
@@ -47,16 +49,21 @@ class MessagesTest {
 
     @Test
     void unknownErrnoIsNamedByNumberNotHidden() {
-        MsrSafeException e = Failures.of(99, Call.PREAD, "d", Driver.MSR_SAFE, 0, 0x10);
-        assertTrue(e.getMessage().contains("errno 99"), e.getMessage());
+        MsrSafeException e = Failures.of(200, Call.PREAD, "d", Driver.MSR_SAFE, 0, 0x10);
+        assertTrue(e.getMessage().contains("errno 200"), e.getMessage());
+        assertEquals(FailureKind.OTHER, e.kind());
+        assertTrue(e.errno().isEmpty());
     }
 
     @Test
     void batchOpWordsDistinguishReadOnlyFromUnlisted() {
         assertEquals("EROFS: MSR 0x10 is read-only: its allowlist write mask is 0",
-                new BatchOp(0, 0, 0x10, false, 5, 0, 30, false).describe());
-        assertEquals("ok", new BatchOp(0, 0, 0x10, true, 5, 0, 0, true).describe());
-        assertTrue(new BatchOp(0, 0, 0x10, true, 5, 0, 0, false).describe().startsWith("not run"));
+                new BatchOp(0, 0, 0x10, false, BatchOp.Status.REJECTED, OptionalLong.of(5), OptionalLong.of(0),
+                        Optional.of(Errno.EROFS)).describe());
+        assertEquals("ok", new BatchOp(0, 0, 0x10, true, BatchOp.Status.SUCCEEDED, OptionalLong.of(5),
+                OptionalLong.of(0), Optional.empty()).describe());
+        assertTrue(new BatchOp(0, 0, 0x10, true, BatchOp.Status.NOT_RUN, OptionalLong.empty(), OptionalLong.of(0),
+                Optional.empty()).describe().startsWith("not run"));
     }
 
     @Test

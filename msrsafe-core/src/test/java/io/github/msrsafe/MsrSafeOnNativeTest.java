@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +88,7 @@ class MsrSafeOnNativeTest {
         Files.createFile(root.resolve("007/msr_safe"));
         Files.createDirectories(root.resolve("3"));
         DeviceNotFoundException missing = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(root));
-        assertEquals(Errno.ENOENT.number(), missing.errno());
+        assertEquals(Optional.of(Errno.ENOENT), missing.errno());
         assertEquals(root.toString(), missing.device());
         String message = missing.getMessage();
         assertTrue(message.contains("neither msr_safe"), message);
@@ -104,7 +105,7 @@ class MsrSafeOnNativeTest {
         assertTrue(missing.getMessage().contains(nowhere + " does not exist or is not a directory"), missing.getMessage());
         Path file = Files.createFile(root.resolve("plain"));
         DeviceNotFoundException notADirectory = assertThrows(DeviceNotFoundException.class, () -> MsrSafe.open(file));
-        assertEquals(Errno.ENOTDIR.number(), notADirectory.errno());
+        assertEquals(Optional.of(Errno.ENOTDIR), notADirectory.errno());
         assertTrue(notADirectory.getMessage().contains(file + " is a file, not a directory"), notADirectory.getMessage());
     }
 
@@ -114,7 +115,7 @@ class MsrSafeOnNativeTest {
         try (MsrSafe msr = MsrSafe.open(root)) {
             assertEquals(List.of(0, 1), msr.cpus());
             CpuUnavailableException offline = assertThrows(CpuUnavailableException.class, () -> msr.read(5, 0x10));
-            assertEquals(Errno.ENOENT.number(), offline.errno());
+            assertEquals(Optional.of(Errno.ENOENT), offline.errno());
             NativeTestSupport.poke(NativeTestSupport.sparseNode(root, 5, "msr_safe"), 0x10, 55);
             assertEquals(55, msr.read(5, 0x10), "CPU 5 came online: the device answers");
             msr.write(5, 0x18, 56);
@@ -153,16 +154,16 @@ class MsrSafeOnNativeTest {
                 batch.addRead(2, 0x10);          // CPU 2 offline in the double
                 batch.addWrite(0, 0x10, 1);      // mask 0
                 assertEquals(BatchOutcome.REJECTED, batch.execute());
-                assertFalse(batch.ran(0));
-                assertEquals(Errno.ENXIO.number(), batch.errno(1));
-                assertEquals(Errno.EROFS.number(), batch.errno(2));
+                assertFalse(batch.status(0).ran());
+                assertEquals(Optional.of(Errno.ENXIO), batch.error(1));
+                assertEquals(Optional.of(Errno.EROFS), batch.error(2));
 
                 batch.clear();
                 batch.addRead(0, 0x620);         // faults on rdmsr
                 batch.addRead(0, 0xE7);
                 assertEquals(BatchOutcome.OPS_FAILED, batch.execute());
-                assertEquals(Errno.EIO.number(), batch.errno(0));
-                assertTrue(batch.succeeded(1));
+                assertEquals(Optional.of(Errno.EIO), batch.error(0));
+                assertEquals(BatchOp.Status.SUCCEEDED, batch.status(1));
                 MsrFaultException fault = assertThrows(MsrFaultException.class, batch::throwIfFailed);
                 assertTrue(fault.getMessage().contains("MSR 0x620"), fault.getMessage());
             }

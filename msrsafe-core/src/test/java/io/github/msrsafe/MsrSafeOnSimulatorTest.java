@@ -11,6 +11,7 @@ import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,7 +75,7 @@ class MsrSafeOnSimulatorTest {
     @Test
     void unlistedRegisterIsRefusedWithWordsNamingIt() {
         MsrNotAllowedException e = assertThrows(MsrNotAllowedException.class, () -> msr.read(0, NOT_LISTED));
-        assertEquals(Errno.EACCES, e.error().orElseThrow());
+        assertEquals(Errno.EACCES, e.errno().orElseThrow());
         assertEquals("pread sim:/dev/cpu/0/msr_safe (CPU 0, MSR 0x3A) failed: EACCES: MSR 0x3A is not in the"
                 + " allowlist; an administrator must add it to /dev/cpu/msr_allowlist", e.getMessage());
     }
@@ -82,7 +83,7 @@ class MsrSafeOnSimulatorTest {
     @Test
     void readOnlyRegisterRefusesWritesWithEaccesOnThePerCpuDevice() {
         MsrNotAllowedException e = assertThrows(MsrNotAllowedException.class, () -> msr.write(0, PERF_STATUS, 1));
-        assertEquals(Errno.EACCES, e.error().orElseThrow()); // not EROFS: that is the batch's answer
+        assertEquals(Errno.EACCES, e.errno().orElseThrow()); // not EROFS: that is the batch's answer
         assertTrue(e.getMessage().contains("write mask is 0"), e.getMessage());
     }
 
@@ -99,7 +100,7 @@ class MsrSafeOnSimulatorTest {
         msr.read(3, TSC);
         device.setOnline(3, false);
         CpuUnavailableException e = assertThrows(CpuUnavailableException.class, () -> msr.read(3, TSC));
-        assertEquals(Errno.ENXIO, e.error().orElseThrow());
+        assertEquals(Errno.ENXIO, e.errno().orElseThrow());
         assertTrue(e.getMessage().contains("went offline"), e.getMessage());
     }
 
@@ -119,7 +120,7 @@ class MsrSafeOnSimulatorTest {
     void unimplementedRegisterFaults() throws MsrSafeException {
         device.installAllowlist(new AllowlistEntry(NOT_IMPLEMENTED, 0));
         MsrFaultException e = assertThrows(MsrFaultException.class, () -> msr.read(0, NOT_IMPLEMENTED));
-        assertEquals(Errno.EIO, e.error().orElseThrow());
+        assertEquals(Errno.EIO, e.errno().orElseThrow());
     }
 
     @Test
@@ -135,7 +136,7 @@ class MsrSafeOnSimulatorTest {
             for (int i = 0; i < batch.size(); i++) {
                 assertEquals(1000L * batch.cpu(i), batch.value(i));
                 assertEquals(-1L, batch.writeMask(i));
-                assertTrue(batch.succeeded(i));
+                assertEquals(BatchOp.Status.SUCCEEDED, batch.status(i));
             }
             assertEquals(List.of(), batch.failures());
         }
@@ -148,7 +149,7 @@ class MsrSafeOnSimulatorTest {
             batch.addWrite(0, PERF_CTL, 0xFFFF_FFFF_FFFF_2000L);
             assertEquals(BatchOutcome.SUCCEEDED, batch.execute());
             assertEquals(0xFFFFL, batch.writeMask(0));
-            assertEquals(0xFFFF_FFFF_FFFF_2000L, batch.value(0)); // a write's msrdata is left as set
+            assertEquals(0xFFFF_FFFF_FFFF_2000L, batch.writeValue(0)); // a write's msrdata is left as set
             assertEquals(0x1_0000_2000L, device.peek(0, PERF_CTL));
         }
     }
@@ -163,12 +164,12 @@ class MsrSafeOnSimulatorTest {
             batch.addRead(0, NOT_LISTED);            // EACCES
             assertEquals(BatchOutcome.REJECTED, batch.execute());
             assertEquals(5, device.peek(0, MPERF));
-            assertEquals(0, batch.errno(0));
-            assertFalse(batch.ran(0));
+            assertTrue(batch.error(0).isEmpty());
+            assertFalse(batch.status(0).ran());
             assertEquals(-1L, batch.writeMask(0));   // validation still reports the mask
-            assertEquals(Errno.ENXIO.number(), batch.errno(1));
-            assertEquals(Errno.EROFS.number(), batch.errno(2));
-            assertEquals(Errno.EACCES.number(), batch.errno(3));
+            assertEquals(Optional.of(Errno.ENXIO), batch.error(1));
+            assertEquals(Optional.of(Errno.EROFS), batch.error(2));
+            assertEquals(Optional.of(Errno.EACCES), batch.error(3));
             assertEquals(4, batch.failures().size());
             assertTrue(batch.op(0).describe().startsWith("not run"));
             MsrSafeException e = assertThrows(MsrSafeException.class, batch::throwIfFailed);
@@ -184,9 +185,9 @@ class MsrSafeOnSimulatorTest {
             batch.addRead(0, NOT_IMPLEMENTED);
             batch.addWrite(1, MPERF, 42);
             assertEquals(BatchOutcome.OPS_FAILED, batch.execute());
-            assertEquals(Errno.EIO.number(), batch.errno(0));
-            assertTrue(batch.ran(0));
-            assertTrue(batch.succeeded(1));
+            assertEquals(Optional.of(Errno.EIO), batch.error(0));
+            assertTrue(batch.status(0).ran());
+            assertEquals(BatchOp.Status.SUCCEEDED, batch.status(1));
             assertEquals(42, device.peek(1, MPERF));
             assertThrows(MsrFaultException.class, batch::throwIfFailed);
         }
@@ -203,7 +204,7 @@ class MsrSafeOnSimulatorTest {
             assertThrows(IllegalStateException.class, () -> {
                 batch.clear();
                 batch.addRead(0, TSC);
-                batch.errno(0); // added since the last execute
+                batch.writeMask(0); // added since the last execute
             });
         }
     }
@@ -223,11 +224,11 @@ class MsrSafeOnSimulatorTest {
                 batch.addRead(i % 2, TSC);
             }
             batch.addRead(0, NOT_LISTED); // rejects the second ioctl only
-            assertEquals(BatchOutcome.REJECTED, batch.execute());
-            assertTrue(batch.ran(0));
-            assertTrue(batch.succeeded(MsrBatch.MAX_OPS_PER_IOCTL - 1));
-            assertFalse(batch.ran(MsrBatch.MAX_OPS_PER_IOCTL));
-            assertEquals(Errno.EACCES.number(), batch.errno(ops));
+            assertEquals(BatchOutcome.PARTLY_REJECTED, batch.execute());
+            assertTrue(batch.status(0).ran());
+            assertEquals(BatchOp.Status.SUCCEEDED, batch.status(MsrBatch.MAX_OPS_PER_IOCTL - 1));
+            assertFalse(batch.status(MsrBatch.MAX_OPS_PER_IOCTL).ran());
+            assertEquals(Optional.of(Errno.EACCES), batch.error(ops));
             assertEquals(11, batch.failures().size());
         }
     }
@@ -261,7 +262,7 @@ class MsrSafeOnSimulatorTest {
         Allowlist before = msr.allowlist();
         byte[] duplicate = "0x10 0x0\n0x199 0xffff\n0x10 0x0\n".getBytes(StandardCharsets.US_ASCII);
         AllowlistException e = assertThrows(AllowlistException.class, () -> msr.installAllowlist(duplicate));
-        assertEquals(Errno.ENOTUNIQ, e.error().orElseThrow());
+        assertEquals(Errno.ENOTUNIQ, e.errno());
         assertFalse(e.keepsPreviousAllowlist()); // the module would have emptied it...
         assertEquals(before, msr.allowlist());   // ...but the library never sent it
     }

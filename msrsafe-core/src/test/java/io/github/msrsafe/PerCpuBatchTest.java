@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,8 +167,8 @@ class PerCpuBatchTest {
             batch.addRead(5, 0x10);   // no node: ENXIO, but the batch is not REJECTED, nothing else was held back
             batch.addRead(0, 0x10);
             assertEquals(BatchOutcome.OPS_FAILED, batch.execute());
-            assertTrue(batch.ran(0) && batch.ran(1));
-            assertEquals(ENXIO, batch.errno(0));
+            assertTrue(batch.status(0).ran() && batch.status(1).ran());
+            assertEquals(Optional.of(Errno.ENXIO), batch.error(0));
             assertEquals(77, batch.value(1));
         }
     }

@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = Main.NATIVE_ACCESS)
+@Fork(value = 2, jvmArgsAppend = Main.NATIVE_ACCESS)
 public class FfmVsCBenchmark {
 
     /** preads per invocation: one downcall into the C loop is spread over all of them. */
@@ -168,7 +168,7 @@ public class FfmVsCBenchmark {
     /** A batch of {@code batchOps} reads spread over {@value #CPUS} CPUs. */
     @State(Scope.Thread)
     public static class Batch {
-        @Param({"1", "100", "1000"})
+        @Param({"1", "32", "1024", "30000"})
         public int batchOps;
 
         int[] cpuOf;

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = Main.NATIVE_ACCESS)
+@Fork(value = 2, jvmArgsAppend = Main.NATIVE_ACCESS)
 @State(Scope.Thread)
 public class SerialVsBatchWriteBenchmark {
 

@@ -95,7 +95,7 @@ final class AllowlistCommand implements Callable<Integer> {
         String file;
 
         @Override
-        public Integer call() throws MsrSafeException {
+        public Integer call() throws MsrSafeException, AllowlistException {
             MsrSafeCommand root = MsrSafeCommand.of(spec);
             String source = MsrSafeCommand.inputName(file);
             byte[] text = readAllowlist(root, file);

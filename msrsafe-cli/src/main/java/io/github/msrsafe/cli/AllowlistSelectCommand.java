@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.allowlist.AllowlistException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.registers.AllowlistSelector;
 import io.github.msrsafe.registers.CpuIdentity;
@@ -58,7 +59,7 @@ final class AllowlistSelectCommand implements Callable<Integer> {
     boolean install;
 
     @Override
-    public Integer call() throws MsrSafeException {
+    public Integer call() throws MsrSafeException, AllowlistException {
         MsrSafeCommand root = MsrSafeCommand.of(spec);
         CpuIdentity cpu = identity();
         Path file;

@@ -27,13 +27,17 @@ import picocli.CommandLine.Parameters;
             "",
             "CPU may be a list or range (one op per CPU); MSR an address or a name; '#' starts a",
             "comment; blank lines are ignored. msr_safe checks every op before running any: if one",
-            "names an offline CPU or an MSR the allowlist does not permit, none runs. The exit",
-            "status is 3 if any op failed.",
+            "names an offline CPU or an MSR the allowlist does not permit, none runs (with",
+            "--skip-rejected, the others run again without it). The exit status is 3 if any op failed.",
         })
 final class BatchCommand extends DeviceCommand {
 
     @Option(names = "--json", description = "Print JSON: the outcome and every op with its value, write mask and error.")
     boolean json;
+
+    @Option(names = "--skip-rejected", description = "Run every op the module accepts: the ops it held back only"
+            + " because another op was rejected run again, in one more ioctl, and only the rejected ones fail.")
+    boolean skipRejected;
 
     @Parameters(paramLabel = "FILE", description = "The batch file, or - for standard input.")
     String file;
@@ -57,7 +61,7 @@ final class BatchCommand extends DeviceCommand {
                     batch.addWrite(op.cpu(), op.msr(), op.value());
                 }
             }
-            BatchOutcome outcome = batch.execute();
+            BatchOutcome outcome = skipRejected ? batch.executeSkippingRejected() : batch.execute();
             List<BatchOp> ops = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 ops.add(batch.op(i));
@@ -78,7 +82,7 @@ final class BatchCommand extends DeviceCommand {
     private static String table(BatchScript script, List<BatchOp> ops) {
         Table table = new Table(">#", ">LINE", ">CPU", "OP", "MSR", "VALUE", "RESULT");
         for (BatchOp op : ops) {
-            String value = op.read() && !op.succeeded() ? "-" : Numbers.hex64(op.value());
+            String value = op.value().isPresent() ? Numbers.hex64(op.value().getAsLong()) : "-";
             table.add(op.index(), script.ops().get(op.index()).line(), op.cpu(), op.read() ? "read" : "write",
                     MsrNames.describe(op.msr()), value, op.describe());
         }
@@ -86,13 +90,17 @@ final class BatchCommand extends DeviceCommand {
     }
 
     private static String summary(BatchOutcome outcome, List<BatchOp> failed, int total) {
-        long errors = failed.stream().filter(op -> op.errno() != 0).count();
-        if (outcome == BatchOutcome.REJECTED) {
-            long ran = total - failed.stream().filter(op -> !op.ran()).count();
-            return "msr_safe rejected the batch: " + errors + (errors == 1 ? " op" : " ops") + " failed validation, so "
-                    + (ran == 0 ? "none of the " + total + " ops ran" : "only " + ran + " of " + total + " ops ran");
-        }
-        return errors + " of " + total + " ops failed";
+        long errors = failed.stream().filter(op -> op.error().isPresent()).count();
+        return switch (outcome) {
+            case REJECTED -> "msr_safe rejected the batch: " + errors + (errors == 1 ? " op" : " ops")
+                    + " failed validation, so none of the " + total + " ops ran";
+            case PARTLY_REJECTED -> {
+                long ran = total - failed.stream().filter(op -> !op.status().ran()).count();
+                yield "msr_safe rejected part of the batch: " + errors + (errors == 1 ? " op" : " ops")
+                        + " failed validation, so only " + ran + " of " + total + " ops ran";
+            }
+            case SUCCEEDED, OPS_FAILED -> errors + " of " + total + " ops failed";
+        };
     }
 
     private static Map<String, Object> document(BatchOutcome outcome, BatchScript script, List<BatchOp> ops) {

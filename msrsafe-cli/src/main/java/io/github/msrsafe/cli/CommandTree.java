@@ -37,7 +37,7 @@ final class CommandTree {
     /** What every command that opens the device and touches registers can return besides {@link #COMMON}. */
     static final Set<ExitCode> DEVICE = Collections.unmodifiableSet(EnumSet.of(ExitCode.NOT_ALLOWED,
             ExitCode.ACCESS_DENIED, ExitCode.DEVICE_MISSING, ExitCode.CPU_UNAVAILABLE, ExitCode.MSR_FAULT,
-            ExitCode.DEVICE_ERROR));
+            ExitCode.DEVICE_ERROR, ExitCode.SYSTEM));
 
     /**
      * One command.

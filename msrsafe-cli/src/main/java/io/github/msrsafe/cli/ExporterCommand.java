@@ -140,7 +140,7 @@ final class ExporterCommand extends DeviceCommand {
          * Starts sampling every {@code interval} and serving on {@code address:port}.
          *
          * @param clock the monotonic clock the sample age is measured on, in nanoseconds
-         * @throws CliException (usage) if the address cannot be listened on, saying why
+         * @throws CliException ({@link ExitCode#SYSTEM}) if the address cannot be listened on, saying why
          */
         static Exporter start(Sampler sampler, Duration interval, InetAddress address, int port, LongSupplier clock,
                 PrintWriter err) {
@@ -166,7 +166,9 @@ final class ExporterCommand extends DeviceCommand {
                 server = MetricsHttpServer.start(address, port,
                         () -> collector.collect(sampling.latest(), sampling.now()), limits);
             } catch (IOException e) {
-                throw CliException.usage("cannot listen on " + hostPort(address, port) + ": " + e.getMessage());
+                // The port is taken or the address is not this machine's: the environment, not the command line.
+                throw new CliException(ExitCode.SYSTEM, "cannot listen on " + hostPort(address, port) + ": "
+                        + e.getMessage());
             }
             if (schedule) {
                 sampling.start();

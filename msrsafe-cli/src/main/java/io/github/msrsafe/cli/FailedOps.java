@@ -21,13 +21,13 @@ final class FailedOps {
      * Ops that did not run because another op was rejected are counted in the last line.
      */
     static List<String> describe(String action, List<BatchOp> failed) {
-        Map<Integer, List<BatchOp>> byErrno = new LinkedHashMap<>();
+        Map<Errno, List<BatchOp>> byErrno = new LinkedHashMap<>();
         int notRun = 0;
         for (BatchOp op : failed) {
-            if (op.errno() == 0) {
-                notRun++;
+            if (op.error().isPresent()) {
+                byErrno.computeIfAbsent(op.error().get(), e -> new ArrayList<>()).add(op);
             } else {
-                byErrno.computeIfAbsent(op.errno(), e -> new ArrayList<>()).add(op);
+                notRun++;
             }
         }
         List<String> lines = new ArrayList<>();
@@ -52,19 +52,8 @@ final class FailedOps {
         if (failed.isEmpty()) {
             return ExitCode.OK;
         }
-        List<ExitCode> kinds = failed.stream().filter(op -> op.errno() != 0).map(op -> kind(op.errno())).distinct().toList();
+        List<ExitCode> kinds = failed.stream().flatMap(op -> op.kind().stream()).map(ExitCode::of).distinct().toList();
         boolean noneSucceeded = failed.size() == total;
         return noneSucceeded && kinds.size() == 1 ? kinds.get(0) : ExitCode.OPS_FAILED;
-    }
-
-    /** The status for one op's errno. */
-    static ExitCode kind(int errno) {
-        return switch (Errno.of(errno).orElse(Errno.EINVAL)) {
-            case ENXIO -> ExitCode.CPU_UNAVAILABLE;
-            case EACCES, EROFS -> ExitCode.NOT_ALLOWED;
-            case EIO -> ExitCode.MSR_FAULT;
-            case EPERM, EBADF -> ExitCode.ACCESS_DENIED;
-            default -> ExitCode.DEVICE_ERROR;
-        };
     }
 }

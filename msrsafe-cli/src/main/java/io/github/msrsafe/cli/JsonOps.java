@@ -14,7 +14,8 @@ final class JsonOps {
     static Map<String, Object> error(BatchOp op) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("cpu", op.cpu());
-        error.put("error", op.errno() == 0 ? "NOT_RUN" : Errno.name(op.errno()));
+        error.put("error", op.error().map(Errno::name).orElse(op.status().name()));
+        op.kind().ifPresent(kind -> error.put("kind", kind.name()));
         error.put("message", op.describe());
         return error;
     }
@@ -28,12 +29,14 @@ final class JsonOps {
         json.put("msr", Numbers.hex(op.msr()));
         MsrNames.name(op.msr()).ifPresent(name -> json.put("name", name));
         // A read that did not succeed has no value; a write's is the value asked for.
-        json.put("value", op.read() && !op.succeeded() ? null : Numbers.hex64(op.value()));
-        json.put("writeMask", Numbers.hex64(op.writeMask()));
-        json.put("ran", op.ran());
+        json.put("value", op.value().isPresent() ? Numbers.hex64(op.value().getAsLong()) : null);
+        json.put("writeMask", op.writeMask().isPresent() ? Numbers.hex64(op.writeMask().getAsLong()) : null);
+        json.put("status", op.status().name());
+        json.put("ran", op.status().ran());
         json.put("ok", op.succeeded());
         if (!op.succeeded()) {
-            json.put("error", op.errno() == 0 ? "NOT_RUN" : Errno.name(op.errno()));
+            json.put("error", op.error().map(Errno::name).orElse(op.status().name()));
+            op.kind().ifPresent(kind -> json.put("kind", kind.name()));
         }
         json.put("result", op.describe());
         return json;

@@ -1,14 +1,9 @@
 package io.github.msrsafe.cli;
 
-import io.github.msrsafe.CpuUnavailableException;
 import io.github.msrsafe.DeviceNotFoundException;
-import io.github.msrsafe.DevicePermissionException;
-import io.github.msrsafe.MsrFaultException;
-import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
-import io.github.msrsafe.allowlist.AllowlistException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -177,21 +172,9 @@ final class MsrSafeCommand implements Callable<Integer> {
             }
             throw new CliException(ExitCode.DEVICE_MISSING, e.getMessage() + " (with msrsafe: --device sim)", e);
         } catch (IllegalCallerException e) {
-            throw new CliException(ExitCode.DEVICE_ERROR, e.getMessage()
+            throw new CliException(ExitCode.SYSTEM, e.getMessage()
                     + " (bin/msrsafe passes --enable-native-access=io.github.msrsafe)", e);
         }
     }
 
-    /** The exit status for a device failure, by its kind. */
-    static ExitCode exitCodeOf(MsrSafeException e) {
-        return switch (e) {
-            case AllowlistException x -> ExitCode.ALLOWLIST_REJECTED;
-            case MsrNotAllowedException x -> ExitCode.NOT_ALLOWED;
-            case CpuUnavailableException x -> ExitCode.CPU_UNAVAILABLE;
-            case MsrFaultException x -> ExitCode.MSR_FAULT;
-            case DevicePermissionException x -> ExitCode.ACCESS_DENIED;
-            case DeviceNotFoundException x -> ExitCode.DEVICE_MISSING;
-            default -> ExitCode.DEVICE_ERROR;
-        };
-    }
 }

@@ -1,6 +1,7 @@
 package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.allowlist.AllowlistException;
 import io.github.msrsafe.SimulatedDevice;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -221,8 +222,12 @@ public final class MsrSafeTool implements ToolProvider {
                 message = cli.getMessage();
             }
             case MsrSafeException device -> {
-                code = MsrSafeCommand.exitCodeOf(device);
+                code = ExitCode.of(device.kind());
                 message = device.getMessage();
+            }
+            case AllowlistException text -> {
+                code = ExitCode.ALLOWLIST_REJECTED;
+                message = text.getMessage();
             }
             case IllegalArgumentException mistake -> {
                 // The library's word for a caller mistake: the message names the bad value.

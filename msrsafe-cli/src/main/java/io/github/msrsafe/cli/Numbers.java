@@ -62,10 +62,31 @@ final class Numbers {
         return String.format(Locale.ROOT, "0x%016X", value);
     }
 
-    /** {@code text} as messages quote it: cut to {@value #QUOTED_LENGTH} characters, with its length when cut. */
+    /**
+     * {@code text} as messages quote it: cut to {@value #QUOTED_LENGTH} characters, with its length
+     * when cut, and control characters escaped (a newline as backslash-n, ESC as backslash-u001B), so that a message stays
+     * one line and user input cannot move the terminal's cursor or change its colours.
+     */
     static String quoted(String text) {
-        return text.length() <= QUOTED_LENGTH ? text
-                : text.substring(0, QUOTED_LENGTH - 3) + "... (" + text.length() + " characters)";
+        String shown = text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH - 3);
+        StringBuilder out = new StringBuilder(shown.length() + 16);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return shown.length() == text.length() ? out.toString()
+                : out.append("... (").append(text.length()).append(" characters)").toString();
     }
 
     /**

@@ -118,10 +118,10 @@ final class ReadCommand extends DeviceCommand {
             for (int i = 0; i < batch.size(); i++) {
                 BatchOp op = batch.op(i);
                 if (json) {
-                    results.add(op.succeeded() ? result(op.cpu(), op.value(), format) : JsonOps.error(op));
+                    results.add(op.succeeded() ? result(op.cpu(), op.value().getAsLong(), format) : JsonOps.error(op));
                 } else if (op.succeeded()) {
                     print(bytes, valuesOnly || bytes != null ? null : String.format(Locale.ROOT, "%" + width + "d: ", op.cpu()),
-                            format, op.value());
+                            format, op.value().getAsLong());
                 }
             }
             if (json) {

@@ -123,12 +123,7 @@ final class RestoreCommand extends DeviceCommand {
 
     /** A refused file: its own exit status, and the message says nothing was written. */
     private static CliException refused(SnapshotException e) {
-        ExitCode code = switch (e.problem()) {
-            case TRUNCATED, TRAILING_DATA, MALFORMED -> ExitCode.STATE_DAMAGED;
-            case UNVERIFIED -> ExitCode.STATE_UNVERIFIED;
-            case SIZE_MISMATCH, CPU_MISMATCH, ALLOWLIST_MISMATCH, OLDER_THAN_ALLOWLIST, EMPTY_ALLOWLIST,
-                 VALUE_IS_FAILED_READ_COOKIE -> ExitCode.STATE_MISMATCH;
-        };
+        ExitCode code = ExitCode.ofRestore(e.problem().category());
         String message = e.getMessage();
         // Most of the library's refusals say so already; the ones about a damaged file do not.
         if (!message.contains("Nothing was restored")) {

@@ -91,7 +91,7 @@ final class WriteCommand extends DeviceCommand {
                             result.put("value", Numbers.hex64(values[i % values.length]));
                         }
                         result.put("ok", true);
-                        result.put("writeMask", Numbers.hex64(op.writeMask()));
+                        result.put("writeMask", Numbers.hex64(op.writeMask().orElseThrow()));
                         results.add(result);
                     } else {
                         results.add(JsonOps.error(op));

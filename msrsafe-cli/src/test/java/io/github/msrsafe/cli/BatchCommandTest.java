@@ -67,6 +67,21 @@ class BatchCommandTest {
     }
 
     @Test
+    void skipRejectedRunsTheOthersAndFailsOnlyTheRejected() throws IOException {
+        cli.device().poke(0, 0xE7, 0x1234);
+        Cli.Result result = cli.sim("batch", "--skip-rejected", file("write 0 0xE7 0\nread 1 0x1A4\n"));
+        assertEquals(ExitCode.OPS_FAILED.status(), result.status());
+        assertEquals("msr_safe rejected part of the batch: 1 op failed validation, so only 1 of 2 ops ran",
+                result.errorLine());
+        assertTrue(result.lines().get(1).endsWith("write  0xE7 IA32_MPERF  0x0000000000000000  ok"), result.out());
+        assertEquals(0, cli.device().peek(0, 0xE7), "the write ran");
+        String json = cli.sim("batch", "--skip-rejected", "--json", file("read 0 0xE7\nread 1 0x1A4\n")).out();
+        assertTrue(json.contains("\"outcome\": \"PARTLY_REJECTED\""), json);
+        assertTrue(json.contains("\"status\": \"REJECTED\",\n      \"ran\": false,\n      \"ok\": false,\n"
+                + "      \"error\": \"EACCES\",\n      \"kind\": \"NOT_ALLOWED\""), json);
+    }
+
+    @Test
     void aFaultFailsOnlyItsOp() throws IOException {
         Cli faulty = new Cli(SimulatedDevice.builder().cpus(2)
                 .register(SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", SimulatedRegister.Scope.THREAD, 0, 0))
@@ -95,7 +110,7 @@ class BatchCommandTest {
         assertTrue(json.startsWith("{\n  \"outcome\": \"SUCCEEDED\",\n  \"ops\": ["), json);
         assertTrue(json.contains("\"line\": 2,\n      \"index\": 1,\n      \"cpu\": 0,\n      \"op\": \"read\",\n"
                 + "      \"msr\": \"0x199\",\n      \"name\": \"IA32_PERF_CTL\",\n      \"value\": \"0x0000000000001A00\",\n"
-                + "      \"writeMask\": \"0x000000000000FFFF\",\n      \"ran\": true,\n      \"ok\": true,\n      \"result\": \"ok\""), json);
+                + "      \"writeMask\": \"0x000000000000FFFF\",\n      \"status\": \"SUCCEEDED\",\n      \"ran\": true,\n      \"ok\": true,\n      \"result\": \"ok\""), json);
     }
 
     @Test

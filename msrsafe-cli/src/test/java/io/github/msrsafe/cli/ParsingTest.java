@@ -34,6 +34,14 @@ class ParsingTest {
     }
 
     @Test
+    void quotedInputStaysOneLineWithoutTerminalControls() {
+        // A value with a newline or an escape sequence printed the raw characters into the message.
+        assertEquals("value '\\u0085' is not a number (write decimal, 0x hex or 0b binary)",
+                usage(() -> Numbers.parseU64("\n\u0085\n", "value")));
+        assertEquals("\\u001B[31mred\\t", Numbers.quoted("\u001B[31mred\t"));
+    }
+
+    @Test
     void aNegativeCountOrPortIsGivenItsRangeNotAnAllOnesHint() {
         // --port -1 and sim:-1 suggested "0xFFFFFFFFFFFFFFFF for all ones".
         assertEquals("--port -1 is negative; give a number from 0 to 65535",

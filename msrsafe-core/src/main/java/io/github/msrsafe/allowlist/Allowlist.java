@@ -1,6 +1,7 @@
 package io.github.msrsafe.allowlist;
 
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.allowlist.AddressIndex;
 import io.github.msrsafe.internal.allowlist.AllowlistFiles;
 import io.github.msrsafe.internal.allowlist.AllowlistScanner;
 import io.github.msrsafe.internal.allowlist.Kstrtoull;
@@ -9,12 +10,8 @@ import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -92,26 +89,27 @@ public final class Allowlist {
     public static final int CLEARING_WRITE_BYTES = 2;
 
     /** The empty allowlist (what a write of at most 2 bytes leaves). */
-    public static final Allowlist EMPTY = new Allowlist(List.of());
+    public static final Allowlist EMPTY = new Allowlist(new long[0], new long[0], List.of());
 
     /** The source name used by {@link #parse(byte[])}. */
     private static final String UNNAMED_SOURCE = "<allowlist>";
 
     private final List<AllowlistEntry> entries;
-    /** Addresses in ascending signed order, for binary search; masks at the same index. */
-    private final long[] sortedAddresses;
-    private final long[] sortedMasks;
+    /** The entries' addresses and write masks in install order, for lookups through {@link #index}. */
+    private final long[] addresses;
+    private final long[] masks;
+    private final AddressIndex index;
 
-    private Allowlist(List<AllowlistEntry> entries) {
-        this.entries = List.copyOf(entries);
-        AllowlistEntry[] byAddress = this.entries.toArray(AllowlistEntry[]::new);
-        Arrays.sort(byAddress, Comparator.comparingLong(AllowlistEntry::address));
-        this.sortedAddresses = new long[byAddress.length];
-        this.sortedMasks = new long[byAddress.length];
-        for (int i = 0; i < byAddress.length; i++) {
-            sortedAddresses[i] = byAddress[i].address();
-            sortedMasks[i] = byAddress[i].writeMask();
-        }
+    /** Over these arrays (in install order, each address once, not changed afterwards) and the same entries. */
+    private Allowlist(long[] addresses, long[] masks, List<AllowlistEntry> entries) {
+        this(addresses, masks, AddressIndex.of(addresses, addresses.length), entries);
+    }
+
+    private Allowlist(long[] addresses, long[] masks, AddressIndex index, List<AllowlistEntry> entries) {
+        this.addresses = addresses;
+        this.masks = masks;
+        this.index = index;
+        this.entries = entries;
     }
 
     /**
@@ -125,13 +123,19 @@ public final class Allowlist {
         if (entries.isEmpty()) {
             return EMPTY;
         }
-        Allowlist list = new Allowlist(entries);
-        int duplicate = list.firstRepeatedSortedIndex();
-        if (duplicate >= 0) {
-            long address = list.sortedAddresses[duplicate];
-            throw new IllegalArgumentException("address " + hex(address) + " is listed more than once in " + entries);
+        List<AllowlistEntry> copy = List.copyOf(entries);
+        long[] addresses = new long[copy.size()];
+        long[] masks = new long[copy.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = copy.get(i).address();
+            masks[i] = copy.get(i).writeMask();
         }
-        return list;
+        AddressIndex index = AddressIndex.of(addresses, addresses.length);
+        if (index.repeated() >= 0) {
+            throw new IllegalArgumentException("address " + hex(addresses[index.repeated()])
+                    + " is listed more than once in " + entries);
+        }
+        return new Allowlist(addresses, masks, index, copy);
     }
 
     /**
@@ -179,9 +183,10 @@ public final class Allowlist {
         }
         AllowlistScanner scanner = new AllowlistScanner(written);
         long[] value = new long[1];
-        long[] addresses = new long[64];
-        long[] masks = new long[64];
-        int[] offsets = new int[64];
+        // Room for a typical 128 KiB list at once (lines of 32 bytes); a list of shorter lines grows.
+        int capacity = Math.max(16, scanner.limit() / 32);
+        long[] addresses = new long[capacity];
+        long[] masks = new long[capacity];
         int count = 0;
         long address = 0;
         int addressOffset = 0;
@@ -200,11 +205,9 @@ public final class Allowlist {
                     if (count == addresses.length) {
                         addresses = Arrays.copyOf(addresses, count * 2);
                         masks = Arrays.copyOf(masks, count * 2);
-                        offsets = Arrays.copyOf(offsets, count * 2);
                     }
                     addresses[count] = address;
                     masks[count] = mask;
-                    offsets[count] = addressOffset;
                     count++;
                 }
                 case TRUNCATED -> throw truncated(written, source, scanner, addressOffset, addressEnd);
@@ -215,15 +218,19 @@ public final class Allowlist {
             throw located(Errno.ENOMSG, source, new LineMap(written), scanner.limit(), null,
                     Verdicts.noEntries(scanner.limit() < written.length), true);
         }
-        List<AllowlistEntry> parsed = new ArrayList<>(count);
+        AddressIndex index = AddressIndex.of(addresses, count);
+        if (index.repeated() >= 0) {
+            throw duplicate(written, source, addresses, index.repeated(), index.firstOfRepeated());
+        }
+        if (count < addresses.length) {
+            addresses = Arrays.copyOf(addresses, count);
+            masks = Arrays.copyOf(masks, count);
+        }
+        AllowlistEntry[] parsed = new AllowlistEntry[count];
         for (int i = 0; i < count; i++) {
-            parsed.add(new AllowlistEntry(addresses[i], masks[i]));
+            parsed[i] = new AllowlistEntry(addresses[i], masks[i]);
         }
-        Allowlist list = new Allowlist(parsed);
-        if (list.firstRepeatedSortedIndex() >= 0) {
-            throw duplicate(written, source, addresses, offsets, count);
-        }
-        return list;
+        return new Allowlist(addresses, masks, index, List.of(parsed));
     }
 
     /**
@@ -255,6 +262,9 @@ public final class Allowlist {
 
     private static long convert(byte[] text, String source, AllowlistScanner scanner, boolean mask, long[] value)
             throws AllowlistException {
+        if (scanner.hexValueKnown()) {
+            return scanner.hexValue();
+        }
         int start = scanner.start();
         int end = scanner.end();
         int errno = Kstrtoull.convert(text, start, end, value);
@@ -279,41 +289,37 @@ public final class Allowlist {
                 : located(Errno.EILSEQ, source, lines, start, Tokens.text(text, start, end), description, true);
     }
 
-    private static AllowlistException duplicate(byte[] text, String source, long[] addresses, int[] offsets,
-            int count) {
-        Map<Long, Integer> firstSeen = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            Integer earlier = firstSeen.putIfAbsent(addresses[i], i);
-            if (earlier != null) {
-                LineMap lines = new LineMap(text);
-                int at = offsets[i];
-                int end = at;
-                while (end < text.length && text[end] != 0 && !Tokens.isSpace(text[end])) {
-                    end++;
+    /** ENOTUNIQ for entry {@code repeated}, whose address entry {@code first} already has. */
+    private static AllowlistException duplicate(byte[] text, String source, long[] addresses, int repeated,
+            int first) {
+        // Only now are the entries' places needed: scan again (the text passed the first pass).
+        int firstAt = -1;
+        AllowlistScanner scanner = new AllowlistScanner(text);
+        for (int entry = 0; entry <= repeated; ) {
+            AllowlistScanner.Item item = scanner.next();
+            if (item == AllowlistScanner.Item.END) {
+                throw new AssertionError("entry " + repeated + " not found again");
+            }
+            if (item == AllowlistScanner.Item.ADDRESS) {
+                if (entry == first) {
+                    firstAt = scanner.start();
                 }
-                return located(Errno.ENOTUNIQ, source, lines, at, Tokens.text(text, at, end),
-                        Verdicts.duplicate(Tokens.printable(text, at, end), addresses[i],
-                                lines.line(offsets[earlier]), lines.column(offsets[earlier])),
-                        false);
+                entry++;
             }
         }
-        throw new AssertionError("no repeated address among " + count + " entries");
+        int at = scanner.start();
+        int end = scanner.end();
+        LineMap lines = new LineMap(text);
+        return located(Errno.ENOTUNIQ, source, lines, at, Tokens.text(text, at, end),
+                Verdicts.duplicate(Tokens.printable(text, at, end), addresses[repeated],
+                        lines.line(firstAt), lines.column(firstAt)),
+                false);
     }
 
     private static AllowlistException located(Errno errno, String source, LineMap lines, int offset, String token,
             String description, boolean keepsPrevious) {
         return new AllowlistException(errno, source, lines.line(offset), lines.column(offset), token, description,
                 keepsPrevious);
-    }
-
-    /** Index into the sorted arrays of an address equal to its predecessor, or -1. */
-    private int firstRepeatedSortedIndex() {
-        for (int i = 1; i < sortedAddresses.length; i++) {
-            if (sortedAddresses[i] == sortedAddresses[i - 1]) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** {@return the entries in install order (the order the module reads them back)} */
@@ -337,17 +343,17 @@ public final class Allowlist {
      * @param address the MSR address
      */
     public boolean contains(long address) {
-        return Arrays.binarySearch(sortedAddresses, address) >= 0;
+        return index.find(address) >= 0;
     }
 
     /**
-     * {@return the write mask of {@code address}, or empty if the address is not listed} O(log n).
+     * {@return the write mask of {@code address}, or empty if the address is not listed} O(1).
      *
      * @param address the MSR address
      */
     public OptionalLong writeMask(long address) {
-        int index = Arrays.binarySearch(sortedAddresses, address);
-        return index >= 0 ? OptionalLong.of(sortedMasks[index]) : OptionalLong.empty();
+        int position = index.find(address);
+        return position >= 0 ? OptionalLong.of(masks[position]) : OptionalLong.empty();
     }
 
     /**

@@ -1,25 +1,35 @@
 package io.github.msrsafe.save;
 
-import io.github.msrsafe.BatchOutcome;
+import io.github.msrsafe.BatchOp;
+import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import java.util.Optional;
 
 /**
- * Runs a list of reads or writes as one {@link MsrBatch} (the batch splits itself at the
- * kernel's limit) and collects every op's outcome.
- *
- * <p>msr_safe validates a whole ioctl before running any of it: one op naming an offline
- * CPU or an unlisted MSR makes the module run none. Those ops come back with their errno;
- * the innocent ones come back unrun. They are then run again without the refused ops, so
- * one bad op costs one more ioctl, not the whole save or restore.
+ * Runs a list of reads or writes as one {@link MsrBatch} with
+ * {@link MsrBatch#executeSkippingRejected()}, so that one op the module refuses costs one
+ * more ioctl instead of the whole save or restore, and collects every op's result.
  */
 final class BatchRunner {
 
-    /** Per op: the value read (or written), the module's write mask and the errno (0 = ok). */
-    record Results(long[] values, long[] writeMasks, int[] errnos) {
+    /** Per op: the status, the value read (or written; meaningful only when it succeeded), the module's write mask, the errno and its kind (null = none). */
+    record Results(BatchOp.Status[] statuses, long[] values, long[] writeMasks, Errno[] errnos,
+                   FailureKind[] kinds) {
         boolean succeeded(int op) {
-            return errnos[op] == 0;
+            return statuses[op] == BatchOp.Status.SUCCEEDED;
+        }
+
+        /** The errno of op {@code op}, if it failed or was refused. */
+        Optional<Errno> errno(int op) {
+            return Optional.ofNullable(errnos[op]);
+        }
+
+        /** Why op {@code op} failed or was refused, if it did not succeed. */
+        Optional<FailureKind> kind(int op) {
+            return Optional.ofNullable(kinds[op]);
         }
     }
 
@@ -40,43 +50,29 @@ final class BatchRunner {
 
     static Results run(MsrSafe msr, Ops ops) throws MsrSafeException {
         int count = ops.count();
+        BatchOp.Status[] statuses = new BatchOp.Status[count];
         long[] values = new long[count];
         long[] writeMasks = new long[count];
-        int[] errnos = new int[count];
-        int[] pending = new int[count];
-        for (int op = 0; op < count; op++) {
-            pending[op] = op;
-        }
-        int pendingCount = count;
+        Errno[] errnos = new Errno[count];
+        FailureKind[] kinds = new FailureKind[count];
         try (MsrBatch batch = msr.newBatch()) {
-            while (pendingCount > 0) {
-                batch.clear();
-                for (int k = 0; k < pendingCount; k++) {
-                    int op = pending[k];
-                    if (ops.read(op)) {
-                        batch.addRead(ops.cpu(op), ops.msr(op));
-                    } else {
-                        batch.addWrite(ops.cpu(op), ops.msr(op), ops.value(op));
-                    }
+            for (int op = 0; op < count; op++) {
+                if (ops.read(op)) {
+                    batch.addRead(ops.cpu(op), ops.msr(op));
+                } else {
+                    batch.addWrite(ops.cpu(op), ops.msr(op), ops.value(op));
                 }
-                BatchOutcome outcome = batch.execute();
-                int stillPending = 0;
-                for (int k = 0; k < pendingCount; k++) {
-                    int op = pending[k];
-                    if (batch.ran(k) || batch.errno(k) != 0) {
-                        values[op] = batch.value(k);
-                        writeMasks[op] = batch.writeMask(k);
-                        errnos[op] = batch.errno(k);
-                    } else {
-                        pending[stillPending++] = op; // refused only because another op was
-                    }
-                }
-                if (stillPending == pendingCount) {
-                    throw new IllegalStateException("batch " + outcome + " but no op ran or failed; this is a bug");
-                }
-                pendingCount = stillPending;
+            }
+            batch.executeSkippingRejected();
+            for (int op = 0; op < count; op++) {
+                BatchOp result = batch.op(op);
+                statuses[op] = result.status();
+                values[op] = result.value().orElse(0);
+                writeMasks[op] = result.writeMask().orElse(0);
+                errnos[op] = result.error().orElse(null);
+                kinds[op] = result.kind().orElse(null);
             }
         }
-        return new Results(values, writeMasks, errnos);
+        return new Results(statuses, values, writeMasks, errnos, kinds);
     }
 }

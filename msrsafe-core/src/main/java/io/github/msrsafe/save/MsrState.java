@@ -1,7 +1,9 @@
 package io.github.msrsafe.save;
 
+import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
@@ -159,7 +161,7 @@ public final class MsrState {
                 }
             } else {
                 slots[slot] = MsrSnapshot.failedReadMarker(entry.writeMask());
-                failed.add(new SaveResult.FailedRead(cpu, entry.address(), reads.errnos()[op]));
+                failed.add(new SaveResult.FailedRead(cpu, entry.address(), reads.errno(op).orElse(Errno.EAGAIN)));
             }
         }
         return new SaveResult(new MsrSnapshot(cpus, entries, slots, savedAt), readSlots.length, failed);
@@ -298,12 +300,12 @@ public final class MsrState {
             int cpu = cpus.get(slot / entryCount);
             long mask = entry.writeMask();
             if (MsrSnapshot.isFailedRead(saved[slot], mask)) {
-                notRestored.add(note(slot, cpus, entries, Reason.SAVED_READ_FAILED, 0,
+                notRestored.add(note(slot, cpus, entries, Reason.SAVED_READ_FAILED, Optional.empty(),
                         "its read failed when the state was saved, so there is no value to restore"));
                 continue;
             }
             if (!current.succeeded(op)) {
-                notRestored.add(note(slot, cpus, entries, Reason.CURRENT_READ_FAILED, current.errnos()[op],
+                notRestored.add(note(slot, cpus, entries, Reason.CURRENT_READ_FAILED, current.errno(op),
                         "its current value could not be read, so it was not written"));
                 continue;
             }
@@ -328,7 +330,7 @@ public final class MsrState {
                 restored.add(planned.get(op));
                 restoredSlots.add(plannedSlots.get(op));
             } else {
-                notRestored.add(note(plannedSlots.get(op), cpus, entries, Reason.WRITE_FAILED, writes.errnos()[op],
+                notRestored.add(note(plannedSlots.get(op), cpus, entries, Reason.WRITE_FAILED, writes.errno(op),
                         String.format("the write of 0x%016X failed; the register keeps its current value",
                                 planned.get(op).restored())));
             }
@@ -344,10 +346,10 @@ public final class MsrState {
                 Restored r = restored.get(op);
                 int slot = restoredSlots.get(op);
                 if (!check.succeeded(op)) {
-                    notRestored.add(note(slot, cpus, entries, Reason.VERIFY_FAILED, check.errnos()[op], String.format(
+                    notRestored.add(note(slot, cpus, entries, Reason.VERIFY_FAILED, check.errno(op), String.format(
                             "0x%016X was written but the register could not be read back", r.restored())));
                 } else if ((check.values()[op] & r.writeMask()) != r.saved()) {
-                    notRestored.add(note(slot, cpus, entries, Reason.VERIFY_FAILED, 0, String.format(
+                    notRestored.add(note(slot, cpus, entries, Reason.VERIFY_FAILED, Optional.empty(), String.format(
                             "0x%016X was written but the register reads back 0x%016X, not the saved bits 0x%016X"
                                     + " (mask 0x%016X): a counter that keeps counting, or a processor that refused"
                                     + " the bits", r.restored(), check.values()[op],
@@ -387,11 +389,11 @@ public final class MsrState {
         int entryCount = entries.size();
         for (int op = 0; op < slots.length; op++) {
             AllowlistEntry entry = entries.get(slots[op] % entryCount);
-            int errno = results.errnos()[op];
-            boolean notListed = errno == Errno.EACCES.number() || errno == Errno.EROFS.number();
-            boolean validated = errno == 0 || errno == Errno.EIO.number();
+            FailureKind kind = results.kind(op).orElse(null);
+            boolean notListed = kind == FailureKind.NOT_ALLOWED || kind == FailureKind.READ_ONLY;
+            boolean validated = results.statuses()[op] != BatchOp.Status.REJECTED; // the module reported its mask
             if (notListed || (validated && results.writeMasks()[op] != entry.writeMask())) {
-                String found = notListed ? "the module does not list it (" + Errno.name(errno) + ")"
+                String found = notListed ? "the module does not list it (" + results.errno(op).map(Enum::name).orElse("") + ")"
                         : String.format("the module's mask is 0x%016X", results.writeMasks()[op]);
                 throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, file, String.format(
                         "cannot %s: the allowlist used lists MSR 0x%X with write mask 0x%016X, but on CPU %d %s;"
@@ -441,7 +443,7 @@ public final class MsrState {
     /** A NotRestored with its slot, so the report can list them in slot order. */
     private record SlotNote(int slot, NotRestored notRestored) {}
 
-    private static SlotNote note(int slot, List<Integer> cpus, List<AllowlistEntry> entries, Reason reason, int errno,
+    private static SlotNote note(int slot, List<Integer> cpus, List<AllowlistEntry> entries, Reason reason, Optional<Errno> errno,
                                  String detail) {
         AllowlistEntry entry = entries.get(slot % entries.size());
         return new SlotNote(slot, new NotRestored(cpus.get(slot / entries.size()), entry.address(), reason, errno, detail));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What {@link MsrState#restore} did (or, for a dry run, would do).
@@ -102,14 +103,15 @@ public record RestoreReport(Path file, SnapshotFormat format, boolean dryRun, Li
      * @param cpu    the CPU
      * @param msr    the MSR address
      * @param reason why
-     * @param errno  the positive errno of the failed call, or 0
+     * @param errno  the errno of the failed call; empty when no call failed (a read-back that differs,
+     *               a read that had failed at save time)
      * @param detail the same in plain words
      */
-    public record NotRestored(int cpu, long msr, Reason reason, int errno, String detail) {
+    public record NotRestored(int cpu, long msr, Reason reason, Optional<Errno> errno, String detail) {
         /** {@return the register and why, e.g. "CPU 3 MSR 0x1A0: WRITE_FAILED (EIO): ..."} */
         public String describe() {
             return String.format(Locale.ROOT, "CPU %d MSR 0x%X: %s%s: %s", cpu, msr, reason,
-                    errno == 0 ? "" : " (" + Errno.name(errno) + ")", detail);
+                    errno.map(e -> " (" + e.name() + ")").orElse(""), detail);
         }
     }
 }

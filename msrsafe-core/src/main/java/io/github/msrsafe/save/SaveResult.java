@@ -23,13 +23,13 @@ public record SaveResult(MsrSnapshot snapshot, int registersRead, List<FailedRea
      *
      * @param cpu   the CPU
      * @param msr   the MSR address
-     * @param errno the positive errno: EIO when the processor does not implement the MSR,
+     * @param errno why: EIO when the processor does not implement the MSR,
      *              ENXIO when the CPU went offline
      */
-    public record FailedRead(int cpu, long msr, int errno) {
+    public record FailedRead(int cpu, long msr, Errno errno) {
         /** {@return msrsave's warning, with the errno: "failed to read MSR 0x1A0 on CPU 3: EIO"} */
         public String describe() {
-            return String.format(Locale.ROOT, "failed to read MSR 0x%X on CPU %d: %s", msr, cpu, Errno.name(errno));
+            return String.format(Locale.ROOT, "failed to read MSR 0x%X on CPU %d: %s", msr, cpu, errno.name());
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
@@ -112,9 +114,9 @@ public final class PowerLimitControl {
         }
     }
 
-    private MsrNotAllowedException refused(int cpu, String reason) {
-        return new MsrNotAllowedException(Errno.EACCES.number(), "power-limit write", msr.root(), cpu,
-                Msr.PKG_POWER_LIMIT, reason);
+    private MsrSafeException refused(int cpu, String reason) {
+        return ExceptionAccess.create(FailureKind.NOT_ALLOWED, Errno.EACCES.number(), "power-limit write", msr.root(),
+                cpu, Msr.PKG_POWER_LIMIT, reason);
     }
 
     private static String hex(long value) {

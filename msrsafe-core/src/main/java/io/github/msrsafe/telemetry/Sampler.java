@@ -1,6 +1,11 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.BatchOutcome;
+import io.github.msrsafe.CpuRanges;
+import io.github.msrsafe.CpuUnavailableException;
+import io.github.msrsafe.FailureKind;
+import io.github.msrsafe.internal.access.ExceptionAccess;
 import io.github.msrsafe.Errno;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrFaultException;
@@ -218,17 +223,19 @@ public final class Sampler implements AutoCloseable {
             throw new IllegalStateException("this sampler is closed");
         }
         long before = clock.getAsLong();
-        BatchOutcome outcome = batch.execute();
+        // Tolerating failures, the ops refused only because another op was run again at once.
+        BatchOutcome outcome = tolerateFailures ? batch.executeSkippingRejected() : batch.execute();
         long after = clock.getAsLong();
+        if (outcome != BatchOutcome.SUCCEEDED && !tolerateFailures) {
+            throw errors.failureOf(batch, "sample");
+        }
+        readings.advance(before + (after - before) / 2); // the batch's midpoint stands for all its reads
         if (outcome == BatchOutcome.SUCCEEDED) {
-            readings.advance(before + (after - before) / 2); // the batch's midpoint stands for all its reads
             for (int op = 0; op < layout.opCount(); op++) {
                 readings.set(op, batch.value(op));
             }
-        } else if (tolerateFailures) {
-            readPartially(outcome, before, after);
         } else {
-            throw errors.failureOf(batch, "sample");
+            readPartially();
         }
         values.sequence = readings.count();
         values.timestampNanos = readings.nanos();
@@ -242,56 +249,16 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
-     * Takes what a failed batch still gives: the values of ops that ran; when the module
-     * rejected the batch as a whole (a CPU offline, a register no longer allowlisted: no op ran),
-     * those of a second batch of the ops it did not refuse, the sample's time being that batch's.
-     * Allocates; only runs when something failed.
+     * Takes what a batch that did not simply succeed still gives: the value of every op that
+     * ran; the others fail with their errno. With {@link MsrBatch#executeSkippingRejected()}
+     * no op is left unrun but for a failure of the whole ioctl.
      */
-    private void readPartially(BatchOutcome outcome, long before, long after) throws MsrSafeException {
-        int ops = layout.opCount();
-        long[] read = new long[ops];
-        int[] errnos = new int[ops];
-        int[] remaining = new int[ops];
-        int count = 0;
-        for (int op = 0; op < ops; op++) {
-            errnos[op] = batch.errno(op);
-            read[op] = batch.value(op);
-            if (outcome == BatchOutcome.REJECTED && errnos[op] == 0) {
-                remaining[count++] = op; // did not run: the batch was refused for others' sake
-            }
-        }
-        long midpoint = before + (after - before) / 2;
-        // The refused ops are out; what is left may be refused again if things change meanwhile: a few rounds.
-        for (int round = 0; round < 3 && count > 0; round++) {
-            try (MsrBatch retry = msr.newBatch()) {
-                for (int i = 0; i < count; i++) {
-                    retry.addRead(batch.cpu(remaining[i]), batch.msr(remaining[i]));
-                }
-                long retryBefore = clock.getAsLong();
-                BatchOutcome again = retry.execute();
-                long retryAfter = clock.getAsLong();
-                midpoint = retryBefore + (retryAfter - retryBefore) / 2;
-                int left = 0;
-                for (int i = 0; i < count; i++) {
-                    int op = remaining[i];
-                    errnos[op] = retry.errno(i);
-                    read[op] = retry.value(i);
-                    if (again == BatchOutcome.REJECTED && errnos[op] == 0) {
-                        remaining[left++] = op;
-                    }
-                }
-                count = again == BatchOutcome.REJECTED ? left : 0;
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            errnos[remaining[i]] = Errno.EAGAIN.number(); // refused again and again: give up for this sample
-        }
-        readings.advance(midpoint);
-        for (int op = 0; op < ops; op++) {
-            if (errnos[op] != 0) {
-                readings.fail(op, errnos[op]);
+    private void readPartially() {
+        for (int op = 0; op < layout.opCount(); op++) {
+            if (batch.status(op) == BatchOp.Status.SUCCEEDED) {
+                readings.set(op, batch.value(op));
             } else {
-                readings.set(op, read[op]);
+                readings.fail(op, batch.error(op).map(Errno::number).orElse(Errno.EAGAIN.number()));
             }
         }
     }
@@ -583,8 +550,9 @@ public final class Sampler implements AutoCloseable {
          * @return the sampler, ready for its first {@link Sampler#sample()}; close it to free its batch
          * @throws MsrNotAllowedException   naming each register the allowlist lacks and the signals needing it
          * @throws MsrFaultException        naming each register the processor lacks
-         * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or a
-         *                                  topology CPU is not online, or nothing at all can be sampled
+         * @throws CpuUnavailableException  if a CPU of the topology is offline, or went offline
+         * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or nothing at all
+         *                                  can be sampled
          */
         public Sampler open() throws MsrSafeException {
             Vendor chosenVendor = vendor != null ? vendor : Vendor.detect(msr);
@@ -595,8 +563,10 @@ public final class Sampler implements AutoCloseable {
             CpuTopology chosenTopology = topology != null ? topology : CpuTopology.detect(msr);
             for (int cpu : chosenTopology.cpuNumbers()) {
                 if (!msr.cpus().contains(cpu)) {
-                    throw new IllegalArgumentException("topology CPU " + cpu + " is not online (online: " + msr.cpus()
-                            + ")");
+                    // The machine's state, not the caller's mistake: the CPU is not online for this handle.
+                    throw ExceptionAccess.create(FailureKind.CPU_UNAVAILABLE, 0, "build of a sampler on", msr.root(),
+                            cpu, -1, "topology CPU " + cpu + " was not online when the handle was opened (online: "
+                                    + CpuRanges.format(msr.cpus()) + "); open a new handle for the CPUs online now");
                 }
             }
             List<Signal> chosen;

@@ -1,13 +1,13 @@
 package io.github.msrsafe.telemetry;
 
-import io.github.msrsafe.CpuUnavailableException;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrBatch;
-import io.github.msrsafe.MsrFaultException;
-import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafeException;
-import java.util.LinkedHashMap;
+import io.github.msrsafe.internal.access.ExceptionAccess;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,48 +36,48 @@ final class SamplerErrors {
     }
 
     /** The allowlist lacks {@code missing}: named, with the quantities that need them. */
-    MsrNotAllowedException notAllowed(String operation, List<Long> missing) {
-        return new MsrNotAllowedException(Errno.EACCES.number(), operation, device, -1, missing.getFirst(),
-                "the allowlist does not list " + describeNeeds(missing)
+    MsrSafeException notAllowed(String operation, List<Long> missing) {
+        return ExceptionAccess.create(FailureKind.NOT_ALLOWED, Errno.EACCES.number(), operation, device, -1,
+                missing.getFirst(), "the allowlist does not list " + describeNeeds(missing)
                         + "; an administrator must add them to msr_allowlist, or sample fewer signals");
     }
 
-    /** The failure of an executed batch, naming every register that failed and the quantities that need it. */
+    /**
+     * The failure of an executed batch, naming every register that failed and the quantities that
+     * need it. The ops' kinds decide, in the order of {@link FailureKind}: a refusal by the
+     * allowlist first, then an offline CPU, then a fault.
+     */
     MsrSafeException failureOf(MsrBatch executed, String operation) {
-        Map<Integer, Set<Long>> byErrno = new LinkedHashMap<>();
-        int firstCpu = -1;
+        Map<FailureKind, Set<Long>> byKind = new EnumMap<>(FailureKind.class);
+        Map<FailureKind, Integer> errnoOf = new EnumMap<>(FailureKind.class);
+        Map<FailureKind, Integer> cpuOf = new EnumMap<>(FailureKind.class);
         for (int op = 0; op < executed.size(); op++) {
-            int errno = executed.errno(op);
-            if (errno != 0) {
-                byErrno.computeIfAbsent(errno, e -> new LinkedHashSet<>()).add(executed.msr(op));
-                if (firstCpu < 0) {
-                    firstCpu = executed.cpu(op);
-                }
+            Optional<FailureKind> kind = executed.kind(op);
+            if (kind.isPresent()) {
+                byKind.computeIfAbsent(kind.get(), k -> new LinkedHashSet<>()).add(executed.msr(op));
+                errnoOf.putIfAbsent(kind.get(), executed.error(op).orElseThrow().number());
+                cpuOf.putIfAbsent(kind.get(), executed.cpu(op));
             }
         }
-        int eacces = Errno.EACCES.number();
-        int eio = Errno.EIO.number();
-        int enxio = Errno.ENXIO.number();
-        if (byErrno.containsKey(eacces)) {
-            return notAllowed(operation, List.copyOf(byErrno.get(eacces)));
+        if (byKind.isEmpty()) {
+            return ExceptionAccess.create(FailureKind.OTHER, 0, operation, device, -1, -1,
+                    "the batch failed without a per-op error");
         }
-        if (byErrno.containsKey(eio)) {
-            List<Long> faulting = List.copyOf(byErrno.get(eio));
-            return new MsrFaultException(eio, operation, device, -1, faulting.getFirst(),
-                    "this processor does not implement " + describeNeeds(faulting)
+        FailureKind kind = byKind.keySet().iterator().next();
+        List<Long> registers = List.copyOf(byKind.get(kind));
+        int errno = errnoOf.get(kind);
+        int cpu = cpuOf.get(kind);
+        return switch (kind) {
+            case NOT_ALLOWED, READ_ONLY -> notAllowed(operation, registers);
+            case FAULT -> ExceptionAccess.create(kind, errno, operation, device, -1, registers.getFirst(),
+                    "this processor does not implement " + describeNeeds(registers)
                             + " (rdmsr faults); sample fewer signals or choose the right vendor");
-        }
-        if (byErrno.containsKey(enxio)) {
-            return new CpuUnavailableException(enxio, operation, device, firstCpu, -1, "CPU " + firstCpu
-                    + " went offline since the sampler was built; build a new one for the CPUs online now");
-        }
-        if (byErrno.isEmpty()) {
-            return new MsrSafeException(0, operation, device, -1, -1, "the batch failed without a per-op error");
-        }
-        Map.Entry<Integer, Set<Long>> first = byErrno.entrySet().iterator().next();
-        long address = first.getValue().iterator().next();
-        return new MsrSafeException(first.getKey(), operation, device, firstCpu, address,
-                Errno.name(first.getKey()) + " reading " + describeNeeds(List.of(address)));
+            case CPU_UNAVAILABLE -> ExceptionAccess.create(kind, errno, operation, device, cpu, -1, "CPU " + cpu
+                    + " went offline after the handle was opened; open a new handle and sampler for the CPUs"
+                    + " online now");
+            default -> ExceptionAccess.create(kind, errno, operation, device, cpu, registers.getFirst(),
+                    Errno.name(errno) + " reading " + describeNeeds(List.of(registers.getFirst())));
+        };
     }
 
     /** "MSR_PKG_ENERGY_STATUS (0x611) for PkgWatt, Pkg_J; IA32_MPERF (0xE7) for Busy%". */

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,7 +218,7 @@ class MsrStateTest {
             List<NotRestored> failures = report.failures();
             assertEquals(1, failures.size(), failures.toString());
             assertEquals(Reason.CURRENT_READ_FAILED, failures.get(0).reason());
-            assertEquals(Errno.EIO.number(), failures.get(0).errno());
+            assertEquals(Optional.of(Errno.EIO), failures.get(0).errno());
             assertEquals(1, failures.get(0).cpu());
             assertEquals(UNIMPLEMENTED, failures.get(0).msr());
             assertFalse(report.complete());
@@ -285,7 +286,7 @@ class MsrStateTest {
             assertFalse(report.complete());
             NotRestored failure = report.failures().get(0);
             assertEquals(Reason.WRITE_FAILED, failure.reason());
-            assertEquals(Errno.EIO.number(), failure.errno());
+            assertEquals(Optional.of(Errno.EIO), failure.errno());
             assertEquals("CPU 0 MSR 0x1A0: WRITE_FAILED (EIO): the write of 0x000000000085008B failed; the register keeps its current value", failure.describe());
             assertEquals(List.of(new Restored(1, PERF_CTL, 0xFFFF, 0x1C00, 0x1D00, 0x1C00)), report.restored());
         }
@@ -460,7 +461,7 @@ class MsrStateTest {
             SaveResult saved = MsrState.save(msr, file);
             // CPU 2's six writable registers fail validation (ENXIO); the batch is rerun without them.
             List<SaveResult.FailedRead> enxio = saved.failedReads().stream()
-                    .filter(f -> f.errno() == Errno.ENXIO.number()).toList();
+                    .filter(f -> f.errno() == Errno.ENXIO).toList();
             assertEquals(6, enxio.size(), saved.failedReads().toString());
             assertTrue(enxio.stream().allMatch(f -> f.cpu() == 2));
             assertEquals(0x1003 & 0xFFFF, saved.snapshot().value(3, PERF_CTL).getAsLong());
@@ -477,7 +478,7 @@ class MsrStateTest {
             assertEquals(0x2A00, device.peek(2, PERF_CTL), "not saved, so not restored");
             List<NotRestored> failures = report.failures();
             assertTrue(failures.stream().allMatch(f -> f.cpu() == 1 && f.reason() == Reason.CURRENT_READ_FAILED
-                    && f.errno() == Errno.ENXIO.number()), failures.toString());
+                    && f.errno().equals(Optional.of(Errno.ENXIO))), failures.toString());
             assertEquals(4, failures.size(), "CPU 1's readable writable registers: " + failures);
         }
     }

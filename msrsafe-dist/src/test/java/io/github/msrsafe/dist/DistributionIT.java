@@ -157,7 +157,9 @@ class DistributionIT {
      */
     @Test
     void theReadmeCommandsRun() throws Exception {
-        Pattern commandLine = Pattern.compile("^(?:\\$ )?(?:bin/)?msrsafe (.*)$");
+        // A command is a line after a prompt ("$ msrsafe ...", "$ bin/msrsafe ...") or a bare "bin/msrsafe ...";
+        // a line "msrsafe 0.2.0 (...)" without a prompt is output.
+        Pattern commandLine = Pattern.compile("^(?:\\$ (?:bin/)?msrsafe|bin/msrsafe) (.*)$");
         Pattern exitStatus = Pattern.compile("^\\[exit status (\\d+)\\]$");
         List<String> lines = Files.readAllLines(PROJECT.resolve("README.md"));
         int ran = 0;

@@ -19,10 +19,11 @@ import java.util.Map;
  * @param jdk        the JDK version that ran it
  * @param vm         the JVM's name and version
  * @param samples    how many measurement iterations (times forks) the score comes from
+ * @param forks      how many JVMs ran it (1 when JMH ran it in its own JVM, -f 0)
  * @param iterationSeconds the length of one measurement iteration; NaN in single-shot mode
  */
 public record JmhResult(String benchmark, Map<String, String> params, String mode, double score, double error,
-                        String unit, Map<String, Metric> secondary, String jdk, String vm, int samples,
+                        String unit, Map<String, Metric> secondary, String jdk, String vm, int samples, int forks,
                         double iterationSeconds) {
 
     /** A secondary metric, e.g. the gc profiler's "gc.alloc.rate.norm" in B/op. */
@@ -59,7 +60,26 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
         int iterations = (int) number(entry.get("measurementIterations"));
         return new JmhResult(benchmark, Map.copyOf(params), (String) entry.get("mode"), primary.score(),
                 primary.error(), primary.unit(), secondary, String.valueOf(entry.getOrDefault("jdkVersion", "?")),
-                vm.strip(), Math.max(1, forks) * iterations, seconds(entry.get("measurementTime")));
+                vm.strip(), Math.max(1, forks) * iterations, Math.max(1, forks), seconds(entry.get("measurementTime")));
+    }
+
+    /** The secondary metric {@code name}, if the run has it (e.g. only with its profiler). */
+    public java.util.Optional<Metric> metric(String name) {
+        return java.util.Optional.ofNullable(secondary.get(name));
+    }
+
+    /** The primary score converted to seconds per op; NaN unless the unit is a time per op. */
+    public double secondsPerOp() {
+        return perOpSeconds(score, unit);
+    }
+
+    /** {@code value} in {@code unit} (e.g. "us/op") as seconds per op; NaN unless the unit is a time per op. */
+    static double perOpSeconds(double value, String unit) {
+        int slash = unit.indexOf('/');
+        if (slash < 0 || !unit.substring(slash + 1).equals("op")) {
+            return Double.NaN;
+        }
+        return value * unitSeconds(unit.substring(0, slash));
     }
 
     /** The simple class name of the benchmark, e.g. "FfmVsCBenchmark". */

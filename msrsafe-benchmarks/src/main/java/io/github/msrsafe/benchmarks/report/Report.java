@@ -23,11 +23,16 @@ import java.util.function.Predicate;
  * the report is computed from the results and the machine; nothing is typed in by hand,
  * so a rerun replaces it whole.
  *
+ * <p>Besides the markdown and the charts it writes the run's {@linkplain Figure figures}
+ * (every ratio and goal measure, with its error) to {@code figures.tsv} in the charts
+ * directory; given the committed copy of that file ({@code --baseline}), the report flags
+ * each figure that got worse by more than the two runs' combined error.
+ *
  * <pre>
  * java -cp msrsafe-benchmarks.jar io.github.msrsafe.benchmarks.report.Report \
  *     --results results.json --markdown docs/benchmarks.md --charts docs/benchmarks \
- *     [--command "how to reproduce"] [--jmh-options "..."] [--load-before "0.1 0.2 0.3"]
- *     [--load-after "..."] [--seconds N]
+ *     [--baseline figures.tsv] [--command "how to reproduce"] [--jmh-options "..."]
+ *     [--load-before "0.1 0.2 0.3"] [--load-after "..."] [--load-samples FILE] [--seconds N]
  * </pre>
  */
 public final class Report {
@@ -37,7 +42,13 @@ public final class Report {
     static final String FFM = "FfmVsCBenchmark";
     static final String ALLOWLIST = "AllowlistParseBenchmark";
     static final String CLI = "CliColdStartBenchmark";
+    static final String SAVE = "SerialVsBatchSaveBenchmark";
     static final String ALLOCATION = "gc.alloc.rate.norm";
+    /** ThreadCpuProfiler's secondary results (its PER_OP and SHARE; a test keeps them equal). */
+    static final String CPU = "thread.cpu.time.norm";
+    static final String CPU_SHARE = "thread.cpu.share";
+    /** The file of the run's figures, in the charts directory. */
+    static final String FIGURES_FILE = "figures.tsv";
 
     private static final List<String> BACKENDS = List.of("sim", "native", "real");
     private static final Map<String, String> BACKEND_COLORS = Map.of("sim", "#1f77b4", "native", "#d62728",
@@ -56,20 +67,32 @@ public final class Report {
      * @param loadAfter  the load average after it, or empty
      * @param seconds    the run's wall time, or -1
      * @param date       the day of the run
+     * @param loadSamples the 1-minute load average sampled during the run (empty if not sampled)
      */
     public record Run(String command, String jmhOptions, String loadBefore, String loadAfter, long seconds,
-                      LocalDate date) {}
+                      LocalDate date, List<Double> loadSamples) {
+
+        public Run {
+            loadSamples = List.copyOf(loadSamples);
+        }
+    }
 
     private final List<JmhResult> results;
     private final Environment environment;
     private final Run run;
     private final String chartPath; // relative to the markdown file
+    private final Map<String, Figure> baseline; // the committed run's figures; empty if none
 
     Report(List<JmhResult> results, Environment environment, Run run, String chartPath) {
+        this(results, environment, run, chartPath, Map.of());
+    }
+
+    Report(List<JmhResult> results, Environment environment, Run run, String chartPath, Map<String, Figure> baseline) {
         this.results = results;
         this.environment = environment;
         this.run = run;
         this.chartPath = chartPath;
+        this.baseline = baseline;
     }
 
     public static void main(String[] args) throws IOException {
@@ -77,7 +100,8 @@ public final class Report {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: Report --results FILE [--results FILE...] --markdown FILE --charts DIR "
-                        + "[--command TEXT] [--jmh-options TEXT] [--load-before TEXT] [--load-after TEXT] [--seconds N]");
+                        + "[--baseline FIGURES.TSV] [--command TEXT] [--jmh-options TEXT] [--load-before TEXT] "
+                        + "[--load-after TEXT] [--load-samples FILE] [--seconds N]");
                 System.exit(2);
             }
             options.merge(args[i].substring(2), args[++i], (a, b) -> a + "\n" + b);
@@ -94,20 +118,302 @@ public final class Report {
         }
         Path markdown = Path.of(options.getOrDefault("markdown", "docs/benchmarks.md"));
         Path charts = Path.of(options.getOrDefault("charts", "docs/benchmarks"));
+        List<Double> loadSamples = new ArrayList<>();
+        if (options.containsKey("load-samples") && Files.isRegularFile(Path.of(options.get("load-samples")))) {
+            for (String line : Files.readAllLines(Path.of(options.get("load-samples")), StandardCharsets.UTF_8)) {
+                try {
+                    loadSamples.add(Double.parseDouble(line.strip()));
+                } catch (NumberFormatException skipped) {
+                    // A line cut short when the sampler was stopped.
+                }
+            }
+        }
         Run run = new Run(options.getOrDefault("command", ""), options.getOrDefault("jmh-options", ""),
                 options.getOrDefault("load-before", ""), options.getOrDefault("load-after", ""),
-                Long.parseLong(options.getOrDefault("seconds", "-1")), LocalDate.now(ZoneOffset.UTC));
+                Long.parseLong(options.getOrDefault("seconds", "-1")), LocalDate.now(ZoneOffset.UTC), loadSamples);
+        Map<String, Figure> baseline = Map.of();
+        if (options.containsKey("baseline") && Files.isRegularFile(Path.of(options.get("baseline")))) {
+            baseline = Figure.parseTsv(Files.readString(Path.of(options.get("baseline")), StandardCharsets.UTF_8));
+        }
         Path parent = markdown.toAbsolutePath().getParent();
         String relative = parent.relativize(charts.toAbsolutePath()).toString().replace('\\', '/');
-        Report report = new Report(results, Environment.collect(results), run, relative);
+        Report report = new Report(results, Environment.collect(results), run, relative, baseline);
         Files.createDirectories(charts);
         for (Map.Entry<String, String> chart : report.charts().entrySet()) {
             Files.writeString(charts.resolve(chart.getKey()), chart.getValue(), StandardCharsets.UTF_8);
         }
+        Files.writeString(charts.resolve(FIGURES_FILE), Figure.toTsv(report.figures()), StandardCharsets.UTF_8);
         Files.createDirectories(parent);
         Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
         System.out.println("Report: wrote " + markdown + " and " + report.charts().size() + " chart(s) in " + charts
                 + " from " + results.size() + " results");
+    }
+
+    // ---- goals, figures and changes since the committed report
+
+    /** A value with its error (half the width of its 99.9% interval; NaN if unknown). */
+    record Measure(double value, double error) {
+
+        static Measure of(JmhResult r) {
+            return new Measure(r.score(), r.error());
+        }
+
+        static Measure of(JmhResult.Metric metric) {
+            return new Measure(metric.score(), metric.error());
+        }
+
+        Measure times(double factor) {
+            return new Measure(value * factor, error * factor);
+        }
+
+        /** this / other, with the combined relative error. */
+        Measure over(Measure other) {
+            double ratio = value / other.value;
+            return new Measure(ratio, ratio * Math.hypot(error / value, other.error / other.value));
+        }
+    }
+
+    /**
+     * One goal of the library's performance work and how this run measured it.
+     *
+     * @param what    what is measured
+     * @param target  the goal in words, e.g. "<= 1.15"
+     * @param limit   the largest value that meets it
+     * @param cpu     the measure by thread CPU time, if any (it decides)
+     * @param wall    the measure by wall time, if any
+     * @param unit    the measures' unit, e.g. "x" or " ms"
+     * @param key     the figure key of the deciding measure
+     */
+    record Goal(String what, String target, double limit, Optional<Measure> cpu, Optional<Measure> wall, String unit,
+                String key) {
+
+        Optional<Measure> deciding() {
+            return cpu.isPresent() ? cpu : wall;
+        }
+
+        String verdict() {
+            return deciding().map(m -> verdict(m, limit)).orElse("not measured");
+        }
+
+        static String verdict(Measure measure, double limit) {
+            double error = Double.isNaN(measure.error()) ? 0 : Math.abs(measure.error());
+            if (measure.value() + error <= limit) {
+                return "met";
+            }
+            return measure.value() - error > limit ? "**not met**" : "within the error";
+        }
+    }
+
+    /** The goals, each measured from this run's results ("not measured" when the run lacks them). */
+    List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        List<FfmCase> cases = ffmCases(select(r -> r.benchmarkClass().equals(FFM)));
+        for (FfmCase ffmCase : cases) {
+            if (ffmCase.key().startsWith("ffm.batch.")) {
+                goals.add(new Goal(ffmCase.label().replace("batch of", "Batch of") + ", Java / C", "<= 1.15", 1.15,
+                        cpuRatio(ffmCase.library(), ffmCase.c()), wallRatio(ffmCase.library(), ffmCase.c()), "x",
+                        ffmCase.key() + ".cpu"));
+            }
+        }
+        if (cases.stream().noneMatch(ffmCase -> ffmCase.key().startsWith("ffm.batch."))) {
+            goals.add(new Goal("Batch fill, ioctl and fold, Java / C", "<= 1.15", 1.15, Optional.empty(),
+                    Optional.empty(), "x", "ffm.batch"));
+        }
+        Optional<FfmCase> pread = cases.stream().filter(ffmCase -> ffmCase.key().equals("ffm.pread")).findFirst();
+        goals.add(new Goal("pread through `MsrSafe.read`, Java / C", "<= 1.10", 1.10,
+                pread.flatMap(ffmCase -> cpuRatio(ffmCase.library(), ffmCase.c())),
+                pread.flatMap(ffmCase -> wallRatio(ffmCase.library(), ffmCase.c())), "x", "ffm.pread.cpu"));
+        Optional<JmhResult> parse = select(r -> r.benchmarkClass().equals(ALLOWLIST)
+                && "131072".equals(r.params().get("inputBytes"))).stream().findFirst();
+        goals.add(new Goal("Parse of a 128 KiB allowlist", "<= 0.5 ms", 0.5,
+                parse.flatMap(r -> r.metric(CPU).map(m -> inMillis(Measure.of(m), m.unit()))),
+                parse.map(r -> inMillis(Measure.of(r), r.unit())), " ms", "allowlist.parse.ms.cpu"));
+        for (String launcher : List.of("bin/msrsafe", "dist")) {
+            Optional<JmhResult> lint = cliRun(launcher, "allowlist-lint");
+            Optional<JmhResult> floor = cliRun(launcher, "java-version");
+            if (lint.isPresent() || floor.isPresent() || launcher.equals("bin/msrsafe")) {
+                goals.add(new Goal("`allowlist lint allowlists/` cold, started by `" + launcher
+                        + "`, over `java -version`", "<= 2x", 2, Optional.empty(), wallRatio(lint, floor), "x",
+                        "cli.lint." + launcher));
+            }
+        }
+        Optional<JmhResult> save = select(r -> r.benchmarkClass().equals(SAVE) && r.method().equals("batchSave")
+                && "60".equals(r.params().get("cpus")) && "500".equals(r.params().get("msrsPerCpu"))).stream()
+                .filter(r -> r.secondary().containsKey(ALLOCATION))
+                .min(Comparator.comparingInt(r -> "native".equals(r.params().get("backend")) ? 0 : 1)); // native first
+        goals.add(new Goal("Batched save of 60 CPUs x 500 registers, heap per register once warm",
+                "0 B (judged as < 0.5 B: JMH's own bookkeeping, spread over the registers)", 0.5, Optional.empty(),
+                save.map(r -> new Measure(r.secondary().get(ALLOCATION).score() / 30_000, Double.NaN)), " B",
+                "save.bytesPerRegister"));
+        return goals;
+    }
+
+    private void goals(StringBuilder md) {
+        md.append("## Goals\n\n");
+        md.append("Each goal measured in this run; Java / C ratios come from Java and C run side by side in the same ")
+                .append("JMH run. The verdict is taken on thread CPU time where there is one (see *How to read*).\n\n");
+        md.append("| what | goal | CPU time | wall time | verdict |\n|---|---|---:|---:|---|\n");
+        for (Goal goal : goals()) {
+            md.append("| ").append(goal.what()).append(" | ").append(goal.target()).append(" | ")
+                    .append(goal.cpu().map(m -> measureText(m, goal.unit())).orElse("-")).append(" | ")
+                    .append(goal.wall().map(m -> measureText(m, goal.unit())).orElse("-")).append(" | ")
+                    .append(goal.verdict()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /**
+     * Every figure this run tracks, for the next run to compare with: the goals' measures,
+     * every Java / C ratio by wall and CPU time, and every batch speed-up.
+     */
+    List<Figure> figures() {
+        List<Figure> figures = new ArrayList<>();
+        for (Goal goal : goals()) {
+            goal.deciding().ifPresent(m -> figures.add(new Figure(goal.key(), goal.what(), m.value(), m.error(), true)));
+        }
+        for (FfmCase ffmCase : ffmCases(select(r -> r.benchmarkClass().equals(FFM)))) {
+            wallRatio(ffmCase.library(), ffmCase.c()).ifPresent(m -> figures.add(new Figure(ffmCase.key() + ".wall",
+                    ffmCase.label() + ", library / C, wall", m.value(), m.error(), true)));
+            String cpuKey = ffmCase.key() + ".cpu";
+            if (figures.stream().noneMatch(f -> f.key().equals(cpuKey))) { // a goal's figure already
+                cpuRatio(ffmCase.library(), ffmCase.c()).ifPresent(m -> figures.add(new Figure(cpuKey,
+                        ffmCase.label() + ", library / C, CPU", m.value(), m.error(), true)));
+            }
+            wallRatio(ffmCase.bareFfm(), ffmCase.c()).ifPresent(m -> figures.add(new Figure(ffmCase.key()
+                    + ".bare.wall", ffmCase.label() + ", bare FFM / C, wall", m.value(), m.error(), true)));
+        }
+        for (String[] kind : List.of(new String[] {READ, "serialRead", "batchRead", "read"},
+                new String[] {WRITE, "serialWrite", "batchWrite", "write"})) {
+            List<JmhResult> rows = select(r -> r.benchmarkClass().equals(kind[0]));
+            for (String backend : BACKENDS) {
+                Map<String, JmhResult> serial = byShape(rows, backend, kind[1]);
+                Map<String, JmhResult> batch = byShape(rows, backend, kind[2]);
+                for (Map.Entry<String, JmhResult> entry : serial.entrySet()) {
+                    JmhResult b = batch.get(entry.getKey());
+                    if (b != null) {
+                        Measure speedUp = Measure.of(entry.getValue()).over(Measure.of(b));
+                        figures.add(new Figure("speedup." + kind[3] + "." + backend + "." + entry.getKey()
+                                .replace(" ", ""), "batch " + kind[3] + " speed-up, " + backend + ", " + entry.getKey(),
+                                speedUp.value(), speedUp.error(), false));
+                    }
+                }
+            }
+        }
+        return figures;
+    }
+
+    private void changes(StringBuilder md) {
+        md.append("## Changes since the committed report\n\n");
+        if (baseline.isEmpty()) {
+            md.append("No figures of an earlier report to compare with.\n\n");
+            return;
+        }
+        List<Figure.Change> changes = Figure.compare(figures(), baseline);
+        List<Figure.Change> worse = changes.stream().filter(Figure.Change::worse).toList();
+        List<Figure.Change> better = changes.stream().filter(Figure.Change::better).toList();
+        md.append("Each figure (ratio or goal measure) compared with the same figure in the committed report; a change ")
+                .append("counts when it is larger than the two runs' errors combined. ").append(changes.size())
+                .append(" figures compared: ").append(worse.size()).append(" worse, ").append(better.size())
+                .append(" better, the rest unchanged within their errors.\n\n");
+        if (!worse.isEmpty() || !better.isEmpty()) {
+            md.append("| figure | before | now | change |\n|---|---:|---:|---|\n");
+            for (Figure.Change change : worse) {
+                changeRow(md, change, "**worse**");
+            }
+            for (Figure.Change change : better) {
+                changeRow(md, change, "better");
+            }
+            md.append('\n');
+        }
+    }
+
+    private static void changeRow(StringBuilder md, Figure.Change change, String verdict) {
+        md.append("| ").append(change.now().label()).append(" | ")
+                .append(withError(change.before().value(), change.before().error())).append(" | ")
+                .append(withError(change.now().value(), change.now().error())).append(" | ").append(verdict)
+                .append(" |\n");
+    }
+
+    private Optional<JmhResult> cliRun(String launcher, String task) {
+        return select(r -> r.benchmarkClass().equals(CLI) && launcher.equals(r.params().get("launcher"))
+                && task.equals(r.params().get("task"))).stream().findFirst();
+    }
+
+    private static Optional<Measure> wallRatio(Optional<JmhResult> numerator, Optional<JmhResult> denominator) {
+        if (numerator.isEmpty() || denominator.isEmpty() || !(denominator.get().score() > 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(Measure.of(numerator.get()).over(Measure.of(denominator.get())));
+    }
+
+    private static Optional<Measure> cpuRatio(Optional<JmhResult> numerator, Optional<JmhResult> denominator) {
+        Optional<JmhResult.Metric> top = numerator.flatMap(r -> r.metric(CPU));
+        Optional<JmhResult.Metric> bottom = denominator.flatMap(r -> r.metric(CPU));
+        if (top.isEmpty() || bottom.isEmpty() || !(bottom.get().score() > 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(Measure.of(top.get()).over(Measure.of(bottom.get())));
+    }
+
+    /** A time measure in {@code unit} ("us/op") as milliseconds. */
+    private static Measure inMillis(Measure measure, String unit) {
+        return measure.times(JmhResult.perOpSeconds(1, unit) * 1000);
+    }
+
+    private static String measureText(Measure measure, String unit) {
+        return withError(measure.value(), measure.error()) + unit;
+    }
+
+    private static String ratioText(Measure measure) {
+        return measureText(measure, "x");
+    }
+
+    /** "3" or "3 to 5": the range of {@code field} over the results. */
+    private String span(java.util.function.ToIntFunction<JmhResult> field) {
+        int min = results.stream().mapToInt(field).min().orElse(0);
+        int max = results.stream().mapToInt(field).max().orElse(0);
+        return min == max ? String.valueOf(min) : min + " to " + max;
+    }
+
+    // ---- thread CPU time
+
+    private void cpuTime(StringBuilder md) {
+        // Single-shot benchmarks (the CLI's) time a child process: their thread only waits for it.
+        List<JmhResult> rows = select(r -> r.secondary().containsKey(CPU) && !r.mode().equals("ss"));
+        md.append("## Thread CPU time\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not measured: run with `-prof io.github.msrsafe.benchmarks.ThreadCpuProfiler`.\n\n");
+            return;
+        }
+        md.append("Every benchmark's wall time per op beside the CPU time its thread used per op, and the share of the ")
+                .append("wall time the thread ran. A low share means the thread waited (for a CPU on a loaded ")
+                .append("machine, or on I/O), and its wall time says more about the machine than the code.\n\n");
+        md.append("<details><summary>Every benchmark</summary>\n\n");
+        md.append("| benchmark | parameters | wall | CPU | CPU share |\n|---|---|---:|---:|---:|\n");
+        List<JmhResult> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(JmhResult::benchmark).thenComparing(r -> r.params().getOrDefault("backend", ""))
+                .thenComparingInt(Report::opsPerRound).thenComparingInt(r -> r.intParam("batchOps", 0)));
+        for (JmhResult r : sorted) {
+            JmhResult.Metric cpu = r.secondary().get(CPU);
+            JmhResult.Metric share = r.secondary().get(CPU_SHARE);
+            md.append("| ").append(r.benchmark()).append(" | ").append(describeParams(r)).append(" | ")
+                    .append(withError(r.score(), r.error())).append(' ').append(r.unit()).append(" | ")
+                    .append(withError(cpu.score(), cpu.error())).append(' ').append(cpu.unit()).append(" | ")
+                    .append(share == null ? "-" : number(share.score())).append(" |\n");
+        }
+        md.append("\n</details>\n\n");
+    }
+
+    private static String cpuTimed(Optional<JmhResult> result) {
+        Optional<JmhResult.Metric> cpu = result.flatMap(r -> r.metric(CPU));
+        if (cpu.isEmpty()) {
+            return "-";
+        }
+        JmhResult.Metric metric = cpu.get();
+        if (metric.unit().equals("ns/op") && metric.score() >= 10_000) {
+            return withError(metric.score() / 1000, metric.error() / 1000) + " us";
+        }
+        return withError(metric.score(), metric.error()) + " " + metric.unit().replace("/op", "");
     }
 
     // ---- charts
@@ -156,11 +462,14 @@ public final class Report {
             md.append("Reproduce (from the project root):\n\n```sh\n").append(run.command()).append("\n```\n\n");
         }
         environment(md);
+        goals(md);
+        changes(md);
         howToRead(md);
         serialVsBatch(md, READ, "serialRead", "batchRead", "Reads", "serial-vs-batch-read.svg", "pread", "read");
         serialVsBatch(md, WRITE, "serialWrite", "batchWrite", "Writes", "serial-vs-batch-write.svg", "pwrite", "write");
         ffmVsC(md);
         allocation(md);
+        cpuTime(md);
         allowlist(md);
         cli(md);
         others(md);
@@ -183,6 +492,13 @@ public final class Report {
             row(md, "Load average (1, 5, 15 min)", "before: " + run.loadBefore()
                     + (run.loadAfter().isEmpty() ? "" : "; after: " + run.loadAfter()));
         }
+        if (!run.loadSamples().isEmpty()) {
+            List<Double> sorted = run.loadSamples().stream().sorted().toList();
+            row(md, "Load during the run (1 min)", String.format(Locale.ROOT,
+                    "median %.2f, lowest %.2f, highest %.2f (%d samples), on %d logical CPUs",
+                    sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1), sorted.size(),
+                    environment.logicalCpus()));
+        }
         if (run.seconds() >= 0) {
             row(md, "Run time", String.format(Locale.ROOT, "%d min %02d s", run.seconds() / 60, run.seconds() % 60));
         }
@@ -190,19 +506,24 @@ public final class Report {
     }
 
     private void howToRead(StringBuilder md) {
-        int minSamples = results.stream().mapToInt(JmhResult::samples).min().orElse(0);
-        int maxSamples = results.stream().mapToInt(JmhResult::samples).max().orElse(0);
         md.append("## How to read these numbers\n\n");
-        md.append("- This is a short configuration (a few minutes for everything), on a machine whose ")
-                .append(environment.logicalCpus()).append(" CPUs may be shared with other work. ")
-                .append("Each score comes from ").append(minSamples == maxSamples ? String.valueOf(minSamples)
-                        : minSamples + " to " + maxSamples)
-                .append(" measurement iteration(s) in one forked JVM.\n");
-        md.append("- `±` is JMH's error: half the width of the 99.9% confidence interval over those iterations ")
-                .append("(Student's t). It does not cover variation between JVM runs (JIT decisions, memory layout) ")
-                .append("or load from other processes, so treat differences smaller than about 20% as unproven. ")
+        md.append("- This is a short configuration, on a machine whose ")
+                .append(environment.logicalCpus()).append(" CPUs may be shared with other work (see the load above). ")
+                .append("Each score comes from ").append(span(JmhResult::samples))
+                .append(" measurement iteration(s) in ").append(span(JmhResult::forks)).append(" forked JVM(s).\n");
+        md.append("- `±` is JMH's error: half the width of the 99.9% confidence interval over the iterations of all ")
+                .append("forks together (Student's t), so JIT decisions that differ from one JVM to the next widen it. ")
+                .append("It does not cover load from other processes that changes during the run. ")
                 .append("`±?` means too few iterations to compute an interval.\n");
-        md.append("- Ratios carry the combined relative error of both scores.\n");
+        md.append("- *CPU* is the thread CPU time of the benchmark thread per op (user and system, from the kernel's ")
+                .append("per-thread clock; JMH profiler `io.github.msrsafe.benchmarks.ThreadCpuProfiler`), beside the ")
+                .append("wall time JMH scores. A thread that waits for a CPU on a loaded machine loses wall time but ")
+                .append("not CPU time, so CPU time is the steadier measure of the code's own cost; it leaves out the JIT ")
+                .append("compiler and the garbage collector, which run on other threads. *CPU share* is CPU time over ")
+                .append("wall time: near 1 when the benchmark thread always had a CPU.\n");
+        md.append("- Ratios carry the combined relative error of both scores. Goals are judged on CPU time where it ")
+                .append("was measured: *met* when the measure plus its error is within the goal, *not met* when the ")
+                .append("measure minus its error is beyond it, *within the error* otherwise.\n");
         md.append("- A *round* is one benchmark op: N CPUs x M registers, read or written once each, either ")
                 .append("one system call per register (*serial*, `MsrSafe.read`/`write` on the per-CPU device) or one ")
                 .append("`MsrBatch.execute()` (*batch*, one X86_IOC_MSR_BATCH ioctl). Values are drawn from a fixed ")
@@ -289,31 +610,56 @@ public final class Report {
             return;
         }
         md.append("The same system calls made by the library, by a bare FFM downcall and by C (gcc -O2) in one JMH ")
-                .append("run. The C loop is entered with one FFM call per invocation and repeats the case 100 times ")
-                .append("(preads) or 10 times (batches), so the downcall into C is spread thin; scores are per case.\n\n");
-        md.append("| case | library (Java) | bare FFM downcall | C | library / C | bare FFM / C |\n");
-        md.append("|---|---:|---:|---:|---:|---:|\n");
-        Optional<JmhResult> library = first(rows, "preadLibrary", null);
-        Optional<JmhResult> ffm = first(rows, "preadFfm", null);
-        Optional<JmhResult> c = first(rows, "preadC", null);
-        if (library.isPresent() || c.isPresent()) {
-            md.append("| pread of 8 bytes (MsrSafe.read) | ").append(timed(library)).append(" | ").append(timed(ffm))
-                    .append(" | ").append(timed(c)).append(" | ").append(ratio(library, c)).append(" | ")
-                    .append(ratio(ffm, c)).append(" |\n");
-        }
-        List<Integer> sizes = rows.stream().filter(r -> r.params().containsKey("batchOps"))
-                .map(r -> r.intParam("batchOps", 0)).distinct().sorted().toList();
-        for (int size : sizes) {
-            Optional<JmhResult> javaBatch = first(rows, "batchLibrary", String.valueOf(size));
-            Optional<JmhResult> cBatch = first(rows, "batchC", String.valueOf(size));
-            md.append("| batch of ").append(String.format(Locale.ROOT, "%,d", size))
-                    .append(" read(s): fill ops, ioctl, fold values | ").append(timed(javaBatch)).append(" | - | ")
-                    .append(timed(cBatch)).append(" | ").append(ratio(javaBatch, cBatch)).append(" | - |\n");
+                .append("run. The C loop is entered with one FFM call per invocation and repeats the case many times ")
+                .append("(100 preads, or 10 batches), so the downcall into C is spread thin; scores are per case. ")
+                .append("Wall time first, then thread CPU time.\n\n");
+        md.append("| case | library | bare FFM | C | library / C | bare FFM / C | library CPU | C CPU | ")
+                .append("library / C, CPU |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (FfmCase ffmCase : ffmCases(rows)) {
+            md.append("| ").append(ffmCase.label()).append(" | ").append(timed(ffmCase.library())).append(" | ")
+                    .append(timed(ffmCase.bareFfm())).append(" | ").append(timed(ffmCase.c())).append(" | ")
+                    .append(ratio(ffmCase.library(), ffmCase.c())).append(" | ")
+                    .append(ratio(ffmCase.bareFfm(), ffmCase.c())).append(" | ")
+                    .append(cpuTimed(ffmCase.library())).append(" | ").append(cpuTimed(ffmCase.c())).append(" | ")
+                    .append(cpuRatio(ffmCase.library(), ffmCase.c()).map(Report::ratioText).orElse("-"))
+                    .append(" |\n");
         }
         md.append("\n*library*: `MsrSafe.read` (argument checks, the per-CPU descriptor, pread with errno captured) ")
-                .append("and `MsrBatch.clear/addRead/execute/value`. *bare FFM*: one `invokeExact` of a pread handle ")
-                .append("with `captureCallState(\"errno\")`, the floor for any correct binding. The pread goes to a ")
-                .append("page-cached sparse file and the batch ioctl to the C stand-in module, the same for all.\n\n");
+                .append("and `MsrBatch.clear/addRead/execute/value` down to the library's own ioctl handle. *bare FFM*: ")
+                .append("one `invokeExact` of a pread handle with `captureCallState(\"errno\")`, the floor for any ")
+                .append("correct binding. The pread goes to a page-cached sparse file and the batch ioctl to the C ")
+                .append("stand-in module, the same for all.\n\n");
+    }
+
+    /** One row of the FFM table: a case measured through the library, maybe a bare downcall, and C. */
+    private record FfmCase(String key, String label, Optional<JmhResult> library, Optional<JmhResult> bareFfm,
+                           Optional<JmhResult> c) {}
+
+    /** The pread case, then a batch case per layout and size, smallest first. */
+    private static List<FfmCase> ffmCases(List<JmhResult> rows) {
+        List<FfmCase> cases = new ArrayList<>();
+        Optional<JmhResult> library = first(rows, "preadLibrary", Map.of());
+        Optional<JmhResult> c = first(rows, "preadC", Map.of());
+        if (library.isPresent() || c.isPresent()) {
+            cases.add(new FfmCase("ffm.pread", "pread of 8 bytes (`MsrSafe.read`)", library,
+                    first(rows, "preadFfm", Map.of()), c));
+        }
+        List<Map<String, String>> batchParams = rows.stream()
+                .filter(r -> r.method().startsWith("batch") && r.params().containsKey("batchOps"))
+                .map(JmhResult::params).distinct()
+                .sorted(Comparator.comparing((Map<String, String> p) -> p.getOrDefault("layout", ""))
+                        .thenComparingInt(p -> Integer.parseInt(p.get("batchOps"))))
+                .toList();
+        for (Map<String, String> params : batchParams) {
+            String layout = params.get("layout");
+            int ops = Integer.parseInt(params.get("batchOps"));
+            cases.add(new FfmCase("ffm.batch." + (layout == null ? "" : layout + ".") + ops,
+                    String.format(Locale.ROOT, "batch of %,d read(s)%s: fill, ioctl, fold", ops,
+                            layout == null ? "" : ", " + layout + " layout"),
+                    first(rows, "batchLibrary", params), Optional.empty(), first(rows, "batchC", params)));
+        }
+        return cases;
     }
 
     private void allocation(StringBuilder md) {
@@ -333,7 +679,7 @@ public final class Report {
                 .append("when it stays at the same level while the ops per iteration vary by orders of magnitude, ")
                 .append("the measured code allocates nothing per op, and B per op is that constant spread thin.\n\n");
         List<JmhResult> headline = new ArrayList<>();
-        first(rows, "preadLibrary", null).ifPresent(headline::add);
+        first(rows, "preadLibrary", Map.of()).ifPresent(headline::add);
         for (String method : List.of("serialRead", "batchRead", "serialWrite", "batchWrite")) {
             for (String backend : BACKENDS) {
                 rows.stream().filter(r -> r.method().equals(method) && backend.equals(r.params().get("backend")))
@@ -393,13 +739,19 @@ public final class Report {
         }
         md.append("`Allowlist.parse` on a generated allowlist of the largest size the module accepts in one write ")
                 .append("(mixed hex styles, comments, blank lines; fixed seed).\n\n");
-        md.append("| input | parses per second | MiB/s |\n|---:|---:|---:|\n");
+        md.append("| input | ms per parse | CPU ms per parse | MiB/s (CPU time) | B per parse |\n")
+                .append("|---:|---:|---:|---:|---:|\n");
         for (JmhResult r : rows) {
             int bytes = r.intParam("inputBytes", 0);
             double mib = bytes / (1024.0 * 1024.0);
+            Measure wall = inMillis(Measure.of(r), r.unit());
+            Optional<Measure> cpu = r.metric(CPU).map(m -> inMillis(Measure.of(m), m.unit()));
+            JmhResult.Metric allocated = r.secondary().get(ALLOCATION);
             md.append("| ").append(String.format(Locale.ROOT, "%,d bytes", bytes)).append(" | ")
-                    .append(withError(r.score(), r.error())).append(" | ")
-                    .append(withError(r.score() * mib, r.error() * mib)).append(" |\n");
+                    .append(withError(wall.value(), wall.error())).append(" | ")
+                    .append(cpu.map(m -> withError(m.value(), m.error())).orElse("-")).append(" | ")
+                    .append(cpu.map(m -> number(mib / (m.value() / 1000))).orElse("-")).append(" | ")
+                    .append(allocated == null ? "-" : bytes(allocated.score())).append(" |\n");
         }
         md.append('\n');
     }
@@ -474,8 +826,10 @@ public final class Report {
                 .append("real rdmsr/wrmsr costs, and the inter-processor interrupts that run each CPU's ops, are ")
                 .append("absent from the sim and native numbers.\n");
         md.append("- Several threads sharing one handle, and batches above 131,072 ops (split into several ioctls).\n");
-        md.append("- Run-to-run variation: one fork per benchmark. For decisions, rerun with more forks and ")
-                .append("iterations on an idle machine (`run-benchmarks.sh -f 3 -wi 5 -i 10`).\n");
+        md.append("- Load that changes during the run: Java and C cases run one after the other, not interleaved, so a ")
+                .append("change of load between them moves their wall-time ratio; the CPU-time ratio moves much less. ")
+                .append("For decisions, rerun on an idle machine with more forks and iterations ")
+                .append("(`run-benchmarks.sh --no-build -f 3 -i 10`).\n");
     }
 
     // ---- helpers
@@ -510,9 +864,10 @@ public final class Report {
         return r.intParam("batchOps", 1);
     }
 
-    private static Optional<JmhResult> first(List<JmhResult> rows, String method, String batchOps) {
+    /** The first row of {@code method} whose parameters include {@code params}. */
+    private static Optional<JmhResult> first(List<JmhResult> rows, String method, Map<String, String> params) {
         return rows.stream().filter(r -> r.method().equals(method)
-                && (batchOps == null || batchOps.equals(r.params().get("batchOps")))).findFirst();
+                && r.params().entrySet().containsAll(params.entrySet())).findFirst();
     }
 
     private static String describeParams(JmhResult r) {

@@ -16,7 +16,7 @@ class ReportTest {
     private static final Environment MACHINE = new Environment("Test CPU", 2, "1.0 GiB", "TestOS", "6.0", "JDK 25",
             "gcc 12", "1.37");
     private static final Report.Run RUN = new Report.Run("msrsafe-benchmarks/run-benchmarks.sh", "-f 1 -i 5",
-            "0.50 0.40 0.30", "1.00 0.90 0.80", 245, LocalDate.of(2026, 11, 23));
+            "0.50 0.40 0.30", "1.00 0.90 0.80", 245, LocalDate.of(2026, 11, 23), List.of(1.5, 0.5, 2.5));
 
     @Test
     void serialVsBatchTablesShowPerOpCostsAndTheSpeedUpWithItsError() {
@@ -29,14 +29,80 @@ class ReportTest {
     }
 
     @Test
-    void ffmTableStatesJavaOverCRatios() {
+    void ffmTableStatesJavaOverCRatiosByWallAndCpuTime() {
         String md = report(results()).markdown();
-        // library 1,500 ± 100 ns, bare FFM 1,200 ± 60 ns, C 1,000 ± 50 ns.
-        assertTrue(md.contains("| pread of 8 bytes (MsrSafe.read) | 1,500 ± 100 ns | 1,200 ± 60.0 ns | 1,000 ± 50.0 ns "
-                + "| 1.50 ± 0.125x | 1.20 ± 0.0849x |"), md);
-        // 20,000 ns shows in microseconds.
-        assertTrue(md.contains("| batch of 1,000 read(s): fill ops, ioctl, fold values | 20.0 ± 2.00 us | - | 10.0 ± 1.00 us "
-                + "| 2.00 ± 0.283x | - |"), md);
+        // library 1,500 ± 100 ns (CPU 1,100 ± 0), bare FFM 1,200 ± 60 ns, C 1,000 ± 50 ns (CPU 1,000 ± 0).
+        assertTrue(md.contains("| pread of 8 bytes (`MsrSafe.read`) | 1,500 ± 100 ns | 1,200 ± 60.0 ns | 1,000 ± 50.0 ns "
+                + "| 1.50 ± 0.125x | 1.20 ± 0.0849x | 1,100 ± 0.00 ns | 1,000 ± 0.00 ns | 1.10 ± 0.00x |"), md);
+        // 20,000 ns shows in microseconds; no CPU time measured for the batches.
+        assertTrue(md.contains("| batch of 1,000 read(s): fill, ioctl, fold | 20.0 ± 2.00 us | - | 10.0 ± 1.00 us "
+                + "| 2.00 ± 0.283x | - | - | - | - |"), md);
+    }
+
+    @Test
+    void goalsAreJudgedOnCpuTimeWithTheirErrors() {
+        String md = report(results()).markdown();
+        // pread: CPU ratio 1.10 ± 0, exactly at the goal: met; wall 1.50 shown beside it.
+        assertTrue(md.contains("| pread through `MsrSafe.read`, Java / C | <= 1.10 | 1.10 ± 0.00x | 1.50 ± 0.125x | met |"),
+                md);
+        // batch of 1,000 has no CPU time: the wall ratio, 2.00 ± 0.283, decides.
+        assertTrue(md.contains("| Batch of 1,000 read(s): fill, ioctl, fold, Java / C | <= 1.15 | - | 2.00 ± 0.283x "
+                + "| **not met** |"), md);
+        // 80 us ± 8 per parse, 64 us of CPU time: 0.064 ms decides.
+        assertTrue(md.contains("| Parse of a 128 KiB allowlist | <= 0.5 ms | 0.0640 ± 0.00 ms | 0.0800 ± 0.00800 ms | met |"),
+                md);
+        assertTrue(md.contains("| Batched save of 60 CPUs x 500 registers, heap per register once warm | 0 B"), md);
+        assertTrue(md.contains("| - | not measured |"), md);
+        assertEquals("met", Report.Goal.verdict(new Report.Measure(1.0, 0.1), 1.15));
+        assertEquals("within the error", Report.Goal.verdict(new Report.Measure(1.1, 0.1), 1.15));
+        assertEquals("within the error", Report.Goal.verdict(new Report.Measure(1.2, 0.1), 1.15));
+        assertEquals("**not met**", Report.Goal.verdict(new Report.Measure(1.3, 0.1), 1.15));
+        assertEquals("**not met**", Report.Goal.verdict(new Report.Measure(1.3, Double.NaN), 1.15));
+    }
+
+    @Test
+    void figuresRoundTripThroughTheirFile() {
+        List<Figure> figures = report(results()).figures();
+        Map<String, Figure> parsed = Figure.parseTsv(Figure.toTsv(figures));
+        assertEquals(figures.size(), parsed.size());
+        for (Figure figure : figures) {
+            Figure back = parsed.get(figure.key());
+            assertEquals(figure.value(), back.value(), Math.abs(figure.value()) * 1e-5, figure.key());
+            assertEquals(figure.lowerIsBetter(), back.lowerIsBetter(), figure.key());
+        }
+        assertTrue(parsed.containsKey("ffm.pread.cpu") && parsed.containsKey("speedup.read.sim.60x500"), parsed.toString());
+    }
+
+    @Test
+    void flagsEveryFigureThatGotWorseByMoreThanTheCombinedError() {
+        Map<String, Figure> before = new java.util.LinkedHashMap<>();
+        // pread Java/C by CPU time is now 1.10 ± 0: was 1.00 ± 0.05 (worse by 0.10 > 0.05), a speed-up was 20 ± 1
+        // (now 10 ± 1.41: worse), the wall pread ratio was 1.40 ± 0.2 (now 1.50 ± 0.125: within the error), and the
+        // batch of 1,000 was 3.0 ± 0.1 (now 2.00 ± 0.283: better).
+        before.put("ffm.pread.cpu", new Figure("ffm.pread.cpu", "pread", 1.00, 0.05, true));
+        before.put("speedup.read.sim.60x500", new Figure("speedup.read.sim.60x500", "speed-up", 20, 1, false));
+        before.put("ffm.pread.wall", new Figure("ffm.pread.wall", "pread wall", 1.40, 0.2, true));
+        before.put("ffm.batch.1000.cpu", new Figure("ffm.batch.1000.cpu", "batch", 3.0, 0.1, true));
+        String md = new Report(results(), MACHINE, RUN, "benchmarks", before).markdown();
+        assertTrue(md.contains("4 figures compared: 2 worse, 1 better"), md);
+        assertTrue(md.contains("| pread through `MsrSafe.read`, Java / C | 1.00 ± 0.0500 | 1.10 ± 0.00 | **worse** |"), md);
+        assertTrue(md.contains("| batch read speed-up, sim, 60 x 500 | 20.0 ± 1.00 | 10.0 ± 1.41 | **worse** |"), md);
+        assertTrue(md.contains("| better |"), md);
+        assertFalse(md.contains("pread of 8 bytes (`MsrSafe.read`), library / C, wall |"), md);
+        assertTrue(report(results()).markdown().contains("No figures of an earlier report to compare with."));
+    }
+
+    @Test
+    void cpuTimeSectionListsWallCpuAndShare() {
+        String md = report(results()).markdown();
+        assertTrue(md.contains("| FfmVsCBenchmark.preadLibrary |  | 1,500 ± 100 ns/op | 1,100 ± 0.00 ns/op | 0.730 |"), md);
+        assertTrue(md.contains("median 1.50, lowest 0.50, highest 2.50 (3 samples)"), md);
+    }
+
+    @Test
+    void theProfilersResultNamesAreTheOnesTheReportReads() {
+        assertEquals(io.github.msrsafe.benchmarks.ThreadCpuProfiler.PER_OP, Report.CPU);
+        assertEquals(io.github.msrsafe.benchmarks.ThreadCpuProfiler.SHARE, Report.CPU_SHARE);
     }
 
     @Test
@@ -49,10 +115,10 @@ class ReportTest {
     }
 
     @Test
-    void throughputBecomesMebibytesPerSecond() {
+    void allowlistParseTimesBecomeMillisecondsAndMebibytesPerSecond() {
         String md = report(results()).markdown();
-        // 80 parses/s of 131,072 bytes = 10 MiB/s.
-        assertTrue(md.contains("| 131,072 bytes | 80.0 ± 8.00 | 10.0 ± 1.00 |"), md);
+        // 80 us per parse (CPU 64 us) of 131,072 bytes: 0.08 ms, 0.125 MiB in 0.064 ms = 1,953 MiB/s.
+        assertTrue(md.contains("| 131,072 bytes | 0.0800 ± 0.00800 | 0.0640 ± 0.00 | 1,953 |"), md);
     }
 
     @Test
@@ -115,13 +181,13 @@ class ReportTest {
         entries.add(entry(read + "batchRead", "avgt", shape("sim", 60, 500), 700, 70, "us/op", 10, "1 s"));
         entries.add(entry(read + "serialRead", "avgt", shape("sim", 1, 1), 0.2, 0.01, "us/op", 0.001, "1 s"));
         String ffm = "io.github.msrsafe.benchmarks.FfmVsCBenchmark.";
-        entries.add(entry(ffm + "preadLibrary", "avgt", "", 1500, 100, "ns/op", 0.01, "1 s"));
+        entries.add(entry(ffm + "preadLibrary", "avgt", "", 1500, 100, "ns/op", 0.01, "1 s", 1100, 0.73));
         entries.add(entry(ffm + "preadFfm", "avgt", "", 1200, 60, "ns/op", 0.01, "1 s"));
-        entries.add(entry(ffm + "preadC", "avgt", "", 1000, 50, "ns/op", 0.01, "1 s"));
+        entries.add(entry(ffm + "preadC", "avgt", "", 1000, 50, "ns/op", 0.01, "1 s", 1000, 0.9));
         entries.add(entry(ffm + "batchLibrary", "avgt", "\"batchOps\": \"1000\"", 20_000, 2000, "ns/op", 0.02, "1 s"));
         entries.add(entry(ffm + "batchC", "avgt", "\"batchOps\": \"1000\"", 10_000, 1000, "ns/op", 0.02, "1 s"));
-        entries.add(entry("io.github.msrsafe.benchmarks.AllowlistParseBenchmark.parse", "thrpt",
-                "\"inputBytes\": \"131072\"", 80, 8, "ops/s", 5_000_000, "1 s"));
+        entries.add(entry("io.github.msrsafe.benchmarks.AllowlistParseBenchmark.parse", "avgt",
+                "\"inputBytes\": \"131072\"", 80, 8, "us/op", 200_000, "1 s", 64, 0.8));
         return JmhResult.parseAll("[" + String.join(",", entries) + "]");
     }
 
@@ -132,8 +198,25 @@ class ReportTest {
     /** One result as JMH writes it; allocation < 0 leaves the gc metrics out. */
     private static String entry(String benchmark, String mode, String params, double score, double error, String unit,
                                 double allocation, String measurementTime) {
-        String secondary = allocation < 0 ? "{}" : String.format(Locale.ROOT,
-                "{\"gc.alloc.rate.norm\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"B/op\"}}", allocation);
+        return entry(benchmark, mode, params, score, error, unit, allocation, measurementTime, -1, -1);
+    }
+
+    /** One result as JMH writes it; allocation < 0 leaves the gc metrics out, cpu < 0 the CPU time. */
+    private static String entry(String benchmark, String mode, String params, double score, double error, String unit,
+                                double allocation, String measurementTime, double cpu, double share) {
+        List<String> metrics = new ArrayList<>();
+        if (allocation >= 0) {
+            metrics.add(String.format(Locale.ROOT,
+                    "\"gc.alloc.rate.norm\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"B/op\"}",
+                    allocation));
+        }
+        if (cpu >= 0) {
+            metrics.add(String.format(Locale.ROOT,
+                    "\"thread.cpu.time.norm\": {\"score\": %s, \"scoreError\": 0.0, \"scoreUnit\": \"%s\"}, "
+                            + "\"thread.cpu.share\": {\"score\": %s, \"scoreError\": 0.0, \"scoreUnit\": \"ratio\"}",
+                    cpu, unit, share));
+        }
+        String secondary = "{" + String.join(", ", metrics) + "}";
         return String.format(Locale.ROOT, """
                 {"jmhVersion": "1.37", "benchmark": "%s", "mode": "%s", "threads": 1, "forks": 1,
                  "jdkVersion": "25", "vmName": "Test VM", "vmVersion": "25+1",

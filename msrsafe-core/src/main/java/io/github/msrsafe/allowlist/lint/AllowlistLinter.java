@@ -87,6 +87,7 @@ public final class AllowlistLinter {
         List<String> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         List<LintReport.Problem> problems = new ArrayList<>();
+        List<ModuleVerdict> verdicts = new ArrayList<>();
         for (Path path : paths) {
             List<Path> targets;
             try {
@@ -108,12 +109,13 @@ public final class AllowlistLinter {
                     AllowlistFiles.Text text = AllowlistFiles.read(file);
                     files.add(name);
                     findings.addAll(text.tooLarge() ? List.of(tooLarge(text, name)) : lint(text.bytes(), name));
+                    verdicts.add(ModuleVerdict.of(text.bytes(), name));
                 } catch (IOException e) {
                     problems.add(new LintReport.Problem(name, "cannot read: " + describe(e)));
                 }
             }
         }
-        return new LintReport(files, findings, problems);
+        return new LintReport(files, findings, problems, verdicts);
     }
 
     /** The one finding of a text the module rejects whole: more than one write may carry. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of linting files: what was linted, the findings in order, and
@@ -15,8 +16,11 @@ import java.util.Objects;
  * @param files    the files linted, in order
  * @param findings the findings, file by file in that order, each file's in text order
  * @param problems files or directories that could not be read
+ * @param verdicts per file linted, in the same order: what the module would do with it
+ *                 (empty for a report made without them)
  */
-public record LintReport(List<String> files, List<Finding> findings, List<Problem> problems) {
+public record LintReport(List<String> files, List<Finding> findings, List<Problem> problems,
+                         List<ModuleVerdict> verdicts) {
 
     /** Exit status: nothing at or above the chosen severity. */
     public static final int EXIT_CLEAN = 0;
@@ -30,6 +34,12 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
 
     /** The SARIF 2.1.0 JSON schema the output declares. */
     public static final String SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    /** Where the rules are explained: each SARIF rule's {@code helpUri}. */
+    public static final String RULES_HELP_URI = "https://github.com/msrsafe/msrsafe-java/blob/main/docs/allowlists.md#linting";
+
+    /** The SARIF {@code uriBaseId} that relative artifact URIs are relative to: the repository's root. */
+    public static final String SOURCE_ROOT = "SRCROOT";
 
     /**
      * A file or directory the linter could not read.
@@ -84,6 +94,18 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         files = List.copyOf(files);
         findings = List.copyOf(findings);
         problems = List.copyOf(problems);
+        verdicts = List.copyOf(verdicts);
+    }
+
+    /**
+     * A report without the module's verdicts.
+     *
+     * @param files    the files linted, in order
+     * @param findings the findings, file by file in that order, each file's in text order
+     * @param problems files or directories that could not be read
+     */
+    public LintReport(List<String> files, List<Finding> findings, List<Problem> problems) {
+        this(files, findings, problems, List.of());
     }
 
     /**
@@ -155,7 +177,10 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
     /**
      * JSON: {@code files}, {@code summary} (counts per severity),
      * {@code findings} (file, line, column, severity, rule, errno for module
-     * rejections, message) and {@code problems} (file, message).
+     * rejections, message), {@code problems} (file, message) and
+     * {@code verdicts}: per file, whether the module would accept it and, if
+     * not, the errno, line, column and reason of the one rejection the module
+     * stops at, and whether the live allowlist survives it.
      *
      * @return the JSON text
      */
@@ -189,19 +214,50 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
             json.beginObject().field("file", problem.file()).field("message", problem.message()).endObject();
         }
         json.endArray();
+        json.name("verdicts").beginArray();
+        for (ModuleVerdict verdict : verdicts) {
+            json.beginObject().field("file", verdict.file());
+            json.name("accepted").value(verdict.accepted());
+            verdict.errno().ifPresent(errno -> {
+                json.field("errno", errno.name());
+                if (verdict.line() > 0) {
+                    json.field("line", verdict.line()).field("column", verdict.column());
+                }
+                json.field("reason", verdict.reason());
+                json.name("keepsPreviousAllowlist").value(verdict.keepsPreviousAllowlist());
+            });
+            json.endObject();
+        }
+        json.endArray();
         return json.endObject().finish();
     }
 
     /**
-     * SARIF 2.1.0 for code-scanning services: one run whose driver lists every
-     * {@link Rule} (so {@code ruleIndex} is the rule's ordinal), one result per
-     * finding, and unreadable files as tool execution notifications. Columns
-     * are byte columns, which equal the SARIF default (UTF-16 code units) for
-     * ASCII text.
+     * SARIF 2.1.0 for code-scanning services, with locations relative to the current
+     * directory (run the linter from the repository's root): {@link #toSarif(Path)}.
      *
      * @return the SARIF JSON text
      */
     public String toSarif() {
+        return toSarif(Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * SARIF 2.1.0 for code-scanning services: one run whose driver lists every
+     * {@link Rule} with its help text and {@code helpUri} (so {@code ruleIndex} is
+     * the rule's ordinal), every file linted as an artifact carrying the module's
+     * verdict in its properties, one result per finding, and unreadable files as
+     * tool execution notifications. A file under {@code root} is located relative
+     * to it, through the {@code uriBaseId} {@value #SOURCE_ROOT} whose absolute URI
+     * {@code originalUriBaseIds} gives, as code-scanning services expect; any other
+     * file by its absolute {@code file:} URI. Columns are byte columns, which equal
+     * the SARIF default (UTF-16 code units) for ASCII text.
+     *
+     * @param root the repository's root: what artifact URIs are relative to
+     * @return the SARIF JSON text
+     */
+    public String toSarif(Path root) {
+        Path base = root.toAbsolutePath().normalize();
         JsonWriter json = new JsonWriter().beginObject();
         json.field("$schema", SARIF_SCHEMA).field("version", "2.1.0");
         json.name("runs").beginArray().beginObject();
@@ -213,17 +269,48 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         if (version != null) {
             json.field("version", version);
         }
+        json.field("informationUri", RULES_HELP_URI);
         json.name("rules").beginArray();
         for (Rule rule : Rule.values()) {
             json.beginObject().field("id", rule.id()).field("name", ruleName(rule));
             json.name("shortDescription").beginObject().field("text", rule.title()).endObject();
             json.name("fullDescription").beginObject().field("text", rule.description()).endObject();
+            json.name("help").beginObject()
+                    .field("text", help(rule, false))
+                    .field("markdown", help(rule, true))
+                    .endObject();
+            json.field("helpUri", RULES_HELP_URI);
             json.name("defaultConfiguration").beginObject().field("level", rule.severity().sarifLevel()).endObject();
-            rule.errno().ifPresent(errno -> json.name("properties").beginObject()
-                    .field("errno", errno.name()).endObject());
+            json.name("properties").beginObject();
+            rule.errno().ifPresent(errno -> json.field("errno", errno.name()));
+            json.name("tags").beginArray().value(rule.errno().isPresent() ? "module-rejects" : "module-accepts").endArray();
+            json.endObject();
             json.endObject();
         }
         json.endArray().endObject().endObject();
+        json.name("originalUriBaseIds").beginObject().name(SOURCE_ROOT).beginObject()
+                .field("uri", directoryUri(base))
+                .name("description").beginObject().field("text", "The repository's root.").endObject()
+                .endObject().endObject();
+        json.name("artifacts").beginArray();
+        for (String file : files) {
+            json.beginObject();
+            artifactLocation(json, "location", file, base, -1);
+            verdictOf(file).ifPresent(verdict -> {
+                json.name("properties").beginObject();
+                json.name("moduleAccepts").value(verdict.accepted());
+                verdict.errno().ifPresent(errno -> {
+                    json.field("moduleErrno", errno.name());
+                    if (verdict.line() > 0) {
+                        json.field("moduleLine", verdict.line()).field("moduleColumn", verdict.column());
+                    }
+                    json.field("moduleReason", verdict.reason());
+                });
+                json.endObject();
+            });
+            json.endObject();
+        }
+        json.endArray();
         json.name("invocations").beginArray().beginObject();
         json.name("executionSuccessful").value(problems.isEmpty());
         json.name("toolExecutionNotifications").beginArray();
@@ -231,7 +318,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
             json.beginObject().field("level", "error");
             json.name("message").beginObject().field("text", problem.message()).endObject();
             json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
-            json.name("artifactLocation").beginObject().field("uri", uri(problem.file())).endObject();
+            artifactLocation(json, "artifactLocation", problem.file(), base, -1);
             json.endObject().endObject().endArray();
             json.endObject();
         }
@@ -244,7 +331,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
                     .field("level", finding.severity().sarifLevel());
             json.name("message").beginObject().field("text", finding.message()).endObject();
             json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
-            json.name("artifactLocation").beginObject().field("uri", uri(finding.file())).endObject();
+            artifactLocation(json, "artifactLocation", finding.file(), base, files.indexOf(finding.file()));
             json.name("region").beginObject()
                     .field("startLine", finding.line())
                     .field("startColumn", finding.column())
@@ -255,6 +342,62 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         json.endArray();
         json.endObject().endArray();
         return json.endObject().finish();
+    }
+
+    private Optional<ModuleVerdict> verdictOf(String file) {
+        return verdicts.stream().filter(verdict -> verdict.file().equals(file)).findFirst();
+    }
+
+    /** A rule's help: what it finds and why it matters, and where the table of rules is. */
+    private static String help(Rule rule, boolean markdown) {
+        String what = rule.errno().map(errno -> "The msr_safe module rejects the whole write with " + errno.name() + ". ")
+                .orElse(rule.severity() == Severity.INFO ? "A note on style: the module accepts the text. "
+                        : "The module accepts the text, but it is almost certainly not what was meant. ");
+        String id = markdown ? "`" + rule.id() + "`" : rule.id();
+        return rule.title() + " (" + id + "). " + what + rule.description()
+                + (markdown ? " See [the rules](" + RULES_HELP_URI + ")." : " See " + RULES_HELP_URI + ".");
+    }
+
+    /** {@code "NAME": {artifactLocation}}: relative to the root with its uriBaseId, or an absolute file URI. */
+    private static void artifactLocation(JsonWriter json, String name, String file, Path base, int index) {
+        json.name(name).beginObject();
+        String relative = relativeTo(file, base);
+        if (relative != null) {
+            json.field("uri", uri(relative)).field("uriBaseId", SOURCE_ROOT);
+        } else {
+            json.field("uri", uri(absolute(file)));
+        }
+        if (index >= 0) {
+            json.field("index", index);
+        }
+        json.endObject();
+    }
+
+    /** The file's path relative to {@code base} with '/' separators, or null if it is not under it. */
+    private static String relativeTo(String file, Path base) {
+        try {
+            Path path = Path.of(file).toAbsolutePath().normalize();
+            if (!path.startsWith(base) || path.equals(base)) {
+                return null;
+            }
+            return base.relativize(path).toString().replace(File.separatorChar, '/');
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return null;
+        }
+    }
+
+    private static String absolute(String file) {
+        try {
+            return Path.of(file).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return file;
+        }
+    }
+
+    /** The absolute {@code file:} URI of a directory, ending in '/' as a base URI must. */
+    private static String directoryUri(Path directory) {
+        String uri = uri(directory.toString());
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     /** {@code einval-not-a-number} to {@code EinvalNotANumber}, the SARIF rule name. */

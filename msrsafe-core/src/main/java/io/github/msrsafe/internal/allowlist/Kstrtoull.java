@@ -1,6 +1,7 @@
 package io.github.msrsafe.internal.allowlist;
 
 import io.github.msrsafe.Errno;
+import java.util.Arrays;
 
 /**
  * The Linux kernel's {@code kstrtoull(s, 0, &value)} over a byte range, as
@@ -24,6 +25,26 @@ import io.github.msrsafe.Errno;
  */
 public final class Kstrtoull {
 
+    /** What a byte that is no digit at all maps to: above every radix. */
+    private static final byte NOT_A_DIGIT = 127;
+
+    private static final long LAST_SAFE_16 = Long.divideUnsigned(-1L, 16);
+    private static final long LAST_SAFE_10 = Long.divideUnsigned(-1L, 10);
+    private static final long LAST_SAFE_8 = Long.divideUnsigned(-1L, 8);
+
+    /** Each byte's digit value (0-9, a-f and A-F as 10-15), else {@link #NOT_A_DIGIT}: one load per byte. */
+    private static final byte[] DIGIT_VALUES = new byte[256];
+
+    static {
+        Arrays.fill(DIGIT_VALUES, NOT_A_DIGIT);
+        for (int b = 0; b < 256; b++) {
+            int digit = digitValue((byte) b);
+            if (digit >= 0) {
+                DIGIT_VALUES[b] = (byte) digit;
+            }
+        }
+    }
+
     private Kstrtoull() {
     }
 
@@ -42,26 +63,28 @@ public final class Kstrtoull {
         if (radix == 16) {
             at += 2;
         }
+        // value * radix + digit > 2^64-1 exactly when value is above (2^64-1) / radix, or equal
+        // to it with digit above (2^64-1) % radix: a compare instead of a division per digit.
+        long lastSafe = lastSafe(radix);
+        int lastSafeDigit = lastSafeDigit(radix);
         long value = 0;
         boolean overflow = false;
-        int digits = 0;
+        int digitsStart = at;
         while (at < end) {
-            int digit = digitValue(text[at]);
-            if (digit < 0 || digit >= radix) {
+            int digit = DIGIT_VALUES[text[at] & 0xFF];
+            if (digit >= radix) {
                 break;
             }
-            // value * radix + digit > 2^64-1, compared without leaving 64 bits.
-            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - digit, radix)) > 0) {
+            if (Long.compareUnsigned(value, lastSafe) >= 0 && (value != lastSafe || digit > lastSafeDigit)) {
                 overflow = true;
             }
             value = value * radix + digit;
-            digits++;
             at++;
         }
         if (overflow) {
             return Errno.ERANGE.number();
         }
-        if (digits == 0) {
+        if (at == digitsStart) {
             return Errno.EINVAL.number();
         }
         if (at < end && text[at] == '\n') {
@@ -98,12 +121,14 @@ public final class Kstrtoull {
         int digitsStart = at;
         boolean overflow = false;
         long value = 0;
+        long lastSafe = lastSafe(radix);
+        int lastSafeDigit = lastSafeDigit(radix);
         while (at < end) {
-            int digit = digitValue(text[at]);
-            if (digit < 0 || digit >= radix) {
+            int digit = DIGIT_VALUES[text[at] & 0xFF];
+            if (digit >= radix) {
                 break;
             }
-            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - digit, radix)) > 0) {
+            if (Long.compareUnsigned(value, lastSafe) >= 0 && (value != lastSafe || digit > lastSafeDigit)) {
                 overflow = true;
             }
             value = value * radix + digit;
@@ -146,6 +171,30 @@ public final class Kstrtoull {
             default -> "a decimal digit";
         };
         return bad + where + " is not " + kind;
+    }
+
+    /** {@return 0-15 for a hex digit (0-9, a-f, A-F), else -1} */
+    static int hexDigitValue(byte b) {
+        int digit = DIGIT_VALUES[b & 0xFF];
+        return digit < 16 ? digit : -1;
+    }
+
+    /** (2^64-1) / radix, unsigned: the largest value that may take one more digit. */
+    private static long lastSafe(int radix) {
+        return switch (radix) {
+            case 16 -> LAST_SAFE_16;
+            case 8 -> LAST_SAFE_8;
+            default -> LAST_SAFE_10;
+        };
+    }
+
+    /** (2^64-1) % radix: the largest digit {@link #lastSafe} may take. */
+    private static int lastSafeDigit(int radix) {
+        return switch (radix) {
+            case 16 -> 15;
+            case 8 -> 7;
+            default -> 5;
+        };
     }
 
     /** 16, 8 or 10 as base 0 detects it at {@code at}; the caller skips "0x" for 16. */

@@ -47,7 +47,7 @@ final class AllowlistFile extends SimFile {
             kernel.installAllowlistText(text, kernel.path(io.github.msrsafe.internal.sys.DeviceNode.ALLOWLIST));
             return count;
         } catch (AllowlistException rejected) {
-            return -rejected.errno();
+            return -rejected.errno().number();
         }
     }
 
