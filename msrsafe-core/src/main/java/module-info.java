@@ -10,4 +10,10 @@ module io.github.msrsafe {
     exports io.github.msrsafe.registers;
     exports io.github.msrsafe.save;
     exports io.github.msrsafe.telemetry;
+
+    // Java Flight Recorder events of the telemetry sampler (Sampler.Builder.jfrEvents()). Static:
+    // the library has no runtime dependency, and jdk.jfr is read only when the application puts it
+    // in the module graph (every class-path application has it). Only internal.jfr uses it, and
+    // nothing loads that package unless events are turned on.
+    requires static jdk.jfr;
 }

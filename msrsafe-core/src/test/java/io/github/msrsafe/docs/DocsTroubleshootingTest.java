@@ -114,7 +114,12 @@ class DocsTroubleshootingTest {
             Map.entry("cli/WarmUp.java", "the command's own constants"),
             Map.entry("format AUTO is for reading", "the command refuses --format auto for save first"),
             Map.entry("(family 0x%X model 0x%X)", "a file name and family in a message that has its entry"),
-            Map.entry("al_%02X_%X", "a file name, not a message"));
+            Map.entry("al_%02X_%X", "a file name, not a message"),
+            Map.entry("is not a frequency signal", "a bug guard of the sampler's own dispatch"),
+            Map.entry("maximum package power must be a positive number of watts", "a library option the command does not set"),
+            Map.entry("telemetry/TurboRatioLimits.java", "an accessor the command does not call"),
+            Map.entry("bad limits:", "the exporter's own constants"),
+            Map.entry("request head not complete in time", "answered to the HTTP client as 408, not printed"));
 
     @Test
     void everyMessageTheCommandCanPrintHasAnEntry() throws IOException {
