@@ -12,6 +12,7 @@ run() {
 }
 run bin/msrsafe --device sim cpus
 run bin/msrsafe --device sim version
+run bin/msrsafe --device sim:2.0.4 version
 run bin/msrsafe --device sim read IA32_TIME_STAMP_COUNTER
 run bin/msrsafe --device sim read -a -u -f 15:8 MSR_PLATFORM_INFO
 run bin/msrsafe --device sim read -p 0-1 -c -0 IA32_PERF_CTL

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 /**
  * An msr_safe device in memory, for demos, jshell and tests of code that uses
  * {@link MsrSafe}: no kernel module, no root, the same API and the same errors
- * as msr-safe 1.8. It follows the module's documented behaviour to the letter:
+ * as msr-safe 1.8 (or, with {@link Builder#moduleVersion}, the 2.x development
+ * line). It follows the module's documented behaviour to the letter:
  * the allowlist decides what may be read and which bits written, batches are
  * validated as a whole before any op runs, offline CPUs answer ENXIO, and an
  * address the simulated processor does not implement faults with EIO.
@@ -177,6 +178,11 @@ public final class SimulatedDevice {
      */
     public MsrSafe open() throws MsrSafeException {
         return MsrSafe.over(kernel);
+    }
+
+    /** {@return the msr-safe version this device plays, as its version file reports it} */
+    public ModuleVersion moduleVersion() {
+        return kernel.version();
     }
 
     /** {@return the number of CPU ids, online or not (CPUs are numbered 0 to cpuCount()-1)} */
@@ -435,7 +441,7 @@ public final class SimulatedDevice {
 
     /**
      * Configures a {@link SimulatedDevice}. Defaults: 1 CPU, one package, one thread per core, no
-     * registers, an empty allowlist, {@link System#nanoTime()} as the clock.
+     * registers, an empty allowlist, {@link System#nanoTime()} as the clock, msr-safe 1.8.0.
      */
     public static final class Builder {
         private int cpus = 1;
@@ -445,6 +451,7 @@ public final class SimulatedDevice {
         private final List<SimulatedRegister> registers = new ArrayList<>();
         private List<AllowlistEntry> allowlist = List.of();
         private LongSupplier clock = System::nanoTime;
+        private ModuleVersion moduleVersion = SimKernel.DEFAULT_VERSION;
 
         private Builder() {}
 
@@ -583,6 +590,27 @@ public final class SimulatedDevice {
         }
 
         /**
+         * The msr-safe version the device plays: what its version file says and how its batch
+         * device behaves. 1.x (the default is 1.8.0) takes 32-byte ops and ignores the batch's
+         * version field; 2.x takes 88-byte ops, refuses a batch whose version has another major
+         * with ENOPROTOOPT, and adds polling and timestamps, as docs/module-behaviour.md
+         * describes the 2.0.4 module. A handle opened on the device picks its batch layout from
+         * this version, as on a real machine.
+         *
+         * @param version the version, of major 1 or 2
+         * @return this builder
+         * @throws IllegalArgumentException for another major: the simulated device knows no other
+         */
+        public Builder moduleVersion(ModuleVersion version) {
+            Objects.requireNonNull(version, "version");
+            if (version.major() != 1 && version.major() != 2) {
+                throw new IllegalArgumentException("the simulated device plays msr-safe 1.x or 2.x, not " + version);
+            }
+            this.moduleVersion = version;
+            return this;
+        }
+
+        /**
          * {@return the device}
          *
          * @throws IllegalArgumentException if an offline CPU does not exist, two registers share an
@@ -600,14 +628,14 @@ public final class SimulatedDevice {
             }
             int[] offlineCpus = offline.stream().mapToInt(Integer::intValue).toArray();
             return new SimulatedDevice(new SimKernel(cpus, threadsPerCore, cpus / packages, offlineCpus,
-                    List.copyOf(registers), allowlist, clock));
+                    List.copyOf(registers), allowlist, clock, moduleVersion));
         }
 
         @Override
         public String toString() {
             return "SimulatedDevice.Builder[" + cpus + " CPUs, offline " + offline + ", " + registers.size()
                     + " registers, " + allowlist.size() + " allowlisted, packages " + packages + ", threads/core "
-                    + threadsPerCore + "]";
+                    + threadsPerCore + ", msr-safe " + moduleVersion + "]";
         }
     }
 }

@@ -99,7 +99,8 @@ class DeviceRootTest {
         cpuNode(1, "msr_safe", 0xABCDEF);
         Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes());
         assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)"), run("cpus").ok().lines());
-        assertEquals("module: msr_safe 1.8.0 at " + root + ": compatible", run("version").ok().lines().get(1));
+        assertEquals("module: msr_safe 1.8.0 at " + root + ": compatible, batches in the msr-safe 1.x (32-byte ops) layout",
+                run("version").ok().lines().get(1));
         assertEquals("abcdef\n", run("read", "-p", "1", "IA32_TIME_STAMP_COUNTER").ok().out());
         run("write", "-p", "0", "0x10", "0x5555").ok();
         assertEquals(0x5555, fileValue(0, "msr_safe", 0x10));
@@ -107,10 +108,14 @@ class DeviceRootTest {
     }
 
     @Test
-    void anIncompatibleModuleIsFlagged() throws IOException {
+    void aTwoXModuleGetsTheTwoXLayoutAndALaterMajorIsFlagged() throws IOException {
         cpuNode(0, "msr_safe", 0);
-        Files.write(root.resolve("msr_safe_version"), "2.0.0\0".getBytes());
-        assertEquals("module: msr_safe 2.0.0 at " + root + ": NOT compatible (this library speaks the msr_safe 1.x batch ABI, from 1.6)",
+        Files.write(root.resolve("msr_safe_version"), "2.0.4\0".getBytes());
+        assertEquals("module: msr_safe 2.0.4 at " + root + ": compatible, batches in the msr-safe 2.x (88-byte ops) layout",
+                run("version").ok().lines().get(1));
+        Files.write(root.resolve("msr_safe_version"), "3.0.0\0".getBytes());
+        assertEquals("module: msr_safe 3.0.0 at " + root + ": NOT compatible (this library speaks the msr_safe 1.x batch"
+                + " ABI from 1.6, and 2.x's; batches go in the msr-safe 1.x (32-byte ops) layout)",
                 run("version").ok().lines().get(1));
     }
 

@@ -152,6 +152,22 @@ class ReportTest {
     }
 
     @Test
+    void batchLayoutsAreComparedSideBySide() {
+        List<JmhResult> results = new ArrayList<>(results());
+        String layouts = "io.github.msrsafe.benchmarks.BatchLayoutBenchmark.fillAndExecute";
+        results.addAll(JmhResult.parseAll("[" + String.join(",",
+                entry(layouts, "avgt", "\"layout\": \"1.x\", \"batchOps\": \"1024\"", 10, 1, "us/op", 0.1, "1 s"),
+                entry(layouts, "avgt", "\"layout\": \"2.x\", \"batchOps\": \"1024\"", 20, 2, "us/op", 0.1, "1 s"),
+                entry(layouts, "avgt", "\"layout\": \"1.x\", \"batchOps\": \"32\"", 1, 0.1, "us/op", 0.1, "1 s"))
+                + "]"));
+        String md = report(results).markdown();
+        assertTrue(md.contains("## Batch layouts: msr-safe 1.x against 2.x"), md);
+        assertTrue(md.contains("| 1,024 | 10.0 ± 1.00 us | 20.0 ± 2.00 us | 2.00 ± 0.283x |"), md);
+        assertTrue(md.contains("| 32 | 1.00 ± 0.100 us | - | - |"), md);
+        assertFalse(md.contains("## Other benchmarks"), "the layouts have a section of their own");
+    }
+
+    @Test
     void numbersKeepThreeSignificantDigits() {
         assertEquals("1,235", Report.number(1234.56));
         assertEquals("12.3", Report.number(12.34));
