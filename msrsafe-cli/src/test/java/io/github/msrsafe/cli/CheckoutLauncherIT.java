@@ -117,4 +117,33 @@ class CheckoutLauncherIT {
         assertTrue(asked.err().contains("the sources changed since the last build"), asked.err());
         assertEquals("-B -q -pl msrsafe-cli -am package -DskipTests", Files.readString(mark).strip());
     }
+
+    /** Run by hand without the exporter's modules, the exporter says what to add instead of failing later. */
+    @Test
+    void theExporterWithoutItsModulesSaysWhichToAdd() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "--enable-native-access=io.github.msrsafe",
+                "--module-path", lib.toString(), "--module", "io.github.msrsafe.cli/io.github.msrsafe.cli.Main",
+                "--device", "sim", "exporter", "--port", "0");
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the exporter did not stop");
+        assertEquals(ExitCode.UNAVAILABLE.status(), process.exitValue(), out + err);
+        assertTrue(err.startsWith("msrsafe: exporter needs the module jdk.httpserver")
+                && err.contains("--add-modules jdk.httpserver,io.prometheus.metrics.exporter.httpserver,io.prometheus.metrics.model"),
+                err);
+        // Through the launcher, which adds them, it starts (and is stopped here).
+        Process served = new ProcessBuilder(checkout.resolve("bin/msrsafe").toString(), "--device", "sim", "exporter", "--port", "0")
+                .redirectErrorStream(true).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(served.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue(first != null && first.startsWith("msrsafe exporter: "), String.valueOf(first));
+        } finally {
+            served.destroy();
+            served.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

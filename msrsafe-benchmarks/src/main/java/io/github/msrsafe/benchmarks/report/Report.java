@@ -796,8 +796,9 @@ public final class Report {
                     && "java-version".equals(r.params().get("task"))).findFirst();
             if (lint.isPresent() && floor.isPresent() && floor.get().score() > 0) {
                 double ratio = lint.get().score() / floor.get().score();
-                double error = ratio * Math.hypot(lint.get().error() / lint.get().score(),
-                        floor.get().error() / floor.get().score());
+                // A single shot has no error (NaN): the ratio then stands alone.
+                double error = ratio * Math.hypot(finite(lint.get().error()) / lint.get().score(),
+                        finite(floor.get().error()) / floor.get().score());
                 ratios.append("| `").append(launcher).append("` | ").append(withError(ratio, error)).append("x | ")
                         .append(ratio + error <= 2 ? "met" : ratio - error > 2 ? "not met" : "within the error")
                         .append(" |\n");
@@ -807,6 +808,10 @@ public final class Report {
             md.append("`allowlist lint` over `java -version` of the same Java (goal: at most 2x):\n\n")
                     .append("| started with | ratio | goal |\n|---|---:|---|\n").append(ratios).append('\n');
         }
+    }
+
+    private static double finite(double error) {
+        return Double.isFinite(error) ? error : 0;
     }
 
     /** Benchmarks this report has no section of its own for, e.g. added by other parts of the project. */

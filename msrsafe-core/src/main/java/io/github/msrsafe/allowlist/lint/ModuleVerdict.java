@@ -15,9 +15,9 @@ import java.util.Optional;
  *
  * @param file                   the file, as the report names it
  * @param errno                  the errno the write fails with; empty when the module accepts the text
- * @param line                   1-based line of the rejection; 0 when accepted, or when the rejection is of the
- *                               whole text (E2BIG)
- * @param column                 1-based byte column of the rejection; 0 likewise
+ * @param line                   1-based line of the rejection (for E2BIG, of the first byte beyond the limit); 0
+ *                               when accepted
+ * @param column                 1-based byte column of the rejection; 0 when accepted
  * @param reason                 why, in words; empty when accepted
  * @param keepsPreviousAllowlist for a rejection, whether the live allowlist survives it (ENOTUNIQ leaves it
  *                               empty); true when accepted
