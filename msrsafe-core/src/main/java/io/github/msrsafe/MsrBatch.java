@@ -714,8 +714,8 @@ public final class MsrBatch implements AutoCloseable {
         }
         String more = failed.size() > 1 ? " (" + (failed.size() - 1) + " more op(s) failed or did not run)" : "";
         int errno = first.error().orElseThrow().number();
-        String reason = "op " + first.index() + ": " + Failures.batchOpReason(errno, first.cpu(), first.msr(), first.read())
-                + more;
+        String reason = "op " + first.index() + timestampReadOf(first.index()) + ": "
+                + Failures.batchOpReason(errno, first.cpu(), first.msr(), first.read()) + more;
         throw Failures.create(first.kind().orElseThrow(), errno, "batch " + (first.read() ? "read" : "write"),
                 owner.batchPath(), first.cpu(), first.msr(), reason);
     }
@@ -860,6 +860,21 @@ public final class MsrBatch implements AutoCloseable {
         return new IllegalStateException("read op " + index + " (CPU " + cpu(index) + ", MSR "
                 + MsrSafeException.hex(msr(index)) + ") " + notSucceeded(index, status) + "; it has no value (check status("
                 + index + "))");
+    }
+
+    /** For messages: " (the TSC timestamp read of op 4, msr-safe 1.x)" for a read the library added, else "". */
+    private String timestampReadOf(int index) {
+        if ((meta[index] & META_FOLLOWER) == 0) {
+            return "";
+        }
+        int op = index - 1;
+        while ((meta[op] & META_FOLLOWER) != 0) {
+            op--;
+        }
+        long msr = abi.msr(ops, index);
+        String which = java.util.Arrays.stream(TIMESTAMPS).filter(stamp -> stamp.msr() == msr).findFirst()
+                .map(Timestamp::name).orElse(MsrSafeException.hex(msr));
+        return " (the " + which + " timestamp read of op " + op + ", which msr-safe 1.x needs the allowlist to permit)";
     }
 
     /** Why an op that did not succeed has no result: "failed: EIO: ...", "did not run: ...". */

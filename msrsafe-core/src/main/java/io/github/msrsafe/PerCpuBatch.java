@@ -122,7 +122,7 @@ final class PerCpuBatch implements BatchDevice {
                 if (err != 0) {
                     return err;
                 }
-                stampField(stamp).set(ops, 0L, op, value.get(JAVA_LONG_UNALIGNED, 0));
+                setStamp(ops, op, stamp, value.get(JAVA_LONG_UNALIGNED, 0));
             }
         }
         return 0;
@@ -158,14 +158,15 @@ final class PerCpuBatch implements BatchDevice {
         };
     }
 
-    private static java.lang.invoke.VarHandle stampField(Timestamp stamp) {
-        return switch (stamp) {
-            case TSC -> MsrStructs.OP2_TSC;
-            case MPERF -> MsrStructs.OP2_MPERF;
-            case APERF -> MsrStructs.OP2_APERF;
-            case THERM_STATUS -> MsrStructs.OP2_THERM;
-            case PACKAGE_THERM_STATUS -> MsrStructs.OP2_PTHERM;
-        };
+    // One constant handle per call site: a VarHandle chosen at run time costs an allocation per call.
+    private static void setStamp(MemorySegment ops, long op, Timestamp stamp, long value) {
+        switch (stamp) {
+            case TSC -> MsrStructs.OP2_TSC.set(ops, 0L, op, value);
+            case MPERF -> MsrStructs.OP2_MPERF.set(ops, 0L, op, value);
+            case APERF -> MsrStructs.OP2_APERF.set(ops, 0L, op, value);
+            case THERM_STATUS -> MsrStructs.OP2_THERM.set(ops, 0L, op, value);
+            case PACKAGE_THERM_STATUS -> MsrStructs.OP2_PTHERM.set(ops, 0L, op, value);
+        }
     }
 
     // A CPU without a node is offline or beyond the CPU ids, as msr_safe reports it.

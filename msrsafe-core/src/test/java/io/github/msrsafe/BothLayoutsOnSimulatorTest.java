@@ -210,6 +210,9 @@ class BothLayoutsOnSimulatorTest {
             assertEquals(Optional.of(Errno.EACCES), batch.error(op + 1));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> batch.timestamp(op, Timestamp.TSC));
             assertTrue(e.getMessage().contains("did not run"), e.getMessage());
+            MsrNotAllowedException refused = assertThrows(MsrNotAllowedException.class, batch::throwIfFailed);
+            assertTrue(refused.getMessage().contains("op 1 (the TSC timestamp read of op 0, which msr-safe 1.x needs the"
+                    + " allowlist to permit): MSR 0x10 is not in the allowlist"), refused.getMessage());
         }
         // the 2.x module reads the timestamp registers whatever the allowlist says
         SimulatedDevice two = SimulatedDevice.builder().cpus(1)

@@ -140,6 +140,70 @@ class HotPathAllocationTest {
         }
     }
 
+    @Test
+    @Tag(NativeTestSupport.IOCTL_DOUBLE)
+    @SuppressWarnings("restricted")
+    void twoXBatchWithTimestampsAndAPollThroughTheDouble() throws Throwable {
+        Path library = NativeTestSupport.ioctlDouble();
+        Path tree = Files.createDirectories(root.resolve("two"));
+        for (int cpu : new int[] {0, 1}) {
+            NativeTestSupport.sparseNode(tree, cpu, "msr_safe");
+        }
+        Files.createFile(tree.resolve("msr_batch"));
+        Files.writeString(tree.resolve("msr_safe_version"), "2.0.4\0");
+        try (Arena libraryArena = Arena.ofConfined()) {
+            java.lang.foreign.SymbolLookup lookup = java.lang.foreign.SymbolLookup.libraryLookup(library, libraryArena);
+            java.lang.invoke.MethodHandle setVersion = java.lang.foreign.Linker.nativeLinker().downcallHandle(
+                    lookup.find("msrsafe_double_set_module_version").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.JAVA_INT));
+            setVersion.invokeExact(0x0002_0004);
+            try (MsrSafe msr = MsrSafe.open(tree); MsrBatch batch = msr.newBatch()) {
+                java.util.Set<io.github.msrsafe.Timestamp> tsc = java.util.EnumSet.of(io.github.msrsafe.Timestamp.TSC);
+                int read = batch.addRead(0, 0xE7, tsc);
+                batch.addWrite(1, 0x199, 0x42, tsc);
+                batch.addPoll(1, 0x611, 4);
+                long[] sink = new long[1];
+                Runnable call = () -> {
+                    try {
+                        check(batch.execute() == BatchOutcome.SUCCEEDED);
+                    } catch (MsrSafeException e) {
+                        throw new AssertionError(e);
+                    }
+                    sink[0] += batch.value(read) + batch.timestamp(read, io.github.msrsafe.Timestamp.TSC);
+                };
+                assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " 2.x batches");
+            } finally {
+                setVersion.invokeExact(0x0001_0800); // the other tests of this run expect 1.8
+            }
+        }
+    }
+
+    @Test
+    void perCpuEmulatedTwoXBatchWithTimestampsAndAPoll() throws Exception {
+        Path tree = Files.createDirectories(root.resolve("two-per-cpu"));
+        NativeTestSupport.sparseNode(tree, 0, "msr_safe");
+        NativeTestSupport.sparseNode(tree, 1, "msr_safe");
+        Files.writeString(tree.resolve("msr_safe_version"), "2.0.4\0");  // and no msr_batch
+        try (MsrSafe msr = MsrSafe.open(tree); MsrBatch batch = msr.newBatch()) {
+            check(msr.batchEmulated());
+            java.util.Set<io.github.msrsafe.Timestamp> stamps =
+                    java.util.EnumSet.of(io.github.msrsafe.Timestamp.TSC, io.github.msrsafe.Timestamp.APERF);
+            int read = batch.addRead(0, 0x199, stamps);
+            batch.addWrite(1, 0x199, 7, stamps);
+            int poll = batch.addPoll(1, 0x199, 3);
+            long[] sink = new long[1];
+            Runnable call = () -> {
+                try {
+                    check(batch.execute() == BatchOutcome.SUCCEEDED);
+                } catch (MsrSafeException e) {
+                    throw new AssertionError(e);
+                }
+                sink[0] += batch.value(read) + batch.timestamp(read, io.github.msrsafe.Timestamp.APERF) + batch.value(poll);
+            };
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated 2.x batches");
+        }
+    }
+
     /** Bytes allocated by the first allocation-free window of calls, or by the last window tried. */
     private static long allocatedWhileRunning(Runnable call) {
         // The counter itself may allocate (reflection); measure that and take it off.

@@ -323,7 +323,8 @@ class NativeBatchTest {
         for (int version : new int[] {0, V1_8_0, 0x0003_0000}) {
             BatchBuffer refused = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 1);
             refused.read(0, 0, 0xE7).version(version);
-            assertEquals(-92, refused.run(batchFile), "ENOPROTOOPT for 0x" + Integer.toHexString(version));
+            assertEquals(-Errno.ENOPROTOOPT.number(), refused.run(batchFile),
+                    "ENOPROTOOPT for 0x" + Integer.toHexString(version));
             assertEquals(BatchBuffer.ERR_UNTOUCHED, refused.err(0));
         }
         BatchBuffer empty = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 0);
