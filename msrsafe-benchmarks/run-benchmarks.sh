@@ -2,15 +2,16 @@
 # Runs the benchmarks in a short, documented configuration and regenerates
 # docs/benchmarks.md and its charts (docs/benchmarks/*.svg) from the results.
 #
-#   msrsafe-benchmarks/run-benchmarks.sh              build, run (about 20 minutes on 2 CPUs), report
+#   msrsafe-benchmarks/run-benchmarks.sh              build, run (about 22 minutes on 2 CPUs), report
 #   msrsafe-benchmarks/run-benchmarks.sh --no-build   reuse msrsafe-benchmarks/target/msrsafe-benchmarks.jar
 #   msrsafe-benchmarks/run-benchmarks.sh --report-only   rewrite the report from the last run's results
 #   msrsafe-benchmarks/run-benchmarks.sh -f 3 -i 10   more JMH options, appended to the main and FFM runs'
 #
-# The configuration, chosen to finish in about 20 minutes on a small shared machine. Every
+# The configuration, chosen to finish in about 22 minutes on a small shared machine. Every
 # JMH run uses the gc profiler (bytes/op) and ThreadCpuProfiler (thread CPU time per op),
 # and at least 2 forks, so that JIT decisions that differ between JVMs show in the error:
-#   main run: serial vs batch reads, writes and saves, and allowlist parsing, 2 forks, 3
+#   main run: serial vs batch reads, writes and saves, allowlist parsing and the batch layouts
+#             (BatchLayoutBenchmark: 1.x against 2.x ops at 1 to 30,000 ops), 2 forks, 3
 #             warm-up iterations of 500 ms and 5 measured iterations of 300 ms each; serial
 #             vs batch at 1 and 60 CPUs x 1, 16 and 500 MSRs per CPU (1 to 30,000 ops per round);
 #   FFM run:  FfmVsCBenchmark, Java and C side by side (the goals' ratios), 3 forks, 4 warm-up

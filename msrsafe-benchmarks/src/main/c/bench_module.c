@@ -9,7 +9,11 @@
  * msrsafe.test.ioctlLibrary names it (BenchModule.java sets it), as the native
  * tests do with their own, fixed 4-CPU double (msrsafe-core/src/test/c/ioctl_double.c).
  *
- * It follows the module's order of checks (docs/module-behaviour.md).
+ * It follows the module's order of checks (docs/module-behaviour.md), as
+ * msr-safe 1.8 or, after msrsafe_bench_module_set_version with a major of 2,
+ * as 2.x: 88-byte ops (native-headers/msr_safe_v2.h), the version's major
+ * checked (ENOPROTOOPT), 47,662 ops at most; reads and writes only, since the
+ * benchmarks time neither polls nor timestamps.
  * Each call makes exactly one real system call, fcntl(F_GETFL) for step 2, so
  * a batch costs one kernel entry as the real ioctl does; the registers live in
  * memory, so what it does not model is the module's per-CPU IPIs and rdmsr.
@@ -23,6 +27,7 @@
 #include <string.h>
 
 #include "msr_safe.h"
+#include "msr_safe_v2.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_OPS ((4u << 20) / sizeof(struct msr_batch_op))
@@ -33,6 +38,15 @@ static uint32_t *addresses;   /* ascending */
 static uint64_t *registers;   /* [cpu * nr_registers + index] */
 static struct msr_batch_op *copy;      /* the module's private copy of the ops, */
 static size_t copy_capacity;           /* kept between calls instead of a malloc per call */
+static struct msr_batch_op_v2 *copy_v2; /* the same for 2.x */
+static size_t copy_v2_capacity;
+static uint32_t module_version = MSR_SAFE_VERSION_U32(1, 8, 0);
+
+/* Plays msr-safe `version` from now on: major 2 is 2.x, any other 1.8. */
+EXPORT void msrsafe_bench_module_set_version(uint32_t version)
+{
+	module_version = version;
+}
 
 /*
  * Sets up the machine: `cpus` CPUs, registers at `count` ascending `msrs`, CPU c's
@@ -90,6 +104,53 @@ static int fail(int error)
 	return -1;
 }
 
+/* The 2.x module once numops is known not to be 0: version, size, then as 1.8 with 88-byte ops. */
+static int ioctl_v2(struct msr_batch_array array)
+{
+	if (MSR_SAFE_VERSION_MAJOR(array.version) != 2)
+		return fail(ENOPROTOOPT);
+	if (array.numops > MSR_BATCH_MAX_OPS_V2)
+		return fail(E2BIG);
+	if (array.ops == NULL)
+		return fail(EFAULT);
+	if (array.numops > copy_v2_capacity) {
+		struct msr_batch_op_v2 *grown = realloc(copy_v2, array.numops * sizeof *copy_v2);
+		if (grown == NULL)
+			return fail(ENOMEM);
+		copy_v2 = grown;
+		copy_v2_capacity = array.numops;
+	}
+	size_t bytes = (size_t)array.numops * sizeof *copy_v2;
+	memcpy(copy_v2, array.ops, bytes);
+
+	int last_invalid = 0;
+	for (uint32_t i = 0; i < array.numops; i++) {
+		struct msr_batch_op_v2 *op = &copy_v2[i];
+		op->err = 0;
+		int index = register_index(op->msr);
+		if (op->cpu >= nr_cpus)
+			op->err = -ENXIO;
+		else if (index < 0)
+			op->err = -EACCES;
+		else
+			op->wmask = ~(uint64_t)0;
+		if (op->err != 0)
+			last_invalid = op->err;
+	}
+	if (last_invalid == 0) {
+		for (uint32_t i = 0; i < array.numops; i++) {
+			struct msr_batch_op_v2 *op = &copy_v2[i];
+			uint64_t *value = &registers[(size_t)op->cpu * nr_registers + register_index(op->msr)];
+			if (op->op & MSR_BATCH_OP_READ)
+				op->msrdata = *value;
+			else if (op->op & MSR_BATCH_OP_WRITE)
+				*value = (op->msrdata & op->wmask) | (*value & ~op->wmask);
+		}
+	}
+	memcpy(array.ops, copy_v2, bytes);
+	return last_invalid == 0 ? 0 : fail(-last_invalid);
+}
+
 EXPORT int ioctl(int fd, unsigned long request, ...)
 {
 	va_list args;
@@ -107,6 +168,8 @@ EXPORT int ioctl(int fd, unsigned long request, ...)
 	struct msr_batch_array array = *user_array;
 	if (array.numops == 0)
 		return fail(EINVAL);
+	if (MSR_SAFE_VERSION_MAJOR(module_version) == 2)
+		return ioctl_v2(array);
 	if (array.numops > MAX_OPS)
 		return fail(E2BIG);
 	if (array.ops == NULL)

@@ -8,13 +8,12 @@
 module io.github.msrsafe.cli {
     requires io.github.msrsafe;
     requires info.picocli;
-    // msrsafe exporter: the Prometheus Java client (automatic modules) and the JDK HTTP server it runs on.
+    // msrsafe exporter: the Prometheus Java client's metric model and text format writers (automatic
+    // modules); its HTTP server is the exporter's own (MetricsHttpServer), on java.base sockets.
     // Static: the other commands start without resolving them; the launchers add them for the
     // exporter (--add-modules, see ExporterModules.ROOTS).
-    requires static io.prometheus.metrics.core;
     requires static io.prometheus.metrics.model;
-    requires static io.prometheus.metrics.exporter.httpserver;
-    requires static jdk.httpserver;
+    requires static io.prometheus.writer.text;
 
     // picocli reads the command annotations and sets option fields reflectively.
     opens io.github.msrsafe.cli to info.picocli;

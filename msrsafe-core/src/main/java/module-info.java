@@ -11,6 +11,12 @@ module io.github.msrsafe {
     exports io.github.msrsafe.save;
     exports io.github.msrsafe.telemetry;
 
+    // Java Flight Recorder events of the telemetry sampler (Sampler.Builder.jfrEvents()). Static:
+    // the library has no runtime dependency, and jdk.jfr is read only when the application puts it
+    // in the module graph (every class-path application has it). Only internal.jfr uses it, and
+    // nothing loads that package unless events are turned on.
+    requires static jdk.jfr;
+
     // Not API: the hex and JSON text forms the command shares with the library. The benchmarks,
     // which run on the class path, need no export.
     exports io.github.msrsafe.internal.text to io.github.msrsafe.cli;

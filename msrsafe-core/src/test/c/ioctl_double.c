@@ -74,7 +74,8 @@ __attribute__((constructor)) EXPORT void msrsafe_double_reset(void)
 	module_version = MSR_SAFE_VERSION_U32(1, 8, 0);
 }
 
-/* Which module the double plays from now on: a major of 2 is 2.x, anything else 1.8. */
+/* Which module the double plays from now on: major 1 is 1.8; 2 is 2.x; a later major refuses
+ * every batch with ENOPROTOOPT, as a module whose layout nobody here knows. */
 EXPORT void msrsafe_double_set_module_version(unsigned version) { module_version = version; }
 
 /* ioctl calls seen since the last reset, whatever their outcome. */
@@ -219,11 +220,9 @@ static int execute_v2(struct msr_batch_op_v2 *op)
 	return 0;
 }
 
-/* After numops was found non-zero: the version, the size, then as 1.8 with 88-byte ops. */
+/* After the version was found to match: the size, then as 1.8 with 88-byte ops. */
 static int ioctl_v2(struct msr_batch_array array)
 {
-	if (MSR_SAFE_VERSION_MAJOR(array.version) != MSR_SAFE_VERSION_MAJOR(module_version))
-		return fail(ENOPROTOOPT);
 	if (array.numops > MSR_BATCH_MAX_OPS_V2)
 		return fail(E2BIG);
 	if (array.ops == NULL)
@@ -276,8 +275,13 @@ EXPORT int ioctl(int fd, unsigned long request, ...)
 	last_numops = array.numops;
 	if (array.numops == 0)
 		return fail(EINVAL);
-	if (MSR_SAFE_VERSION_MAJOR(module_version) == 2)
+	/* From 2.0 on the module checks the major; the double knows no layout beyond 2.x's. */
+	unsigned module_major = MSR_SAFE_VERSION_MAJOR(module_version);
+	if (module_major >= 2) {
+		if (MSR_SAFE_VERSION_MAJOR(array.version) != module_major || module_major != 2)
+			return fail(ENOPROTOOPT);
 		return ioctl_v2(array);
+	}
 	if (array.numops > MAX_OPS)
 		return fail(E2BIG);
 	if (array.ops == NULL)

@@ -33,7 +33,7 @@ public enum BatchOutcome {
     /**
      * Part of the batch ran and part did not: the module refused some ops (ENXIO, EACCES,
      * EROFS) and ran others. This happens when a batch larger than one ioctl
-     * ({@link MsrBatch#MAX_OPS_PER_IOCTL} ops) is split and only some of its ioctls are refused,
+     * ({@link MsrBatch#maxOpsPerIoctl()} ops) is split and only some of its ioctls are refused,
      * and with {@link MsrBatch#executeSkippingRejected()}. Ops whose
      * {@link BatchOp.Status#ran()} is true took effect; some of them may have failed.
      */

@@ -7,7 +7,7 @@ package io.github.msrsafe;
  * {@snippet lang=java :
  * ModuleVersion version = msr.moduleVersion().orElseThrow(); // empty: stock msr driver, or msr_safe before 1.6
  * if (!version.isCompatible()) {
- *     System.err.println("msr_safe " + version + " is not supported; this library follows " + ModuleVersion.SUPPORTED);
+ *     System.err.println("msr_safe " + version + " is not supported; this library speaks 1.x from 1.6, and 2.x");
  * }
  * }
  *
@@ -17,8 +17,14 @@ package io.github.msrsafe;
  */
 public record ModuleVersion(int major, int minor, int patch) implements Comparable<ModuleVersion> {
 
-    /** The module version this library was written against and tested to the contract of. */
+    /**
+     * The 1.x module version this library was written against and tested to the contract of.
+     * It also speaks the 2.x development line ({@link #SUPPORTED_2}); see {@link #isCompatible()}.
+     */
     public static final ModuleVersion SUPPORTED = new ModuleVersion(1, 8, 0);
+
+    /** The 2.x module version whose batch ABI this library speaks, as observed on that module. */
+    public static final ModuleVersion SUPPORTED_2 = new ModuleVersion(2, 0, 4);
 
     /**
      * Checks that the version fits the module's u32 encoding.
@@ -60,13 +66,15 @@ public record ModuleVersion(int major, int minor, int patch) implements Comparab
     }
 
     /**
-     * Whether this library can talk to the module: the batch ABI is unchanged through
-     * the 1.x series; 2.0 announces a version check and may change more.
+     * Whether this library can talk to the module: the batch ABI is unchanged through the
+     * 1.x series (from 1.6, which added the version file), and 2.x has its own, which the
+     * library picks for a module of major 2 ({@link MsrSafe#batchLayout()}). A later major
+     * gets the 1.x layout and, if it checks the version as 2.x does, refuses it.
      *
-     * @return true for 1.6 up to, not including, 2.0
+     * @return true for 1.6 up to, not including, 2.0, and for 2.x
      */
     public boolean isCompatible() {
-        return major == SUPPORTED.major && compareTo(new ModuleVersion(1, 6, 0)) >= 0;
+        return (major == SUPPORTED.major && compareTo(new ModuleVersion(1, 6, 0)) >= 0) || major == SUPPORTED_2.major;
     }
 
     @Override

@@ -4,16 +4,23 @@ import static io.github.msrsafe.internal.abi.MsrStructs.ARRAY_NUMOPS;
 import static io.github.msrsafe.internal.abi.MsrStructs.ARRAY_OPS;
 import static io.github.msrsafe.internal.abi.MsrStructs.ARRAY_VERSION;
 import static io.github.msrsafe.internal.abi.MsrStructs.BATCH_ARRAY;
-import static io.github.msrsafe.internal.abi.MsrStructs.BATCH_OP;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_CPU;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_ERR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_ISRDMSR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_SIZE;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_APERF;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_MPERF;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_MSRDATA2;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_POLL_MAX;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_PTHERM;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_THERM;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP2_TSC;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_APERF;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_MPERF;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_POLL;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_PTHERM;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_READ;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_THERM;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_TSC;
+import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_WRITE;
 
-import io.github.msrsafe.internal.abi.MsrStructs;
+import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.UseCount;
 import io.github.msrsafe.internal.text.Hex;
@@ -22,18 +29,22 @@ import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A reusable list of MSR reads and writes that {@link #execute()} hands to the
  * module in one {@code X86_IOC_MSR_BATCH} ioctl (several if it holds more than
- * 131,072 ops, the most the module can allocate at once).
+ * {@link #maxOpsPerIoctl()} ops, the most the module can allocate at once:
+ * 131,072 on msr-safe 1.x, 47,662 on 2.x).
  *
- * <p>The ops live off-heap in the module's own {@code struct msr_batch_op}
- * layout; executing again reuses them, and {@link #execute()} allocates nothing
+ * <p>The ops live off-heap in the loaded module's own {@code struct msr_batch_op}
+ * layout ({@link #layout()}, chosen by the handle from the module's version: the
+ * same code runs on msr-safe 1.x and 2.x); executing again reuses them, and {@link #execute()} allocates nothing
  * on the Java heap. Per-op errors do not throw. Reading the results has one way:
  * {@link #execute()} returns a {@link BatchOutcome} that names every case, and
  * per op {@link #status(int)} says what happened; {@link #value(int)} returns
@@ -59,13 +70,49 @@ import java.util.OptionalLong;
  *
  * <p>msr_safe runs none of an ioctl when it refuses any op of it. To run every op the
  * module accepts and have the refused ones reported, use {@link #executeSkippingRejected()}.
+ *
+ * <p>What msr-safe 2.x adds is here too. An op can have {@link Timestamp timestamps}
+ * recorded right after it ({@link #addRead(int, long, Set)}, {@link #timestamp(int, Timestamp)}):
+ * on 2.x the module reads them inside the same interrupt handler, whether or not the
+ * allowlist lists them; on 1.x the library adds a read of each right after the op, on
+ * the same CPU and in the same ioctl, which the allowlist must permit, and which
+ * {@link #size()} counts. A poll op ({@link #addPoll(int, long, int)}, 2.x only) reads a
+ * register until it changes, at most a given number of times, and reports both values
+ * ({@link #pollResult(int)}).
+ * {@snippet lang=java :
+ * try (MsrBatch batch = msr.newBatch()) {
+ *     int energy = batch.addRead(0, 0x611, EnumSet.of(Timestamp.TSC)); // MSR_PKG_ENERGY_STATUS
+ *     batch.execute();
+ *     long joulesRaw = batch.value(energy);
+ *     long when = batch.timestamp(energy, Timestamp.TSC);
+ * }
+ * }
  */
 public final class MsrBatch implements AutoCloseable {
 
-    /** The most ops one ioctl carries; larger batches are split. */
-    public static final int MAX_OPS_PER_IOCTL = MsrStructs.MAX_OPS_PER_IOCTL;
+    /**
+     * The most tries a poll op may ask for, and all the poll ops of one batch together. The
+     * module polls inside an interrupt handler, with that CPU's interrupts off, for as long as
+     * the register does not change: this bounds it to 100,000 reads (a tenth of a second at
+     * 1 µs a read), enough to wait out an update interval of the RAPL energy counters (about
+     * 1 ms) many times over.
+     */
+    public static final int MAX_POLL_TRIES = 100_000;
+
+    /**
+     * What msrdata2 holds before a poll: the module writes it only when the value changed. A
+     * register that changes to exactly this value on the last try allowed is taken as
+     * unchanged; see {@link #pollResult(int)}.
+     */
+    static final long POLL_MARKER = 0xA5C3_3C5A_96E1_1E69L;
 
     private static final int INITIAL_CAPACITY = 64;
+    // Per-op facts kept beside the ops (meta[i]): the timestamps an op asked for, by Timestamp ordinal;
+    // on 1.x, that the op is the library's read of a timestamp for the op before it; that it polls.
+    private static final int META_STAMPS = 0x1F;
+    private static final int META_FOLLOWER = 0x20;
+    private static final int META_POLL = 0x40;
+    private static final Timestamp[] TIMESTAMPS = Timestamp.values();
     private static final BatchOp.Status[] STATUSES = BatchOp.Status.values();
     private static final byte SUCCEEDED_ORDINAL = (byte) BatchOp.Status.SUCCEEDED.ordinal();
     /** What one ioctl did: every op ran cleanly, some ran and failed, or the module refused it. */
@@ -74,19 +121,29 @@ public final class MsrBatch implements AutoCloseable {
     private static final byte REFUSED = 2;
 
     private final MsrSafe owner;
+    private final BatchAbi abi;            // the handle's op layout, for the life of the batch
+    private final int maxOps;              // per ioctl
+    private final long opSize;
     // Calls in flight hold the memory; the last one out after close() frees it.
     private final UseCount uses = new UseCount(this::release);
     private Arena arena;
     private MemorySegment header;          // one struct msr_batch_array, refilled per ioctl
     private MemorySegment ops;             // capacity ops
-    private MemorySegment[] ioctlSlices;   // ops split at MAX_OPS_PER_IOCTL, precomputed so execute allocates nothing
+    private byte[] meta;                   // per op: META_* bits
+    private int[] pollTries;               // per poll op: the tries it asked for
+    private int pollTriesTotal;            // of every poll op: at most MAX_POLL_TRIES
+    // Where the last execute split the ops into ioctls: slice k is ops [sliceStart[k], sliceStart[k+1]).
+    private int[] sliceStart;
     private byte[] sliceResults;           // per slice of the last execute: CLEAN, RAN_WITH_FAILURES or REFUSED
+    // Per slice, a segment of the ops from where it starts, kept so that execute allocates nothing.
+    private final SliceSegments opsSlices = new SliceSegments();
     // Per op, the BatchOp.Status ordinal; authoritative only when the last execute did not simply succeed.
     private byte[] opStatus;
     // For executeSkippingRejected: the ops to run again, packed, and where each came from. Allocated on first need.
     private MemorySegment rerunOps;
-    private MemorySegment[] rerunSlices;
+    private final SliceSegments rerunSlices = new SliceSegments();
     private int[] rerunIndex;
+    private int[] rerunSliceStart;
     private int capacity;
     private int size;
     private int executedSize;              // ops [0, executedSize) have a result from the last execute
@@ -94,7 +151,24 @@ public final class MsrBatch implements AutoCloseable {
 
     MsrBatch(MsrSafe owner) {
         this.owner = owner;
+        this.abi = owner.batchAbi();
+        this.maxOps = abi.maxOpsPerIoctl();
+        this.opSize = abi.opSize();
         allocate(INITIAL_CAPACITY);
+    }
+
+    /** {@return the op layout this batch is built in: the handle's, chosen from the module's version} */
+    public BatchLayout layout() {
+        return BatchLayout.of(abi);
+    }
+
+    /**
+     * {@return the most ops one ioctl of this batch carries, 131,072 (msr-safe 1.x) or 47,662
+     * (2.x); {@link #execute()} splits a larger batch there, never between an op and the reads
+     * that record its timestamps}
+     */
+    public int maxOpsPerIoctl() {
+        return maxOps;
     }
 
     /**
@@ -106,7 +180,23 @@ public final class MsrBatch implements AutoCloseable {
      * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
     public int addRead(int cpu, long msr) {
-        return add(cpu, msr, true, 0);
+        return add(cpu, msr, OP_FLAG_READ, 0, 0, 0);
+    }
+
+    /**
+     * Adds a read of {@code msr} on {@code cpu}, with {@code timestamps} recorded right after it
+     * on the same CPU ({@link #timestamp(int, Timestamp)}). On msr-safe 2.x the module records
+     * them itself; on 1.x the library adds one read op per timestamp right after this one
+     * (the allowlist must let them be read; {@link #size()} counts them).
+     *
+     * @param cpu        the CPU, 0..65535
+     * @param msr        the MSR address, 0..2^32-1
+     * @param timestamps the timestamps to record; empty for none
+     * @return the op's index
+     * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
+     */
+    public int addRead(int cpu, long msr, Set<Timestamp> timestamps) {
+        return add(cpu, msr, OP_FLAG_READ, 0, stampBits(timestamps), 0);
     }
 
     /**
@@ -120,7 +210,76 @@ public final class MsrBatch implements AutoCloseable {
      * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
     public int addWrite(int cpu, long msr, long value) {
-        return add(cpu, msr, false, value);
+        return add(cpu, msr, OP_FLAG_WRITE, value, 0, 0);
+    }
+
+    /**
+     * Adds a write of {@code value} to {@code msr} on {@code cpu}, with {@code timestamps}
+     * recorded right after it, as {@link #addRead(int, long, Set)} does.
+     *
+     * @param cpu        the CPU, 0..65535
+     * @param msr        the MSR address, 0..2^32-1
+     * @param value      the value to write
+     * @param timestamps the timestamps to record; empty for none
+     * @return the op's index
+     * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
+     */
+    public int addWrite(int cpu, long msr, long value, Set<Timestamp> timestamps) {
+        return add(cpu, msr, OP_FLAG_WRITE, value, stampBits(timestamps), 0);
+    }
+
+    /**
+     * Adds a poll of {@code msr} on {@code cpu}: the module reads the register, then reads it
+     * again until the value differs from the first, at most {@code maxTries} more times, and
+     * {@link #pollResult(int)} gives both values. Needs msr-safe 2.x, whose module does this
+     * inside one interrupt handler on that CPU (with its interrupts off, which is why the
+     * tries are bounded: {@link #MAX_POLL_TRIES} for all the polls of a batch together).
+     * {@link #value(int)} of a poll op is the value it read first.
+     *
+     * @param cpu      the CPU, 0..65535
+     * @param msr      the MSR address, 0..2^32-1
+     * @param maxTries the most times to read again, 1..{@link #MAX_POLL_TRIES}
+     * @return the op's index
+     * @throws UnsupportedOperationException if the loaded module is not msr-safe 2.x
+     *                                       ({@link BatchLayout#modulePolls()})
+     * @throws IllegalArgumentException      if cpu, msr or maxTries is out of range
+     * @throws IllegalStateException         if the batch's polls would then try more than
+     *                                       {@link #MAX_POLL_TRIES} times in all
+     */
+    public int addPoll(int cpu, long msr, int maxTries) {
+        return addPoll(cpu, msr, maxTries, Set.of());
+    }
+
+    /**
+     * Adds a poll, as {@link #addPoll(int, long, int)}, with {@code timestamps} recorded by the
+     * module when the poll ends.
+     *
+     * @param cpu        the CPU, 0..65535
+     * @param msr        the MSR address, 0..2^32-1
+     * @param maxTries   the most times to read again, 1..{@link #MAX_POLL_TRIES}
+     * @param timestamps the timestamps to record; empty for none
+     * @return the op's index
+     * @throws UnsupportedOperationException if the loaded module is not msr-safe 2.x
+     * @throws IllegalArgumentException      if cpu, msr or maxTries is out of range
+     * @throws IllegalStateException         if the batch's polls would then try more than
+     *                                       {@link #MAX_POLL_TRIES} times in all
+     */
+    public int addPoll(int cpu, long msr, int maxTries, Set<Timestamp> timestamps) {
+        ensureOpen();
+        if (abi != BatchAbi.V2) {
+            throw new UnsupportedOperationException("polling needs msr-safe 2.x, whose module polls inside one interrupt"
+                    + " handler; the module here " + owner.moduleDescription() + " takes the " + abi.series()
+                    + " batch layout, which has no poll op: read the register in a loop instead");
+        }
+        if (maxTries < 1 || maxTries > MAX_POLL_TRIES) {
+            throw new IllegalArgumentException("a poll tries 1.." + MAX_POLL_TRIES + " times, not " + maxTries);
+        }
+        if (pollTriesTotal + maxTries > MAX_POLL_TRIES) {
+            throw new IllegalStateException("the polls of this batch would try " + (pollTriesTotal + maxTries)
+                    + " times in all, more than " + MAX_POLL_TRIES + ": the module polls with interrupts off;"
+                    + " give the polls fewer tries, or put them in another batch");
+        }
+        return add(cpu, msr, OP_FLAG_POLL, 0, stampBits(timestamps), maxTries);
     }
 
     /**
@@ -132,7 +291,7 @@ public final class MsrBatch implements AutoCloseable {
      */
     public void setWriteValue(int index, long value) {
         requireWrite(index);
-        OP_MSRDATA.set(ops, 0L, (long) index, value);
+        abi.setMsrdata(ops, index, value);
     }
 
     /** {@return the number of ops} */
@@ -145,11 +304,13 @@ public final class MsrBatch implements AutoCloseable {
         ensureOpen();
         size = 0;
         executedSize = 0;
+        pollTriesTotal = 0;
     }
 
     /**
-     * Runs every op: one ioctl per 131,072 ops ({@link #MAX_OPS_PER_IOCTL}), the version field set
-     * to the loaded module's version. msr_safe checks every op of an ioctl before it runs
+     * Runs every op: one ioctl per {@link #maxOpsPerIoctl()} ops, the version field set to the
+     * loaded module's version (never 0; a module whose version is unknown gets 1.8.0, the
+     * version of the layout sent). msr_safe checks every op of an ioctl before it runs
      * any, and runs none of it if it refuses one: those ops come back
      * {@link BatchOp.Status#REJECTED} (the refused ones) and {@link BatchOp.Status#NOT_RUN}
      * (the others). An empty batch does nothing and succeeds.
@@ -158,7 +319,10 @@ public final class MsrBatch implements AutoCloseable {
      * @throws MsrSafeException when an ioctl fails as a whole (the batch device is missing or
      *                          not readable, not msr_safe's, out of memory, ...); ops of the
      *                          ioctls before it keep their results, the others are
-     *                          {@link BatchOp.Status#NOT_EXECUTED}
+     *                          {@link BatchOp.Status#NOT_EXECUTED}. A module that refuses the
+     *                          batch's version or layout (ENOPROTOOPT, or the ioctl not taken)
+     *                          is {@link FailureKind#WRONG_ABI}, with a message that names the
+     *                          module's version, the version sent and what to do.
      */
     public BatchOutcome execute() throws MsrSafeException {
         enter();
@@ -199,14 +363,14 @@ public final class MsrBatch implements AutoCloseable {
             return BatchOutcome.SUCCEEDED;
         }
         BatchDevice device = owner.batchDevice();
-        int slices = sliceCount(size);
+        int slices = split(size, null, sliceStart);
         boolean clean = true;
         for (int slice = 0; slice < slices; slice++) {
-            int first = slice * MAX_OPS_PER_IOCTL;
-            int count = Math.min(MAX_OPS_PER_IOCTL, size - first);
+            int first = sliceStart[slice];
+            int count = sliceStart[slice + 1] - first;
             byte result;
             try {
-                result = runIoctl(device, ops, ioctlSlices[slice], first, count);
+                result = runIoctl(device, ops, opsSlices.at(ops, slice, first), first, count, null);
             } catch (MsrSafeException e) {
                 executedSize = first;
                 recordStatuses(0, slice);
@@ -258,15 +422,16 @@ public final class MsrBatch implements AutoCloseable {
         }
         int pending;
         while ((pending = collectNotRun()) > 0) {
-            int slices = sliceCount(pending);
+            int slices = split(pending, rerunIndex, rerunSliceStart);
             for (int slice = 0; slice < slices; slice++) {
-                int start = slice * MAX_OPS_PER_IOCTL;
-                int count = Math.min(MAX_OPS_PER_IOCTL, pending - start);
-                byte result = runIoctl(device, rerunOps, rerunSlices[slice], start, count);
+                int start = rerunSliceStart[slice];
+                int count = rerunSliceStart[slice + 1] - start;
+                byte result = runIoctl(device, rerunOps, rerunSlices.at(rerunOps, slice, start), start, count,
+                        rerunIndex);
                 for (int k = start; k < start + count; k++) {
                     int op = rerunIndex[k];
-                    MemorySegment.copy(rerunOps, k * OP_SIZE, ops, op * OP_SIZE, OP_SIZE);
-                    opStatus[op] = (byte) statusAfter(result, -(int) OP_ERR.get(ops, 0L, (long) op)).ordinal();
+                    MemorySegment.copy(rerunOps, k * opSize, ops, op * opSize, opSize);
+                    opStatus[op] = (byte) statusAfter(result, -abi.err(ops, op)).ordinal();
                 }
             }
         }
@@ -294,7 +459,7 @@ public final class MsrBatch implements AutoCloseable {
      */
     public int cpu(int index) {
         checkIndex(index);
-        return Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, (long) index));
+        return abi.cpu(ops, index);
     }
 
     /**
@@ -304,17 +469,133 @@ public final class MsrBatch implements AutoCloseable {
      */
     public long msr(int index) {
         checkIndex(index);
-        return Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, (long) index));
+        return abi.msr(ops, index);
     }
 
     /**
-     * {@return whether op {@code index} is a read}
+     * {@return whether op {@code index} reads its register: a read, or a poll}
      *
      * @param index the op's index, from {@link #addRead} or {@link #addWrite}
      */
     public boolean isRead(int index) {
         checkIndex(index);
-        return (short) OP_ISRDMSR.get(ops, 0L, (long) index) != 0;
+        return reads(index);
+    }
+
+    /**
+     * {@return whether op {@code index} is a poll ({@link #addPoll(int, long, int)})}
+     *
+     * @param index the op's index
+     */
+    public boolean isPoll(int index) {
+        checkIndex(index);
+        return (meta[index] & META_POLL) != 0;
+    }
+
+    /**
+     * {@return whether op {@code index} is one the library added on msr-safe 1.x to read a
+     * timestamp of the op before it, rather than one added by the caller}
+     *
+     * @param index the op's index
+     */
+    public boolean isTimestampRead(int index) {
+        checkIndex(index);
+        return (meta[index] & META_FOLLOWER) != 0;
+    }
+
+    /**
+     * {@return the timestamps op {@code index} asked for; empty for none}
+     *
+     * @param index the op's index
+     */
+    public Set<Timestamp> timestamps(int index) {
+        checkIndex(index);
+        EnumSet<Timestamp> asked = EnumSet.noneOf(Timestamp.class);
+        for (Timestamp stamp : TIMESTAMPS) {
+            if ((meta[index] & (1 << stamp.ordinal())) != 0) {
+                asked.add(stamp);
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * The timestamp {@code which} recorded right after op {@code index} ran in the last execute:
+     * on msr-safe 2.x by the module, on 1.x by the read the library added after the op.
+     *
+     * @param index the op's index
+     * @param which a timestamp the op asked for
+     * @return the register's value
+     * @throws IllegalArgumentException if the op did not ask for {@code which}
+     * @throws IllegalStateException    if the op did not succeed (an op that faults gets no
+     *                                  timestamps), or, on 1.x, the read of the timestamp failed
+     *                                  (the allowlist must let it be read there)
+     */
+    public long timestamp(int index, Timestamp which) {
+        checkIndex(index);
+        Objects.requireNonNull(which, "which");
+        int asked = meta[index] & META_STAMPS;
+        int bit = 1 << which.ordinal();
+        if ((asked & bit) == 0) {
+            throw new IllegalArgumentException("op " + index + " did not ask for the " + which + " timestamp"
+                    + (asked == 0 ? "" : " (it asked for " + timestamps(index) + ")"));
+        }
+        BatchOp.Status status = status(index);
+        if (status != BatchOp.Status.SUCCEEDED) {
+            throw new IllegalStateException("op " + index + " " + notSucceeded(index, status)
+                    + "; it has no timestamps (check status(" + index + "))");
+        }
+        if (abi == BatchAbi.V2) {
+            // Each get cast at the call: a VarHandle call's type is the cast around it, so no boxing.
+            return switch (which) {
+                case TSC -> (long) OP2_TSC.get(ops, 0L, (long) index);
+                case MPERF -> (long) OP2_MPERF.get(ops, 0L, (long) index);
+                case APERF -> (long) OP2_APERF.get(ops, 0L, (long) index);
+                case THERM_STATUS -> (long) OP2_THERM.get(ops, 0L, (long) index);
+                case PACKAGE_THERM_STATUS -> (long) OP2_PTHERM.get(ops, 0L, (long) index);
+            };
+        }
+        int read = index + 1 + Integer.bitCount(asked & (bit - 1));
+        BatchOp.Status readStatus = status(read);
+        if (readStatus != BatchOp.Status.SUCCEEDED) {
+            throw new IllegalStateException("op " + index + "'s " + which + " timestamp: op " + read + ", the read of "
+                    + which.registerName() + " that records it on msr-safe 1.x, " + notSucceeded(read, readStatus)
+                    + " (on 1.x the allowlist must let " + Hex.of(which.msr()) + " be read)");
+        }
+        return abi.msrdata(ops, read);
+    }
+
+    /**
+     * What poll op {@code index} saw in the last execute: the value it read first, and the
+     * value the register changed to, if it changed within the tries allowed.
+     *
+     * <p>The module reports a change by writing the new value and stopping early; after the
+     * last try allowed it cannot be told from no change when the new value is exactly
+     * {@code 0xA5C33C5A96E11E69}, which the library puts there first. That one case reads as
+     * unchanged.
+     *
+     * @param index the op's index, from {@link #addPoll(int, long, int)}
+     * @return the first and last values, whether it changed, and the tries it took
+     * @throws IllegalArgumentException if the op is not a poll
+     * @throws IllegalStateException    if the op did not succeed
+     */
+    public PollResult pollResult(int index) {
+        checkIndex(index);
+        if ((meta[index] & META_POLL) == 0) {
+            throw new IllegalArgumentException("op " + index + " is not a poll");
+        }
+        BatchOp.Status status = status(index);
+        if (status != BatchOp.Status.SUCCEEDED) {
+            throw new IllegalStateException("poll op " + index + " " + notSucceeded(index, status)
+                    + "; it has no result (check status(" + index + "))");
+        }
+        long first = abi.msrdata(ops, index);
+        long changedTo = (long) OP2_MSRDATA2.get(ops, 0L, (long) index);
+        int asked = pollTries[index];
+        long left = Integer.toUnsignedLong((int) OP2_POLL_MAX.get(ops, 0L, (long) index));
+        boolean changed = (left > 0 || changedTo != POLL_MARKER) && changedTo != first;
+        int tries = changed ? (int) Math.max(1, asked - Math.min(left, asked)) : asked;
+        return new PollResult(first, changed ? changedTo : first, changed, tries);
     }
 
     /**
@@ -330,10 +611,10 @@ public final class MsrBatch implements AutoCloseable {
         checkIndex(index);
         // The hot path of every sampler: one bounds check, then plain field and array reads.
         boolean succeeded = index < executedSize && (allSucceeded || opStatus[index] == SUCCEEDED_ORDINAL);
-        if (!succeeded || (short) OP_ISRDMSR.get(ops, 0L, (long) index) == 0) {
+        if (!succeeded || !reads(index)) {
             throw noValue(index, status(index));
         }
-        return (long) OP_MSRDATA.get(ops, 0L, (long) index);
+        return abi.msrdata(ops, index);
     }
 
     /**
@@ -344,7 +625,7 @@ public final class MsrBatch implements AutoCloseable {
      */
     public long writeValue(int index) {
         requireWrite(index);
-        return (long) OP_MSRDATA.get(ops, 0L, (long) index);
+        return abi.msrdata(ops, index);
     }
 
     /**
@@ -359,7 +640,7 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalStateException("op " + index + " has not been executed since it was added,"
                     + " so the module has reported no write mask for it");
         }
-        return (long) OP_WMASK.get(ops, 0L, (long) index);
+        return abi.wmask(ops, index);
     }
 
     /**
@@ -392,10 +673,10 @@ public final class MsrBatch implements AutoCloseable {
     public BatchOp op(int index) {
         BatchOp.Status status = status(index);
         boolean read = isRead(index);
-        long data = (long) OP_MSRDATA.get(ops, 0L, (long) index);
+        long data = abi.msrdata(ops, index);
         OptionalLong value = !read || status == BatchOp.Status.SUCCEEDED ? OptionalLong.of(data) : OptionalLong.empty();
         OptionalLong mask = status == BatchOp.Status.NOT_EXECUTED ? OptionalLong.empty()
-                : OptionalLong.of((long) OP_WMASK.get(ops, 0L, (long) index));
+                : OptionalLong.of(abi.wmask(ops, index));
         return new BatchOp(index, cpu(index), msr(index), read, status, value, mask, error(index));
     }
 
@@ -434,8 +715,8 @@ public final class MsrBatch implements AutoCloseable {
         }
         String more = failed.size() > 1 ? " (" + (failed.size() - 1) + " more op(s) failed or did not run)" : "";
         int errno = first.error().orElseThrow().number();
-        String reason = "op " + first.index() + ": " + Failures.batchOpReason(errno, first.cpu(), first.msr(), first.read())
-                + more;
+        String reason = "op " + first.index() + timestampReadOf(first.index()) + ": "
+                + Failures.batchOpReason(errno, first.cpu(), first.msr(), first.read()) + more;
         throw Failures.create(first.kind().orElseThrow(), errno, "batch " + (first.read() ? "read" : "write"),
                 owner.batchPath(), first.cpu(), first.msr(), reason);
     }
@@ -466,20 +747,28 @@ public final class MsrBatch implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "MsrBatch[" + size + " ops" + (executedSize == 0 ? "" : ", " + executedSize + " executed") + "]";
+        return "MsrBatch[" + size + " ops" + (executedSize == 0 ? "" : ", " + executedSize + " executed") + ", "
+                + layout() + "]";
     }
 
     // ---- internals ----
 
     /**
      * One ioctl over {@code count} ops starting at op {@code first} of {@code array}; says
-     * whether they ran cleanly, ran with failures, or were refused.
+     * whether they ran cleanly, ran with failures, or were refused. {@code map} gives each
+     * op's index in the batch (null: the same).
      */
-    private byte runIoctl(BatchDevice device, MemorySegment array, MemorySegment slice, int first, int count)
-            throws MsrSafeException {
+    private byte runIoctl(BatchDevice device, MemorySegment array, MemorySegment slice, int first, int count,
+                          int[] map) throws MsrSafeException {
         for (int i = first; i < first + count; i++) {
-            OP_ERR.set(array, 0L, (long) i, 0);
-            OP_WMASK.set(array, 0L, (long) i, 0L);
+            abi.setErr(array, i, 0);
+            abi.setWmask(array, i, 0L);
+            int op = map == null ? i : map[i];
+            if ((meta[op] & META_POLL) != 0) {
+                // The module counts poll_max down and writes msrdata2 only on a change: set both again.
+                OP2_POLL_MAX.set(array, 0L, (long) i, pollTries[op]);
+                OP2_MSRDATA2.set(array, 0L, (long) i, POLL_MARKER);
+            }
         }
         ARRAY_NUMOPS.set(header, 0L, count);
         ARRAY_VERSION.set(header, 0L, owner.batchVersion());
@@ -491,7 +780,7 @@ public final class MsrBatch implements AutoCloseable {
         boolean anyOpError = false;
         boolean validationError = false;
         for (int i = first; i < first + count; i++) {
-            int err = -(int) OP_ERR.get(array, 0L, (long) i);
+            int err = -abi.err(array, i);
             if (err != 0) {
                 anyOpError = true;
                 validationError |= Failures.isValidationError(err);
@@ -499,7 +788,8 @@ public final class MsrBatch implements AutoCloseable {
         }
         if (!anyOpError) {
             // The call failed before any op was looked at: nothing per-op to report.
-            throw Failures.of(-result, Failures.Call.BATCH, owner.batchPath(), owner.driver(), -1, -1);
+            throw Failures.kind(Failures.Call.BATCH, -result) == FailureKind.WRONG_ABI ? owner.batchRefused(-result)
+                    : Failures.of(-result, Failures.Call.BATCH, owner.batchPath(), owner.driver(), -1, -1);
         }
         // Per-CPU batches (the stock msr driver, no msr_batch) run every op; only msr_safe refuses an ioctl.
         return validationError && !(device instanceof PerCpuBatch) ? REFUSED : RAN_WITH_FAILURES;
@@ -508,10 +798,8 @@ public final class MsrBatch implements AutoCloseable {
     /** Fills {@link #opStatus} for the ops of slices [fromSlice, toSlice) from their slice results. */
     private void recordStatuses(int fromSlice, int toSlice) {
         for (int slice = fromSlice; slice < toSlice; slice++) {
-            int first = slice * MAX_OPS_PER_IOCTL;
-            int end = Math.min(size, first + MAX_OPS_PER_IOCTL);
-            for (int i = first; i < end; i++) {
-                opStatus[i] = (byte) statusAfter(sliceResults[slice], -(int) OP_ERR.get(ops, 0L, (long) i)).ordinal();
+            for (int i = sliceStart[slice]; i < sliceStart[slice + 1]; i++) {
+                opStatus[i] = (byte) statusAfter(sliceResults[slice], -abi.err(ops, i)).ordinal();
             }
         }
     }
@@ -555,7 +843,7 @@ public final class MsrBatch implements AutoCloseable {
         int pending = 0;
         for (int i = 0; i < size; i++) {
             if (opStatus[i] == (byte) BatchOp.Status.NOT_RUN.ordinal()) {
-                MemorySegment.copy(ops, i * OP_SIZE, rerunOps, pending * OP_SIZE, OP_SIZE);
+                MemorySegment.copy(ops, i * opSize, rerunOps, pending * opSize, opSize);
                 rerunIndex[pending++] = i;
             }
         }
@@ -567,51 +855,134 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalArgumentException("op " + index + " is a write: it reads no value (writeValue("
                     + index + ") is the value it writes)");
         }
-        String why = switch (status) {
+        if (status == BatchOp.Status.SUCCEEDED) {
+            throw new AssertionError("a read that succeeded has a value");
+        }
+        return new IllegalStateException("read op " + index + " (CPU " + cpu(index) + ", MSR "
+                + Hex.of(msr(index)) + ") " + notSucceeded(index, status) + "; it has no value (check status("
+                + index + "))");
+    }
+
+    /** For messages: " (the TSC timestamp read of op 4, msr-safe 1.x)" for a read the library added, else "". */
+    private String timestampReadOf(int index) {
+        if ((meta[index] & META_FOLLOWER) == 0) {
+            return "";
+        }
+        int op = index - 1;
+        while ((meta[op] & META_FOLLOWER) != 0) {
+            op--;
+        }
+        long msr = abi.msr(ops, index);
+        String which = java.util.Arrays.stream(TIMESTAMPS).filter(stamp -> stamp.msr() == msr).findFirst()
+                .map(Timestamp::name).orElse(Hex.of(msr));
+        return " (the " + which + " timestamp read of op " + op + ", which msr-safe 1.x needs the allowlist to permit)";
+    }
+
+    /** Why an op that did not succeed has no result: "failed: EIO: ...", "did not run: ...". */
+    private String notSucceeded(int index, BatchOp.Status status) {
+        return switch (status) {
             case NOT_EXECUTED -> "has not been executed since it was added";
             case NOT_RUN -> "did not run: another op of its ioctl was rejected";
             case FAILED, REJECTED -> (status == BatchOp.Status.FAILED ? "failed: " : "was rejected: ")
                     + Errno.name(rawErrno(index)) + ": "
-                    + Failures.batchOpReason(rawErrno(index), cpu(index), msr(index), true);
-            case SUCCEEDED -> throw new AssertionError("a read that succeeded has a value");
+                    + Failures.batchOpReason(rawErrno(index), cpu(index), msr(index), reads(index));
+            case SUCCEEDED -> "succeeded";
         };
-        return new IllegalStateException("read op " + index + " (CPU " + cpu(index) + ", MSR "
-                + Hex.of(msr(index)) + ") " + why + "; it has no value (check status(" + index + "))");
     }
 
     private int rawErrno(int index) {
-        return -(int) OP_ERR.get(ops, 0L, (long) index);
+        return -abi.err(ops, index);
+    }
+
+    /** Whether op {@code index} reads its register: isrdmsr non-zero on 1.x, READ or POLL on 2.x. */
+    private boolean reads(int index) {
+        int word = abi.opWord(ops, index);
+        return abi == BatchAbi.V1 ? word != 0 : (word & (OP_FLAG_READ | OP_FLAG_POLL)) != 0;
     }
 
     private void requireWrite(int index) {
         if (isRead(index)) {
-            throw new IllegalArgumentException("op " + index + " is a read, not a write");
+            throw new IllegalArgumentException("op " + index + " is a " + (isPoll(index) ? "poll" : "read")
+                    + ", not a write");
         }
     }
 
-    private int add(int cpu, long msr, boolean read, long value) {
+    /** The Timestamp ordinals as META_STAMPS bits. */
+    private static int stampBits(Set<Timestamp> timestamps) {
+        int bits = 0;
+        for (Timestamp stamp : Objects.requireNonNull(timestamps, "timestamps")) {
+            bits |= 1 << Objects.requireNonNull(stamp, "a timestamp").ordinal();
+        }
+        return bits;
+    }
+
+    /** The 2.x flags of the timestamps in {@code stamps} (META_STAMPS bits). */
+    private static int stampFlags(int stamps) {
+        int flags = 0;
+        for (Timestamp stamp : TIMESTAMPS) {
+            if ((stamps & (1 << stamp.ordinal())) != 0) {
+                flags |= switch (stamp) {
+                    case TSC -> OP_FLAG_TSC;
+                    case MPERF -> OP_FLAG_MPERF;
+                    case APERF -> OP_FLAG_APERF;
+                    case THERM_STATUS -> OP_FLAG_THERM;
+                    case PACKAGE_THERM_STATUS -> OP_FLAG_PTHERM;
+                };
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * Appends an op: {@code access} is OP_FLAG_READ, OP_FLAG_WRITE or OP_FLAG_POLL. On 2.x the op
+     * word carries the access and the timestamp flags, checked by the one gate for what the
+     * module would mishandle; on 1.x each timestamp becomes a read op right after this one.
+     */
+    private int add(int cpu, long msr, int access, long value, int stamps, int tries) {
         ensureOpen();
         if (cpu < 0 || cpu > 0xFFFF) {
             throw new IllegalArgumentException("CPU " + cpu + " is outside 0..65535, the range of the batch op's cpu field");
         }
         MsrSafe.checkMsr(msr);
-        if (size == Integer.MAX_VALUE / (int) OP_SIZE) {
-            throw new IllegalStateException("a batch holds at most " + size + " ops");
+        int word;
+        int followers = 0;
+        if (abi == BatchAbi.V2) {
+            word = BatchAbi.checkV2Flags(access | stampFlags(stamps));
+        } else {
+            word = access == OP_FLAG_READ ? 1 : 0;
+            followers = Integer.bitCount(stamps);
         }
-        if (size == capacity) {
+        if (size + 1 + followers > Integer.MAX_VALUE / (int) opSize) {
+            throw new IllegalStateException("a batch holds at most " + Integer.MAX_VALUE / (int) opSize + " ops");
+        }
+        while (size + 1 + followers > capacity) {
             grow();
         }
-        int index = size++;
-        long i = index;
-        OP_CPU.set(ops, 0L, i, (short) cpu);
-        OP_ISRDMSR.set(ops, 0L, i, (short) (read ? 1 : 0));
-        OP_ERR.set(ops, 0L, i, 0);
-        OP_MSR.set(ops, 0L, i, (int) msr);
-        OP_MSRDATA.set(ops, 0L, i, value);
-        OP_WMASK.set(ops, 0L, i, 0L);
+        int index = put(cpu, msr, word, value, stamps | (access == OP_FLAG_POLL ? META_POLL : 0));
+        if (access == OP_FLAG_POLL) {
+            pollTries[index] = tries;
+            pollTriesTotal += tries;
+        }
+        for (Timestamp stamp : TIMESTAMPS) {
+            if (followers > 0 && (stamps & (1 << stamp.ordinal())) != 0) {
+                put(cpu, stamp.msr(), 1, 0, META_FOLLOWER);
+            }
+        }
         if (executedSize > index) {
             executedSize = index;
         }
+        return index;
+    }
+
+    private int put(int cpu, long msr, int word, long value, int metaBits) {
+        int index = size++;
+        abi.setCpu(ops, index, cpu);
+        abi.setOpWord(ops, index, word);
+        abi.setErr(ops, index, 0);
+        abi.setMsr(ops, index, msr);
+        abi.setMsrdata(ops, index, value);
+        abi.setWmask(ops, index, 0L);
+        meta[index] = (byte) metaBits;
         return index;
     }
 
@@ -627,47 +998,92 @@ public final class MsrBatch implements AutoCloseable {
         }
     }
 
-    private static int sliceCount(int ops) {
-        return (ops + MAX_OPS_PER_IOCTL - 1) / MAX_OPS_PER_IOCTL;
+    /**
+     * Splits ops [0, count) into ioctls of at most {@link #maxOps} ops, never between an op and
+     * the timestamp reads that follow it on 1.x; {@code map} gives each op's index in the batch
+     * (null: the same). Fills {@code starts} (slice k is [starts[k], starts[k+1])) and returns the
+     * number of slices.
+     */
+    private int split(int count, int[] map, int[] starts) {
+        int slices = 0;
+        int start = 0;
+        while (start < count) {
+            starts[slices++] = start;
+            int end = Math.min(start + maxOps, count);
+            // At most five reads follow an op: step back at most that far, onto the op they follow.
+            for (int back = 0; back < TIMESTAMPS.length && end < count && end - 1 > start
+                    && (meta[map == null ? end : map[end]] & META_FOLLOWER) != 0; back++) {
+                end--;
+            }
+            start = end;
+        }
+        starts[slices] = count;
+        return slices;
+    }
+
+    /** The most slices {@link #split} makes of {@code ops} ops: each but the last holds at least maxOps - 5. */
+    private int maxSlices(int ops) {
+        int perSlice = maxOps - TIMESTAMPS.length;
+        return (ops + perSlice - 1) / perSlice;
     }
 
     /** (Re)allocates room for {@code newCapacity} ops in a fresh arena, keeping the ops so far. */
     private void allocate(int newCapacity) {
         Arena newArena = Arena.ofShared();
-        MemorySegment newOps = newArena.allocate(BATCH_OP, newCapacity);
+        MemorySegment newOps = newArena.allocate(abi.opLayout(), newCapacity);
         if (ops != null) {
-            MemorySegment.copy(ops, 0, newOps, 0, size * OP_SIZE);
+            MemorySegment.copy(ops, 0, newOps, 0, size * opSize);
             arena.close();
         }
         arena = newArena;
         ops = newOps;
         header = newArena.allocate(BATCH_ARRAY);
         capacity = newCapacity;
-        ioctlSlices = slicesOf(ops, newCapacity);
-        sliceResults = new byte[ioctlSlices.length];
+        meta = meta == null ? new byte[newCapacity] : java.util.Arrays.copyOf(meta, newCapacity);
+        pollTries = pollTries == null ? new int[newCapacity] : java.util.Arrays.copyOf(pollTries, newCapacity);
+        int slices = maxSlices(newCapacity);
+        sliceStart = new int[slices + 1];
+        sliceResults = new byte[slices];
+        opsSlices.reset(slices);
         byte[] statuses = new byte[newCapacity];
         if (opStatus != null) {
             System.arraycopy(opStatus, 0, statuses, 0, size);
         }
         opStatus = statuses;
         rerunOps = null;
-        rerunSlices = null;
+        rerunSlices.reset(0);
         rerunIndex = null;
+        rerunSliceStart = null;
     }
 
     private void allocateRerun() {
-        rerunOps = arena.allocate(BATCH_OP, capacity);
-        rerunSlices = slicesOf(rerunOps, capacity);
+        rerunOps = arena.allocate(abi.opLayout(), capacity);
+        rerunSlices.reset(maxSlices(capacity));
         rerunIndex = new int[capacity];
+        rerunSliceStart = new int[maxSlices(capacity) + 1];
     }
 
-    private static MemorySegment[] slicesOf(MemorySegment array, int opCount) {
-        MemorySegment[] slices = new MemorySegment[sliceCount(opCount)];
-        for (int slice = 0; slice < slices.length; slice++) {
-            long first = (long) slice * MAX_OPS_PER_IOCTL;
-            slices[slice] = array.asSlice(first * OP_SIZE, Math.min(MAX_OPS_PER_IOCTL, opCount - first) * OP_SIZE);
+    /**
+     * Per slice, a segment of an ops array from the op the slice starts at to the end: made when
+     * a slice starts somewhere new, then reused, so that executing again allocates nothing.
+     */
+    private final class SliceSegments {
+        private MemorySegment[] segments = new MemorySegment[0];
+        private int[] starts = new int[0];
+
+        void reset(int slices) {
+            segments = new MemorySegment[slices];
+            starts = new int[slices];
+            java.util.Arrays.fill(starts, -1);
         }
-        return slices;
+
+        MemorySegment at(MemorySegment array, int slice, int start) {
+            if (starts[slice] != start || segments[slice] == null) {
+                segments[slice] = array.asSlice(start * opSize);
+                starts[slice] = start;
+            }
+            return segments[slice];
+        }
     }
 
     private void checkIndex(int index) {

@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import io.github.msrsafe.Failures.Call;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.nativeio.NativeDeviceFiles;
 import io.github.msrsafe.internal.sys.BatchDevice;
@@ -84,6 +85,8 @@ public final class MsrSafe implements AutoCloseable {
     // By CPU; replaced by a longer copy (under this) when a CPU above every one so far is opened.
     private volatile AtomicReferenceArray<OpenFile> cpuFiles;
     private final Optional<ModuleVersion> moduleVersion;
+    // The op layout batches use, chosen once from the module's version: it is never guessed.
+    private final BatchAbi batchAbi;
     // Kept as an int: Optional.map boxes a u32 above the Integer cache, allocating on every execute.
     private final int batchVersion;
     // One 8-byte buffer per thread for pread/pwrite, so that reads allocate nothing once warm.
@@ -101,7 +104,9 @@ public final class MsrSafe implements AutoCloseable {
         int slots = online.length == 0 ? 0 : online[online.length - 1] + 1;
         this.cpuFiles = new AtomicReferenceArray<>(slots);
         this.moduleVersion = files.driver() == Driver.STOCK_MSR ? Optional.empty() : readModuleVersion();
-        this.batchVersion = moduleVersion.map(ModuleVersion::u32).orElse(0);
+        ModuleVersion module = moduleVersion.orElse(null);
+        this.batchAbi = BatchAbi.forModule(module);
+        this.batchVersion = batchAbi.versionWord(module);
     }
 
     /**
@@ -194,6 +199,17 @@ public final class MsrSafe implements AutoCloseable {
      */
     public Optional<ModuleVersion> moduleVersion() {
         return moduleVersion;
+    }
+
+    /**
+     * {@return the batch op layout this handle's batches use, chosen when it opened from the
+     * module's version: {@link BatchLayout#MSR_SAFE_2} for msr-safe 2.x, {@link BatchLayout#MSR_SAFE_1}
+     * for 1.x, a module without a version file, the stock msr driver, and a major this library
+     * does not know} Its {@link BatchLayout#maxOpsPerIoctl()} is where batches are split, and it
+     * says whether the module itself polls and records timestamps.
+     */
+    public BatchLayout batchLayout() {
+        return BatchLayout.of(batchAbi);
     }
 
     /**
@@ -431,9 +447,50 @@ public final class MsrSafe implements AutoCloseable {
         return device;
     }
 
-    /** The version the batch header carries: the loaded module's, or 0 if unknown. */
+    /**
+     * The version the batch header carries: the loaded module's when its major is the layout's,
+     * else the layout's own (1.8.0); never 0.
+     */
     int batchVersion() {
         return batchVersion;
+    }
+
+    /** The op layout batches use. */
+    BatchAbi batchAbi() {
+        return batchAbi;
+    }
+
+    /** How messages name the loaded module: "(msr-safe 2.0.4)", or why its version is unknown. */
+    String moduleDescription() {
+        return moduleVersion.map(v -> "(msr-safe " + v + ")").orElse(driver() == Driver.STOCK_MSR
+                ? "(the stock msr driver)" : "(no msr_safe_version file: msr-safe before 1.6, or not msr-safe)");
+    }
+
+    /**
+     * The one exception for a batch the module refused as a whole in a way that says it speaks
+     * another batch ABI than the one sent (ENOPROTOOPT, ENOTTY, EINVAL: the library never sends
+     * an empty batch): names the module's version, the version and layout sent, and what to do.
+     */
+    MsrSafeException batchRefused(int errno) {
+        String sent = "this library sent version " + BatchAbi.describeWord(batchVersion) + " with the msr-safe "
+                + batchAbi.series() + " op layout (" + batchAbi.opSize() + "-byte ops)";
+        ModuleVersion module = moduleVersion.orElse(null);
+        String fix;
+        if (module != null && module.major() != 1 && module.major() != BatchAbi.V2_MAJOR) {
+            fix = "msr-safe " + module.major() + ".x's batch layout is unknown to this library: use a msrsafe-java"
+                    + " release that supports msr-safe " + module + " (per-CPU reads and writes still work)";
+        } else if (module != null) {
+            fix = "the layout was chosen from " + path(DeviceNode.VERSION) + ", which said " + module
+                    + " when this handle opened: if the module was reloaded since, open a new handle;"
+                    + " otherwise the module and its version file disagree, so report it with the output of"
+                    + " 'msrsafe version'";
+        } else {
+            fix = "the module has no version file, so the 1.x layout was sent: load msr-safe 1.6 or later (it has"
+                    + " /dev/cpu/msr_safe_version), or use a msrsafe-java release that supports this module";
+        }
+        String reason = "the module " + moduleDescription() + " refused the batch ("
+                + Errno.name(errno) + "): " + sent + "; " + fix;
+        return Failures.create(FailureKind.WRONG_ABI, errno, Call.BATCH.text, batchPath(), -1, -1, reason);
     }
 
     /** What batch failures name as their device. */

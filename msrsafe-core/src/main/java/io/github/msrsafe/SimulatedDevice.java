@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 /**
  * An msr_safe device in memory, for demos, jshell and tests of code that uses
  * {@link MsrSafe}: no kernel module, no root, the same API and the same errors
- * as msr-safe 1.8. It follows the module's documented behaviour to the letter:
+ * as msr-safe 1.8 (or, with {@link Builder#moduleVersion}, the 2.x development
+ * line). It follows the module's documented behaviour to the letter:
  * the allowlist decides what may be read and which bits written, batches are
  * validated as a whole before any op runs, offline CPUs answer ENXIO, and an
  * address the simulated processor does not implement faults with EIO.
@@ -179,6 +180,11 @@ public final class SimulatedDevice {
         return MsrSafe.over(kernel);
     }
 
+    /** {@return the msr-safe version this device plays, as its version file reports it} */
+    public ModuleVersion moduleVersion() {
+        return kernel.version();
+    }
+
     /** {@return the number of CPU ids, online or not (CPUs are numbered 0 to cpuCount()-1)} */
     public int cpuCount() {
         return kernel.cpuCount();
@@ -332,6 +338,100 @@ public final class SimulatedDevice {
         return List.copyOf(registers);
     }
 
+    // ---- a server with every register the telemetry reads ----
+
+    /** Platform (PSys) power of {@link #telemetryRegisters(double)} at full load, in watts. */
+    public static final double FULL_PLATFORM_WATTS = 100;
+
+    /** Platform power of {@link #telemetryRegisters(double)} with every CPU idle, in watts. */
+    public static final double IDLE_PLATFORM_WATTS = 40;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in core C6 (the rest is C1). */
+    public static final double IDLE_CORE_C6_SHARE = 0.6;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in package C6. */
+    public static final double IDLE_PACKAGE_C6_SHARE = 0.3;
+
+    /** The share of idle time {@link #telemetryRegisters(double)} spends in package C2. */
+    public static final double IDLE_PACKAGE_C2_SHARE = 0.1;
+
+    /**
+     * {@link #standardRegisters(double)} and the other registers a turbostat-like tool reads on an
+     * Intel server, for telemetry demos and tests:
+     * <table>
+     * <caption>Telemetry registers, besides the standard ones</caption>
+     * <tr><th>address</th><th>name</th><th>scope</th><th>behaviour</th></tr>
+     * <tr><td>0x34</td><td>MSR_SMI_COUNT</td><td>thread</td><td>32-bit counter, one SMI per second</td></tr>
+     * <tr><td>0x1AD</td><td>MSR_TURBO_RATIO_LIMIT</td><td>package</td><td>read-only: ratios 36 down to 29</td></tr>
+     * <tr><td>0x1AE</td><td>MSR_TURBO_RATIO_LIMIT_CORES</td><td>package</td><td>read-only: 2, 4, 8, ... 28 active cores</td></tr>
+     * <tr><td>0x3F9</td><td>MSR_PKG_C6_RESIDENCY</td><td>package</td><td>64-bit counter, {@link #IDLE_PACKAGE_C6_SHARE} of idle time</td></tr>
+     * <tr><td>0x3FD</td><td>MSR_CORE_C6_RESIDENCY</td><td>core</td><td>64-bit counter, {@link #IDLE_CORE_C6_SHARE} of idle time</td></tr>
+     * <tr><td>0x60D</td><td>MSR_PKG_C2_RESIDENCY</td><td>package</td><td>64-bit counter, {@link #IDLE_PACKAGE_C2_SHARE} of idle time</td></tr>
+     * <tr><td>0x613</td><td>MSR_PKG_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
+     * <tr><td>0x614</td><td>MSR_PKG_POWER_INFO</td><td>package</td><td>read-only: TDP 125 W, 40 to 250 W</td></tr>
+     * <tr><td>0x61B</td><td>MSR_DRAM_PERF_STATUS</td><td>package</td><td>32-bit counter, never throttled</td></tr>
+     * <tr><td>0x61C</td><td>MSR_DRAM_POWER_INFO</td><td>package</td><td>read-only: up to 40 W</td></tr>
+     * <tr><td>0x620</td><td>MSR_UNCORE_RATIO_LIMIT</td><td>package</td><td>read-write: 1.2 to 2.4 GHz</td></tr>
+     * <tr><td>0x621</td><td>MSR_UNCORE_PERF_STATUS</td><td>package</td><td>read-only: 2.0 GHz</td></tr>
+     * <tr><td>0x64D</td><td>MSR_PLATFORM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, {@link #IDLE_PLATFORM_WATTS} to {@link #FULL_PLATFORM_WATTS}</td></tr>
+     * </table>
+     * Residencies count at the TSC's rate while the core or package is in the state; the idle
+     * time not in core C6 is C1.
+     *
+     * @param load 0 (idle) to 1 (always busy)
+     * @return the registers, in address order
+     * @throws IllegalArgumentException if load is outside 0..1
+     */
+    public static List<SimulatedRegister> telemetryRegisters(double load) {
+        List<SimulatedRegister> registers = new ArrayList<>(standardRegisters(load));
+        double idle = 1 - load;
+        registers.addAll(List.of(
+                SimulatedRegister.counter(0x34, "MSR_SMI_COUNT", THREAD, 1, 32),
+                // One ratio per byte, for the active-core counts of MSR_TURBO_RATIO_LIMIT_CORES.
+                SimulatedRegister.readOnly(0x1AD, "MSR_TURBO_RATIO_LIMIT", PACKAGE, 0x1D1E_1F20_2122_2324L),
+                SimulatedRegister.readOnly(0x1AE, "MSR_TURBO_RATIO_LIMIT_CORES", PACKAGE, 0x1C18_1410_0C08_0402L),
+                SimulatedRegister.counter(0x3F9, "MSR_PKG_C6_RESIDENCY", PACKAGE,
+                        Math.round(idle * IDLE_PACKAGE_C6_SHARE * NOMINAL_HZ), 64),
+                SimulatedRegister.counter(0x3FD, "MSR_CORE_C6_RESIDENCY", CORE,
+                        Math.round(idle * IDLE_CORE_C6_SHARE * NOMINAL_HZ), 64),
+                SimulatedRegister.counter(0x60D, "MSR_PKG_C2_RESIDENCY", PACKAGE,
+                        Math.round(idle * IDLE_PACKAGE_C2_SHARE * NOMINAL_HZ), 64),
+                // Time throttled by RAPL, in time units (2^-10 s): never, here.
+                SimulatedRegister.counter(0x613, "MSR_PKG_PERF_STATUS", PACKAGE, 0, 32),
+                // Thermal spec power 1000 x 1/8 W = 125 W (14:0), minimum 40 W (30:16), maximum 250 W (46:32),
+                // maximum time window (53:48).
+                SimulatedRegister.readOnly(0x614, "MSR_PKG_POWER_INFO", PACKAGE, 0x002A_07D0_0140_03E8L),
+                SimulatedRegister.counter(0x61B, "MSR_DRAM_PERF_STATUS", PACKAGE, 0, 32),
+                // DRAM: spec power 20 W, maximum 40 W.
+                SimulatedRegister.readOnly(0x61C, "MSR_DRAM_POWER_INFO", PACKAGE, 0x0000_0140_0000_00A0L),
+                // Uncore ratio limits: maximum 24 (6:0), minimum 12 (14:8).
+                SimulatedRegister.readWrite(0x620, "MSR_UNCORE_RATIO_LIMIT", PACKAGE, 0x0C18, ~0x7F7FL),
+                // Current uncore ratio 20: 2.0 GHz.
+                SimulatedRegister.readOnly(0x621, "MSR_UNCORE_PERF_STATUS", PACKAGE, 0x14),
+                SimulatedRegister.counter(0x64D, "MSR_PLATFORM_ENERGY_STATUS", PACKAGE, Math.round(
+                        (IDLE_PLATFORM_WATTS + load * (FULL_PLATFORM_WATTS - IDLE_PLATFORM_WATTS)) * (1 << 14)), 32)));
+        registers.sort(java.util.Comparator.comparingLong(SimulatedRegister::address));
+        return List.copyOf(registers);
+    }
+
+    /**
+     * The allowlist of a {@link #telemetryRegisters(double) telemetry} device: {@link #standardAllowlist()}
+     * and every telemetry register read-only.
+     *
+     * @return the entries, in address order
+     */
+    public static List<AllowlistEntry> telemetryAllowlist() {
+        List<AllowlistEntry> entries = new ArrayList<>(standardAllowlist());
+        List<Long> standard = entries.stream().map(AllowlistEntry::address).toList();
+        for (SimulatedRegister register : telemetryRegisters(1)) {
+            if (!standard.contains(register.address())) {
+                entries.add(new AllowlistEntry(register.address(), 0));
+            }
+        }
+        entries.sort(java.util.Comparator.comparingLong(AllowlistEntry::address));
+        return List.copyOf(entries);
+    }
+
     @Override
     public String toString() {
         int[] online = kernel.onlineCpus();
@@ -341,7 +441,7 @@ public final class SimulatedDevice {
 
     /**
      * Configures a {@link SimulatedDevice}. Defaults: 1 CPU, one package, one thread per core, no
-     * registers, an empty allowlist, {@link System#nanoTime()} as the clock.
+     * registers, an empty allowlist, {@link System#nanoTime()} as the clock, msr-safe 1.8.0.
      */
     public static final class Builder {
         private int cpus = 1;
@@ -351,6 +451,7 @@ public final class SimulatedDevice {
         private final List<SimulatedRegister> registers = new ArrayList<>();
         private List<AllowlistEntry> allowlist = List.of();
         private LongSupplier clock = System::nanoTime;
+        private ModuleVersion moduleVersion = SimKernel.DEFAULT_VERSION;
 
         private Builder() {}
 
@@ -489,6 +590,27 @@ public final class SimulatedDevice {
         }
 
         /**
+         * The msr-safe version the device plays: what its version file says and how its batch
+         * device behaves. 1.x (the default is 1.8.0) takes 32-byte ops and ignores the batch's
+         * version field; 2.x takes 88-byte ops, refuses a batch whose version has another major
+         * with ENOPROTOOPT, and adds polling and timestamps, as docs/module-behaviour.md
+         * describes the 2.0.4 module. A handle opened on the device picks its batch layout from
+         * this version, as on a real machine.
+         *
+         * @param version the version, of major 1 or 2
+         * @return this builder
+         * @throws IllegalArgumentException for another major: the simulated device knows no other
+         */
+        public Builder moduleVersion(ModuleVersion version) {
+            Objects.requireNonNull(version, "version");
+            if (version.major() != 1 && version.major() != 2) {
+                throw new IllegalArgumentException("the simulated device plays msr-safe 1.x or 2.x, not " + version);
+            }
+            this.moduleVersion = version;
+            return this;
+        }
+
+        /**
          * {@return the device}
          *
          * @throws IllegalArgumentException if an offline CPU does not exist, two registers share an
@@ -506,14 +628,14 @@ public final class SimulatedDevice {
             }
             int[] offlineCpus = offline.stream().mapToInt(Integer::intValue).toArray();
             return new SimulatedDevice(new SimKernel(cpus, threadsPerCore, cpus / packages, offlineCpus,
-                    List.copyOf(registers), allowlist, clock));
+                    List.copyOf(registers), allowlist, clock, moduleVersion));
         }
 
         @Override
         public String toString() {
             return "SimulatedDevice.Builder[" + cpus + " CPUs, offline " + offline + ", " + registers.size()
                     + " registers, " + allowlist.size() + " allowlisted, packages " + packages + ", threads/core "
-                    + threadsPerCore + "]";
+                    + threadsPerCore + ", msr-safe " + moduleVersion + "]";
         }
     }
 }

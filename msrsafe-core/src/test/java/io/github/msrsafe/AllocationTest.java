@@ -64,6 +64,35 @@ class AllocationTest {
         }
     }
 
+    @Test
+    void batchesWithTimestampsAndPollsAllocateNothingOnEitherLayout() throws Exception {
+        for (ModuleVersion version : new ModuleVersion[] {new ModuleVersion(1, 8, 0), new ModuleVersion(2, 0, 4)}) {
+            SimulatedDevice device = SimulatedDevice.builder().cpus(4).registers(SimulatedDevice.standardRegisters())
+                    .allowlist(SimulatedDevice.standardAllowlist()).moduleVersion(version).build();
+            try (MsrSafe msr = device.open(); MsrBatch batch = msr.newBatch()) {
+                java.util.Set<Timestamp> stamps = java.util.EnumSet.of(Timestamp.TSC, Timestamp.APERF);
+                int[] stamped = new int[4];
+                for (int cpu : msr.cpus()) {
+                    stamped[cpu] = batch.addRead(cpu, 0x198, stamps);
+                    batch.addWrite(cpu, 0xE7, cpu, stamps);
+                }
+                int poll = msr.batchLayout().modulePolls() ? batch.addPoll(0, 0x19C, 3) : -1;
+                long[] sink = new long[1];
+                AllocationMeter.Action execute = () -> {
+                    batch.execute();
+                    for (int cpu = 0; cpu < 4; cpu++) {
+                        sink[0] += batch.value(stamped[cpu]) + batch.timestamp(stamped[cpu], Timestamp.TSC)
+                                + batch.timestamp(stamped[cpu], Timestamp.APERF);
+                    }
+                    if (poll >= 0) {
+                        sink[0] += batch.value(poll);
+                    }
+                };
+                assertEquals(0, allocatedBy(execute), "bytes allocated by " + MEASURED + " executes on " + version);
+            }
+        }
+    }
+
     private static long allocatedBy(AllocationMeter.Action action) throws Exception {
         return AllocationMeter.fewestBytes(WARM_UP, MEASURED, 5, action);
     }

@@ -122,7 +122,7 @@ class BatchResultsTest {
 
     @Test
     void aSplitBatchWhoseSecondIoctlIsRejectedSaysPartOfItRan() throws MsrSafeException {
-        int ops = MsrBatch.MAX_OPS_PER_IOCTL + 10;
+        int ops = msr.batchLayout().maxOpsPerIoctl() + 10;
         try (MsrBatch batch = msr.newBatch()) {
             for (int i = 0; i < ops; i++) {
                 batch.addWrite(i % 2, MPERF, i);
@@ -130,9 +130,9 @@ class BatchResultsTest {
             batch.addRead(0, NOT_LISTED);
             // 0.1 said REJECTED, "nothing ran", although the first 131,072 writes had taken effect.
             assertEquals(BatchOutcome.PARTLY_REJECTED, batch.execute());
-            assertEquals(MsrBatch.MAX_OPS_PER_IOCTL - 1, device.peek(1, MPERF), "the first ioctl's writes took effect");
-            assertEquals(Status.SUCCEEDED, batch.status(MsrBatch.MAX_OPS_PER_IOCTL - 1));
-            assertEquals(Status.NOT_RUN, batch.status(MsrBatch.MAX_OPS_PER_IOCTL));
+            assertEquals(msr.batchLayout().maxOpsPerIoctl() - 1, device.peek(1, MPERF), "the first ioctl's writes took effect");
+            assertEquals(Status.SUCCEEDED, batch.status(msr.batchLayout().maxOpsPerIoctl() - 1));
+            assertEquals(Status.NOT_RUN, batch.status(msr.batchLayout().maxOpsPerIoctl()));
             assertEquals(Status.REJECTED, batch.status(ops));
             assertTrue(batch.execute().anyRan());
             assertFalse(BatchOutcome.PARTLY_REJECTED.allRan());
@@ -173,7 +173,7 @@ class BatchResultsTest {
 
     @Test
     void executeSkippingRejectedWorksAcrossSplitIoctls() throws MsrSafeException {
-        int ops = MsrBatch.MAX_OPS_PER_IOCTL + 3;
+        int ops = msr.batchLayout().maxOpsPerIoctl() + 3;
         try (MsrBatch batch = msr.newBatch()) {
             batch.addRead(0, NOT_LISTED);
             for (int i = 1; i < ops; i++) {

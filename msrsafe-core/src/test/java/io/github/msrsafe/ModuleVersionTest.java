@@ -39,7 +39,10 @@ class ModuleVersionTest {
         assertTrue(new ModuleVersion(1, 8, 0).isCompatible());
         assertTrue(new ModuleVersion(1, 6, 0).isCompatible());
         assertFalse(new ModuleVersion(1, 5, 9).isCompatible());
-        assertFalse(new ModuleVersion(2, 0, 0).isCompatible());
+        assertTrue(new ModuleVersion(2, 0, 0).isCompatible());
+        assertTrue(new ModuleVersion(2, 0, 4).isCompatible());
+        assertFalse(new ModuleVersion(3, 0, 0).isCompatible());
+        assertFalse(new ModuleVersion(0, 9, 0).isCompatible());
     }
 
     @Property

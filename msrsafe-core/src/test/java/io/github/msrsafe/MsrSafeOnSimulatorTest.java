@@ -218,7 +218,7 @@ class MsrSafeOnSimulatorTest {
 
     @Test
     void aBatchLargerThanOneIoctlIsSplit() throws MsrSafeException {
-        int ops = MsrBatch.MAX_OPS_PER_IOCTL + 10;
+        int ops = msr.batchLayout().maxOpsPerIoctl() + 10;
         try (MsrBatch batch = msr.newBatch()) {
             for (int i = 0; i < ops; i++) {
                 batch.addRead(i % 2, TSC);
@@ -226,8 +226,8 @@ class MsrSafeOnSimulatorTest {
             batch.addRead(0, NOT_LISTED); // rejects the second ioctl only
             assertEquals(BatchOutcome.PARTLY_REJECTED, batch.execute());
             assertTrue(batch.status(0).ran());
-            assertEquals(BatchOp.Status.SUCCEEDED, batch.status(MsrBatch.MAX_OPS_PER_IOCTL - 1));
-            assertFalse(batch.status(MsrBatch.MAX_OPS_PER_IOCTL).ran());
+            assertEquals(BatchOp.Status.SUCCEEDED, batch.status(msr.batchLayout().maxOpsPerIoctl() - 1));
+            assertFalse(batch.status(msr.batchLayout().maxOpsPerIoctl()).ran());
             assertEquals(Optional.of(Errno.EACCES), batch.error(ops));
             assertEquals(11, batch.failures().size());
         }

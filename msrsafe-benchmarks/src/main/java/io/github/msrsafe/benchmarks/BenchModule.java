@@ -34,6 +34,11 @@ final class BenchModule {
     private static final MemorySegment IOCTL = symbol("ioctl");
     private static final MethodHandle REGISTER = Native.downcall(LOOKUP, "msrsafe_bench_module_register",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SET_VERSION = Native.downcall(LOOKUP, "msrsafe_bench_module_set_version",
+            FunctionDescriptor.ofVoid(JAVA_INT));
+
+    /** The module version the stand-in plays when none is set: msr-safe 1.8.0. */
+    static final int DEFAULT_VERSION = 0x0001_0800;
 
     private BenchModule() {}
 
@@ -86,6 +91,21 @@ final class BenchModule {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError("msrsafe_bench_module_configure", t);
+        }
+    }
+
+    /**
+     * Makes the stand-in play module {@code version} (a u32 version word): major 2 takes
+     * 2.x's 88-byte ops and refuses other majors, any other plays 1.8. The device root's
+     * version file must say the same, so that the library sends the matching layout.
+     */
+    static void setVersion(int version) {
+        try {
+            SET_VERSION.invokeExact(version);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("msrsafe_bench_module_set_version", t);
         }
     }
 

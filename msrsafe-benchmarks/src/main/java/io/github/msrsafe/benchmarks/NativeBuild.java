@@ -38,7 +38,7 @@ final class NativeBuild {
 
     /** The stand-in for msr_safe's batch ioctl, for any number of CPUs and registers. */
     static final Library BENCH_MODULE = new Library("msrsafe-bench-module",
-            List.of("bench_module.c"), List.of("msr_safe.h"));
+            List.of("bench_module.c"), List.of("msr_safe.h", "msr_safe_v2.h"));
 
     /** Why gcc cannot build here, or empty if it can. */
     static Optional<String> gccProblem() {

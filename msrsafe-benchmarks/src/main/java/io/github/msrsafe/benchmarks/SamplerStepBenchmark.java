@@ -31,7 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code -prof gc}: gc.alloc.rate.norm is the bytes one step allocates (0 once warm).
  * {@code allSignals} is what {@code msrsafe stat --show all} and the exporter do per interval
  * or scrape; {@code frequencySignals} the turbostat frequency columns alone (3 reads per CPU);
- * {@code bareBatchOfTheSameReads} the batch of allSignals without the sampler around it.
+ * {@code bareBatchOfTheSameReads} the batch of allSignals without the sampler around it;
+ * {@code everyTurbostatColumn} every signal on a device with every register the columns read
+ * ({@code SimulatedDevice.telemetryRegisters}: C-states, SMIs, uncore, throttling, platform energy).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -45,6 +47,8 @@ public class SamplerStepBenchmark {
     public int cpus;
 
     private MsrSafe msr;
+    private MsrSafe telemetryMsr;
+    private Sampler everything;
     private Sampler all;
     private Sampler frequencies;
     private MsrBatch sameReads;
@@ -63,6 +67,13 @@ public class SamplerStepBenchmark {
                 .signals(List.of(Signal.AVG_MHZ, Signal.BUSY_PERCENT, Signal.BZY_MHZ, Signal.TSC_MHZ)).open();
         all.sample();
         frequencies.sample();
+        SimulatedDevice server = SimulatedDevice.builder().cpus(cpus).packages(packages).threadsPerCore(threadsPerCore)
+                .registers(SimulatedDevice.telemetryRegisters(0.5))
+                .allowlist(SimulatedDevice.telemetryAllowlist())
+                .build();
+        telemetryMsr = server.open();
+        everything = Sampler.builder(telemetryMsr).open();
+        everything.sample();
         // The reads of allSignals in a bare batch, to show what deriving the signals adds.
         sameReads = msr.newBatch();
         int cpusPerPackage = cpus / packages;
@@ -88,6 +99,8 @@ public class SamplerStepBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         sameReads.close();
+        everything.close();
+        telemetryMsr.close();
         frequencies.close();
         all.close();
         msr.close();
@@ -108,6 +121,14 @@ public class SamplerStepBenchmark {
         for (int i = 0; i < sameReads.size(); i++) {
             blackhole.consume(sameReads.value(i));
         }
+    }
+
+    /** Every signal on a server with every register: 4 reads per CPU, 2 per core, 17 per package, one batch. */
+    @Benchmark
+    public void everyTurbostatColumn(Blackhole blackhole) throws MsrSafeException {
+        Sample sample = everything.sample();
+        blackhole.consume(sample.summaryValue(Signal.CPU_C1));
+        blackhole.consume(sample.summaryValue(Signal.PACKAGE_WATTS));
     }
 
     /** Avg_MHz, Busy%, Bzy_MHz and TSC_MHz only: 3 reads per CPU, one batch. */

@@ -7,6 +7,7 @@ import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.save.MsrSnapshot;
 import io.github.msrsafe.save.MsrState;
 import io.github.msrsafe.save.SaveResult;
+import io.github.msrsafe.save.StateCapture;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Saving the state of {@code cpus} CPUs times {@code msrsPerCpu} allowlisted registers
- * (all writable, all-ones masks), the two ways: msrsave's, one pread per register per
- * CPU through {@code /dev/cpu/N/msr_safe} into msrsave's slot array, and
- * {@link MsrState#capture}, which reads them all with one batch ioctl and builds the
- * snapshot. One benchmark op is one whole save, without the file (writing and fsyncing
- * it costs both the same). Never on real hardware: save needs the allowlist the module
- * enforces, and the benchmarks do not read the installed one.
+ * (all writable, all-ones masks): msrsave's way, one pread per register per CPU through
+ * {@code /dev/cpu/N/msr_safe} into msrsave's slot array ({@code serialSave}); a
+ * {@link StateCapture} read again, one batch ioctl that refreshes its slots in place, as a
+ * daemon that saves on a schedule does ({@code batchSave}, the one that must allocate
+ * nothing per register once warm); and {@link MsrState#capture}, which builds the batch and
+ * the snapshot each time, as one {@code msrsafe save} does ({@code batchSaveOnce}). One
+ * benchmark op is one whole save, without the file (writing and fsyncing it costs all the
+ * same). Never on real hardware: save needs the allowlist the module enforces, and the
+ * benchmarks do not read the installed one.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -57,6 +61,7 @@ public class SerialVsBatchSaveBenchmark {
     private int[] onlineCpus;
     private long[] addresses;
     private long[] writeMasks;
+    private StateCapture capture;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -76,6 +81,7 @@ public class SerialVsBatchSaveBenchmark {
         onlineCpus = msr.cpus().stream().mapToInt(Integer::intValue).toArray();
         addresses = entries.stream().mapToLong(AllowlistEntry::address).toArray();
         writeMasks = entries.stream().mapToLong(AllowlistEntry::writeMask).toArray();
+        capture = StateCapture.of(msr, allowlist);
         checkBothSaveTheRegisters();
     }
 
@@ -86,10 +92,15 @@ public class SerialVsBatchSaveBenchmark {
         }
         long[] serial = msrsaveSerial();
         SaveResult batched = MsrState.capture(msr, allowlist);
-        if (!batched.failedReads().isEmpty()) {
+        if (!batched.failedReads().isEmpty() || capture.read() != 0) {
             throw new IllegalStateException("the batched save failed to read: " + batched.failedReads());
         }
         long[] slots = batched.snapshot().slots();
+        long[] captured = new long[capture.slotCount()];
+        capture.copySlots(captured);
+        if (!java.util.Arrays.equals(slots, captured)) {
+            throw new IllegalStateException("StateCapture read other values than MsrState.capture");
+        }
         // The workload is CPU-major with register m of each CPU at address(m): the slot order exactly.
         for (int i = 0; i < workload.size(); i++) {
             long expected = workload.initialValue[i];
@@ -104,6 +115,7 @@ public class SerialVsBatchSaveBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        capture.close();
         workload.close();
     }
 
@@ -116,9 +128,16 @@ public class SerialVsBatchSaveBenchmark {
         return msrsaveSerial();
     }
 
-    /** The library's save: one batch for every register of every CPU, then the snapshot. */
+    /** The library's repeated save: the capture's one batch run again, its slots refreshed in place. */
     @Benchmark
-    public SaveResult batchSave() throws IOException {
+    public StateCapture batchSave() throws IOException {
+        capture.read();
+        return capture;
+    }
+
+    /** The library's one-off save: a new batch for every register of every CPU, then the snapshot. */
+    @Benchmark
+    public SaveResult batchSaveOnce() throws IOException {
         return MsrState.capture(msr, allowlist);
     }
 

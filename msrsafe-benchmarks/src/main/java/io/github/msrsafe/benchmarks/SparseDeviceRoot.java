@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * A temporary directory laid out like /dev/cpu under msr_safe: {@code N/msr_safe} for each
  * CPU, a sparse file holding each register's 8 bytes at the register's address (the
  * offset pread uses), plus {@code msr_batch}, {@code msr_allowlist} and
- * {@code msr_safe_version} ("1.8.0"). Per-CPU reads and writes on it are real
+ * {@code msr_safe_version} ("1.8.0" unless told). Per-CPU reads and writes on it are real
  * pread/pwrite system calls; the batch ioctl goes, through the library's own ioctl
  * handle, to {@link BenchModule}.
  */
@@ -37,6 +37,12 @@ final class SparseDeviceRoot implements AutoCloseable {
      */
     static SparseDeviceRoot create(int cpus, int msrsPerCpu, IntToLongFunction address, long[] values)
             throws IOException {
+        return create(cpus, msrsPerCpu, address, values, "1.8.0");
+    }
+
+    /** The same, with {@code msr_safe_version} saying {@code moduleVersion}, which picks the batch layout. */
+    static SparseDeviceRoot create(int cpus, int msrsPerCpu, IntToLongFunction address, long[] values,
+                                   String moduleVersion) throws IOException {
         Path root = Files.createTempDirectory("msrsafe-bench-root-");
         SparseDeviceRoot device = new SparseDeviceRoot(root);
         try {
@@ -54,7 +60,7 @@ final class SparseDeviceRoot implements AutoCloseable {
             }
             Files.createFile(root.resolve("msr_batch"));
             Files.createFile(root.resolve("msr_allowlist"));
-            Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes(StandardCharsets.US_ASCII));
+            Files.write(root.resolve("msr_safe_version"), (moduleVersion + "\0").getBytes(StandardCharsets.US_ASCII));
             return device;
         } catch (IOException | RuntimeException e) {
             device.close();

@@ -4,19 +4,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The modules only {@code msrsafe exporter} needs: the Prometheus Java client and the JDK's
- * HTTP server. The CLI module requires them {@code static}, so every other command starts
+ * The modules only {@code msrsafe exporter} needs: the Prometheus Java client's metric model and
+ * text format writers (its HTTP server is the exporter's own, on java.base). The CLI module requires them {@code static}, so every other command starts
  * without resolving them; the launchers add {@link #ROOTS} for the exporter.
  */
 final class ExporterModules {
 
     /** The modules to add ({@code --add-modules}) for the exporter; the client's other modules come with them. */
-    static final List<String> ROOTS = List.of("jdk.httpserver", "io.prometheus.metrics.exporter.httpserver",
-            "io.prometheus.metrics.model");
+    static final List<String> ROOTS = List.of("io.prometheus.writer.text", "io.prometheus.metrics.model");
 
     /** A class of each root module, in the order of {@link #ROOTS}. */
-    private static final List<String> PROBES = List.of("com.sun.net.httpserver.HttpServer",
-            "io.prometheus.metrics.exporter.httpserver.HTTPServer", "io.prometheus.metrics.model.registry.PrometheusRegistry");
+    private static final List<String> PROBES = List.of(
+            "io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter",
+            "io.prometheus.metrics.model.snapshots.MetricSnapshots");
 
     private ExporterModules() {}
 

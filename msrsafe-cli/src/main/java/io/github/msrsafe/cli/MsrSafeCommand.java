@@ -15,7 +15,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,7 +46,8 @@ final class MsrSafeCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "DEVICE", scope = ScopeType.INHERIT,
             description = "/dev/cpu (the default), another directory laid out like it,"
-                    + " or 'sim' (or 'sim:CPUS') for the simulated device.")
+                    + " or 'sim' (or 'sim:CPUS', 'sim:VERSION', 'sim:CPUS:VERSION', e.g. 'sim:8:2.0.4')"
+                    + " for the simulated device, msr-safe 1.8.0 unless VERSION says 2.x.")
     private String device;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
@@ -54,15 +55,15 @@ final class MsrSafeCommand implements Callable<Integer> {
     private boolean debug;
 
     private final InputStream in;
-    private final IntFunction<SimulatedDevice> simulator;
+    private final Function<DeviceChoice, SimulatedDevice> simulator;
     private final OutputStream bytes;
 
     /**
      * @param in        what "-" reads
-     * @param simulator the simulated device for {@code --device sim[:CPUS]}, given the CPU count (0: default)
+     * @param simulator the simulated device for {@code --device sim[:CPUS][:VERSION]}, given the choice
      * @param bytes     standard output as bytes, for binary output; null when the tool runs on writers only
      */
-    MsrSafeCommand(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes) {
+    MsrSafeCommand(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, OutputStream bytes) {
         this.in = in;
         this.simulator = simulator;
         this.bytes = bytes;
@@ -74,8 +75,14 @@ final class MsrSafeCommand implements Callable<Integer> {
     }
 
     /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */
-    static SimulatedDevice standardSimulator(int cpus) {
-        return cpus == 0 ? SimulatedDevice.standard() : SimulatedDevice.standard(cpus);
+    static SimulatedDevice standardSimulator(DeviceChoice choice) {
+        SimulatedDevice standard = choice.simulatedCpus() == 0 ? SimulatedDevice.standard()
+                : SimulatedDevice.standard(choice.simulatedCpus());
+        if (choice.simulatedVersion() == null) {
+            return standard;
+        }
+        return SimulatedDevice.builder().cpus(standard.cpuCount()).registers(SimulatedDevice.standardRegisters())
+                .allowlist(SimulatedDevice.standardAllowlist()).moduleVersion(choice.simulatedVersion()).build();
     }
 
     @Override
@@ -162,7 +169,7 @@ final class MsrSafeCommand implements Callable<Integer> {
     MsrSafe open() throws MsrSafeException {
         DeviceChoice choice = deviceChoice();
         if (choice.simulated()) {
-            return simulator.apply(choice.simulatedCpus()).open();
+            return simulator.apply(choice).open();
         }
         try {
             return MsrSafe.open(choice.root());

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.spi.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -44,7 +44,7 @@ public final class MsrSafeTool implements ToolProvider {
     private static final String PREFIX = "msrsafe: ";
 
     private final InputStream in;
-    private final IntFunction<SimulatedDevice> simulator;
+    private final Function<DeviceChoice, SimulatedDevice> simulator;
 
     /** A tool that reads standard input for {@code batch -} and {@code allowlist install -}. */
     public MsrSafeTool() {
@@ -61,11 +61,10 @@ public final class MsrSafeTool implements ToolProvider {
     }
 
     /**
-     * A tool whose {@code --device sim[:CPUS]} is the device {@code simulator} returns for the CPU
-     * count (0 when not given): tests hand in one device, with its own clock and state, to
-     * every run.
+     * A tool whose {@code --device sim[:CPUS][:VERSION]} is the device {@code simulator} returns for
+     * the choice: tests hand in one device, with its own clock and state, to every run.
      */
-    MsrSafeTool(InputStream in, IntFunction<SimulatedDevice> simulator) {
+    MsrSafeTool(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator) {
         this.in = Objects.requireNonNull(in, "in");
         this.simulator = Objects.requireNonNull(simulator, "simulator");
     }
@@ -114,12 +113,12 @@ public final class MsrSafeTool implements ToolProvider {
     }
 
     /** The whole command tree writing to {@code out} and {@code err}; also what man pages and completion are made from. */
-    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
+    static CommandLine commandLine(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, PrintWriter out, PrintWriter err) {
         return commandLine(in, simulator, null, out, err);
     }
 
     /** As above, with {@code bytes} (may be null) for binary output, on the same stream as {@code out}. */
-    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
+    static CommandLine commandLine(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, OutputStream bytes,
                                    PrintWriter out, PrintWriter err) {
         return configured(CommandTree.whole(new MsrSafeCommand(in, simulator, bytes)), out, err);
     }
@@ -128,7 +127,7 @@ public final class MsrSafeTool implements ToolProvider {
      * The commands a run with {@code args} needs (see {@link CommandTree#forArguments}), writing to
      * {@code out} and {@code err}, and binary output to {@code bytes} (may be null).
      */
-    static CommandLine commandLine(InputStream in, IntFunction<SimulatedDevice> simulator, OutputStream bytes,
+    static CommandLine commandLine(InputStream in, Function<DeviceChoice, SimulatedDevice> simulator, OutputStream bytes,
                                    PrintWriter out, PrintWriter err, String... args) {
         return configured(CommandTree.forArguments(new MsrSafeCommand(in, simulator, bytes), args), out, err);
     }

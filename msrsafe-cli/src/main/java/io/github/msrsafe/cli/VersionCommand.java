@@ -42,7 +42,7 @@ final class VersionCommand implements Callable<Integer> {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("msrsafe", toolVersion());
         document.put("supportedModule", ModuleVersion.SUPPORTED.toString());
-        String libraryLine = "msrsafe " + toolVersion() + " (library for msr_safe " + ModuleVersion.SUPPORTED + ")";
+        String libraryLine = libraryLine();
         if (!json) {
             root.out().println(libraryLine);
             root.out().flush();
@@ -53,6 +53,7 @@ final class VersionCommand implements Callable<Integer> {
             Optional<ModuleVersion> module = msr.moduleVersion();
             document.put("module", module.map(ModuleVersion::toString).orElse(null));
             document.put("compatible", module.map(ModuleVersion::isCompatible).orElse(null));
+            document.put("batchLayout", msr.batchLayout().toString());
             document.put("batchEmulated", msr.batchEmulated());
             if (json) {
                 root.out().println(JsonWriter.write(document));
@@ -78,11 +79,17 @@ final class VersionCommand implements Callable<Integer> {
             case MSR_SAFE, SIMULATED -> module
                     .map(version -> "module: " + Drivers.label(msr.driver()) + " " + version + " at " + msr.root() + ": "
                             + (version.isCompatible()
-                                    ? "compatible"
-                                    : "NOT compatible (this library speaks the msr_safe 1.x batch ABI, from 1.6)"))
+                                    ? "compatible, batches in the " + msr.batchLayout() + " layout"
+                                    : "NOT compatible (this library speaks the msr_safe 1.x batch ABI from 1.6, and 2.x's;"
+                                            + " batches go in the " + msr.batchLayout() + " layout)"))
                     .orElse("module: " + Drivers.label(msr.driver()) + " at " + msr.root()
                             + ": version unknown (no msr_safe_version: a module older than 1.6)");
         };
+    }
+
+    /** The tool's version and the module versions it speaks. */
+    static String libraryLine() {
+        return "msrsafe " + toolVersion() + " (library for msr_safe 1.x from 1.6, and 2.x)";
     }
 
     /** This tool's version (the library's, built together with it). */
@@ -110,7 +117,7 @@ final class VersionCommand implements Callable<Integer> {
     static final class Provider implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"msrsafe " + toolVersion() + " (library for msr_safe " + ModuleVersion.SUPPORTED + ")"};
+            return new String[] {libraryLine()};
         }
     }
 }

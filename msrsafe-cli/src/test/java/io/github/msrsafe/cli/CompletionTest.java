@@ -38,6 +38,7 @@ class CompletionTest {
         assertEquals("IA32_PERF_CAPABILITIES IA32_PERF_CTL", complete(script, "msrsafe write IA32_PERF_C"));
         assertEquals("sim", complete(script, "msrsafe --device s"));
         assertEquals("sim", complete(script, "msrsafe read --device s"));
-        assertEquals("PkgTmp PkgWatt Pkg_J", complete(script, "msrsafe stat --show Pkg"));
+        assertEquals("PkgTmp PkgThr PkgThrLog Pkg%pc2 Pkg%pc3 Pkg%pc6 Pkg%pc7 Pkg%pc8 Pkg%pc9 Pkg%pc10 PkgWatt Pkg_J",
+                complete(script, "msrsafe stat --show Pkg"));
     }
 }

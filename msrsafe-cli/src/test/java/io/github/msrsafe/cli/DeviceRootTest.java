@@ -99,9 +99,10 @@ class DeviceRootTest {
         cpuNode(1, "msr_safe", 0xABCDEF);
         Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes());
         // No msr_batch here: batches are emulated by per-CPU calls, and the command says so.
-        assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)", "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"), run("cpus").ok().lines());
-        assertEquals(List.of("module: msr_safe 1.8.0 at " + root + ": compatible", "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"),
-                run("version").ok().lines().subList(1, 3));
+        assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)",
+                "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"), run("cpus").ok().lines());
+        assertEquals(List.of("module: msr_safe 1.8.0 at " + root + ": compatible, batches in the msr-safe 1.x (32-byte ops) layout",
+                "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"), run("version").ok().lines().subList(1, 3));
         assertTrue(run("cpus", "--json").ok().out().contains("\"batchEmulated\": true"));
         assertTrue(run("version", "--json").ok().out().contains("\"batchEmulated\": true"));
         assertEquals("abcdef\n", run("read", "-p", "1", "IA32_TIME_STAMP_COUNTER").ok().out());
@@ -111,10 +112,14 @@ class DeviceRootTest {
     }
 
     @Test
-    void anIncompatibleModuleIsFlagged() throws IOException {
+    void aTwoXModuleGetsTheTwoXLayoutAndALaterMajorIsFlagged() throws IOException {
         cpuNode(0, "msr_safe", 0);
-        Files.write(root.resolve("msr_safe_version"), "2.0.0\0".getBytes());
-        assertEquals("module: msr_safe 2.0.0 at " + root + ": NOT compatible (this library speaks the msr_safe 1.x batch ABI, from 1.6)",
+        Files.write(root.resolve("msr_safe_version"), "2.0.4\0".getBytes());
+        assertEquals("module: msr_safe 2.0.4 at " + root + ": compatible, batches in the msr-safe 2.x (88-byte ops) layout",
+                run("version").ok().lines().get(1));
+        Files.write(root.resolve("msr_safe_version"), "3.0.0\0".getBytes());
+        assertEquals("module: msr_safe 3.0.0 at " + root + ": NOT compatible (this library speaks the msr_safe 1.x batch"
+                + " ABI from 1.6, and 2.x's; batches go in the msr-safe 1.x (32-byte ops) layout)",
                 run("version").ok().lines().get(1));
     }
 

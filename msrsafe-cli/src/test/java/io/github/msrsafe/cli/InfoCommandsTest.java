@@ -19,11 +19,26 @@ class InfoCommandsTest {
 
     @Test
     void versionNamesToolAndModuleAndSaysTheyFit() {
-        assertEquals(List.of("msrsafe " + VERSION + " (library for msr_safe 1.8.0)",
-                        "module: simulated msr_safe 1.8.0 at sim:/dev/cpu: compatible",
+        assertEquals(List.of("msrsafe " + VERSION + " (library for msr_safe 1.x from 1.6, and 2.x)",
+                        "module: simulated msr_safe 1.8.0 at sim:/dev/cpu: compatible, batches in the msr-safe 1.x"
+                                + " (32-byte ops) layout",
                         "batches: the msr_batch ioctl"),
                 cli.sim("version").ok().lines());
-        assertEquals("msrsafe " + VERSION + " (library for msr_safe 1.8.0)\n", cli.run("--version").ok().out());
+        assertEquals("msrsafe " + VERSION + " (library for msr_safe 1.x from 1.6, and 2.x)\n",
+                cli.run("--version").ok().out());
+    }
+
+    @Test
+    void theSimulatedTwoXModuleIsCompatibleAndBatchesWork() {
+        assertEquals("module: simulated msr_safe 2.0.4 at sim:/dev/cpu: compatible, batches in the msr-safe 2.x"
+                + " (88-byte ops) layout", Cli.tool("--device", "sim:2.0.4", "version").ok().lines().get(1));
+        assertEquals("module: simulated msr_safe 1.8.0 at sim:/dev/cpu: compatible, batches in the msr-safe 1.x"
+                + " (32-byte ops) layout", Cli.tool("--device", "sim:8", "version").ok().lines().get(1));
+        String table = Cli.tool("--device", "sim:2:2.0.4", "batch", "../docs/examples/rejected.batch").out();
+        assertTrue(table.contains("EROFS: MSR 0xCE is read-only"), table);
+        List<String> skipping = Cli.tool("--device", "sim:2:2.0.4", "batch", "--skip-rejected",
+                "../docs/examples/rejected.batch").out().lines().toList();
+        assertTrue(skipping.get(1).endsWith("0x0000000000001A00  ok"), skipping.toString());
     }
 
     @Test
@@ -36,6 +51,7 @@ class InfoCommandsTest {
                   "driver": "simulated msr_safe",
                   "module": "1.8.0",
                   "compatible": true,
+                  "batchLayout": "msr-safe 1.x (32-byte ops)",
                   "batchEmulated": false
                 }
                 """.formatted(VERSION), cli.sim("version", "--json").ok().out());

@@ -88,6 +88,37 @@ class ParsingTest {
     }
 
     @Test
+    void simulatedDeviceVersions() {
+        DeviceChoice two = DeviceChoice.parse("sim:2.0.4");
+        assertEquals(new io.github.msrsafe.ModuleVersion(2, 0, 4), two.simulatedVersion());
+        assertEquals(0, two.simulatedCpus());
+        assertEquals("sim:2.0.4", two.toString());
+        DeviceChoice both = DeviceChoice.parse("sim:8:2.0");
+        assertEquals(8, both.simulatedCpus());
+        assertEquals(new io.github.msrsafe.ModuleVersion(2, 0, 0), both.simulatedVersion());
+        assertEquals("sim:8:2.0.0", both.toString());
+        assertEquals(new io.github.msrsafe.ModuleVersion(1, 7, 0), DeviceChoice.parse("sim:1.7:3").simulatedVersion(),
+                "either order: a part with a dot is the version");
+        assertEquals(null, DeviceChoice.parse("sim:2").simulatedVersion(), "sim:2 is two CPUs");
+        assertEquals(2, DeviceChoice.parse("sim:2").simulatedCpus());
+        assertEquals("--device sim:3.0: the simulated device plays msr-safe 1.x or 2.x, not 3.0.0",
+                usage(() -> DeviceChoice.parse("sim:3.0")));
+        assertEquals("--device sim:2.x: '2.x' is not a module version MAJOR.MINOR[.PATCH] such as 2.0.4",
+                usage(() -> DeviceChoice.parse("sim:2.x")));
+        assertEquals("--device sim:2.0.4.1: '2.0.4.1' is not a module version MAJOR.MINOR[.PATCH] such as 2.0.4",
+                usage(() -> DeviceChoice.parse("sim:2.0.4.1")));
+        assertEquals("--device sim:2.0.300: '2.0.300' is not a module version MAJOR.MINOR[.PATCH] such as 2.0.4",
+                usage(() -> DeviceChoice.parse("sim:2.0.300")));
+        assertEquals("--device sim:2.0:1.8 names two versions", usage(() -> DeviceChoice.parse("sim:2.0:1.8")));
+        assertEquals("--device sim:4:8 names two CPU counts", usage(() -> DeviceChoice.parse("sim:4:8")));
+        assertEquals("--device sim:4:2.0:x: give at most a CPU count and a version, as sim:CPUS:VERSION (e.g. sim:8:2.0.4)",
+                usage(() -> DeviceChoice.parse("sim:4:2.0:x")));
+        assertTrue(usage(() -> DeviceChoice.parse("sim::2.0")).contains("simulated CPU count"),
+                usage(() -> DeviceChoice.parse("sim::2.0")));
+        assertTrue(usage(() -> DeviceChoice.parse("sim:99999999999999999999:2.0")).contains("simulated CPU count"));
+    }
+
+    @Test
     void tablesAlignColumns() {
         Table table = new Table(">#", "NAME", "NOTE");
         table.add(1, "a", "x");

@@ -64,13 +64,17 @@ final class BatchRunner {
                 }
             }
             batch.executeSkippingRejected();
+            // The accessors one by one rather than batch.op(op): no record per register.
             for (int op = 0; op < count; op++) {
-                BatchOp result = batch.op(op);
-                statuses[op] = result.status();
-                values[op] = result.value().orElse(0);
-                writeMasks[op] = result.writeMask().orElse(0);
-                errnos[op] = result.error().orElse(null);
-                kinds[op] = result.kind().orElse(null);
+                BatchOp.Status status = batch.status(op);
+                statuses[op] = status;
+                boolean read = batch.isRead(op);
+                values[op] = !read ? batch.writeValue(op) : status == BatchOp.Status.SUCCEEDED ? batch.value(op) : 0;
+                writeMasks[op] = status == BatchOp.Status.NOT_EXECUTED ? 0 : batch.writeMask(op);
+                if (status == BatchOp.Status.FAILED || status == BatchOp.Status.REJECTED) {
+                    errnos[op] = batch.error(op).orElse(null);
+                    kinds[op] = batch.kind(op).orElse(null);
+                }
             }
         }
         return new Results(statuses, values, writeMasks, errnos, kinds);

@@ -122,7 +122,9 @@ public final class MsrState {
     }
 
     /**
-     * Reads the state as {@link #save} does, without writing a file.
+     * Reads the state as {@link #save} does, without writing a file. For reading the same
+     * state again and again, {@link StateCapture} keeps its batch and allocates nothing per
+     * register once warm.
      *
      * @param msr       the device handle
      * @param allowlist the allowlist in force
@@ -139,32 +141,10 @@ public final class MsrState {
             throw new SnapshotException(Problem.EMPTY_ALLOWLIST, file,
                     "the allowlist is empty, so there is no register to save; install one first");
         }
-        List<Integer> cpus = msr.cpus();
-        int entryCount = entries.size();
-        long[] slots = new long[Math.multiplyExact(cpus.size(), entryCount)];
-        int[] readSlots = writableSlots(cpus.size(), entries);
-        Instant savedAt = Instant.now();
-        BatchRunner.Results reads = BatchRunner.run(msr, reads(readSlots, cpus, entries));
-        checkModuleMasks(msr, reads, readSlots, cpus, entries, "save", file);
-        List<SaveResult.FailedRead> failed = new ArrayList<>();
-        for (int op = 0; op < readSlots.length; op++) {
-            int slot = readSlots[op];
-            AllowlistEntry entry = entries.get(slot % entryCount);
-            int cpu = cpus.get(slot / entryCount);
-            if (reads.succeeded(op)) {
-                slots[slot] = reads.values()[op] & entry.writeMask();
-                if (entry.writeMask() == -1L && slots[slot] == MsrSnapshot.FAILED_READ_COOKIE) {
-                    throw new SnapshotException(Problem.VALUE_IS_FAILED_READ_COOKIE, file, String.format(
-                            "MSR 0x%X on CPU %d holds 0x%016X, the value the msrsave format reserves for a failed"
-                                    + " read; it cannot be saved faithfully, so nothing was saved", entry.address(), cpu,
-                            MsrSnapshot.FAILED_READ_COOKIE));
-                }
-            } else {
-                slots[slot] = MsrSnapshot.failedReadMarker(entry.writeMask());
-                failed.add(new SaveResult.FailedRead(cpu, entry.address(), reads.errno(op).orElse(Errno.EAGAIN)));
-            }
+        try (StateCapture state = new StateCapture(msr, entries)) {
+            state.read(file);
+            return state.result();
         }
-        return new SaveResult(new MsrSnapshot(cpus, entries, slots, savedAt), readSlots.length, failed);
     }
 
     // ---- restore ----

@@ -198,4 +198,102 @@ public final class Derivations {
     private static int digitalReadout(long thermStatus) {
         return (int) ((thermStatus >>> 16) & 0x7F);
     }
+
+    // ---- counters that may wrap more than once ----
+
+    /**
+     * Whether a counter of {@code bitWidth} bits could have wrapped more than once in an interval:
+     * true when the most it can count in that time, at its highest rate, reaches
+     * {@code delta + 2^bitWidth}, so that {@code delta} and {@code delta + 2^bitWidth} are both
+     * possible and the interval's true count cannot be known.
+     *
+     * @param delta       the counter's advance modulo 2^bitWidth ({@link #counterDelta})
+     * @param bitWidth    the counter's width, 1..63
+     * @param maxPerSecond the highest rate it can count at, in counts per second (for an energy
+     *                    counter: the package's maximum power / joules per unit); NaN if unknown
+     * @param seconds     the interval's length
+     * @return true if the advance is ambiguous; false if it is certain, or the rate is unknown
+     */
+    public static boolean mayHaveWrappedTwice(long delta, int bitWidth, double maxPerSecond, double seconds) {
+        if (Double.isNaN(maxPerSecond) || !(seconds > 0)) {
+            return false;
+        }
+        return unsigned(delta) + Math.scalb(1.0, bitWidth) <= maxPerSecond * seconds;
+    }
+
+    /**
+     * {@return the shortest time a counter of {@code bitWidth} bits takes to wrap, counting at
+     * {@code maxPerSecond}; NaN if the rate is unknown or not positive} Sampling at least this
+     * often keeps every interval's advance certain.
+     *
+     * @param bitWidth     the counter's width, 1..63
+     * @param maxPerSecond its highest rate, in counts per second
+     */
+    public static double wrapSeconds(int bitWidth, double maxPerSecond) {
+        return maxPerSecond > 0 ? Math.scalb(1.0, bitWidth) / maxPerSecond : Double.NaN;
+    }
+
+    // ---- residencies, ratios, RAPL status ----
+
+    /**
+     * {@return a residency counter's share of the interval in percent: {@code 100 × Δresidency / ΔTSC}
+     * (C-state residency counters count at the TSC's rate); NaN if tscDelta is 0}
+     *
+     * @param residencyDelta how far the residency counter advanced (unsigned)
+     * @param tscDelta       how far the TSC advanced on the CPU it was read on (unsigned)
+     */
+    public static double residencyPercent(long residencyDelta, long tscDelta) {
+        return busyPercent(unsigned(residencyDelta), unsigned(tscDelta));
+    }
+
+    /**
+     * {@return turbostat's CPU%c1: the share of the interval neither busy nor in a deeper state,
+     * {@code 100 × (ΔTSC − ΔMPERF − Δdeeper) / ΔTSC}, at least 0; NaN if tscDelta is 0}
+     *
+     * @param tscDelta    how far the TSC advanced (unsigned)
+     * @param mperfDelta  how far IA32_MPERF advanced (unsigned)
+     * @param deeperDelta the sum of the core's deeper residency counters' advances (C3, C6, C7)
+     */
+    public static double c1Percent(long tscDelta, long mperfDelta, double deeperDelta) {
+        double tsc = unsigned(tscDelta);
+        if (tsc == 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, 100.0 * (tsc - unsigned(mperfDelta) - deeperDelta) / tsc);
+    }
+
+    /**
+     * {@return a frequency from a 7-bit ratio field at {@code shift}: {@code ratio × 100 MHz}}
+     *
+     * @param value the register's value (MSR_UNCORE_PERF_STATUS, MSR_UNCORE_RATIO_LIMIT, ...)
+     * @param shift where the ratio field starts: 0 for a current ratio or a maximum, 8 for
+     *              MSR_UNCORE_RATIO_LIMIT's minimum
+     */
+    public static double ratioMhz(long value, int shift) {
+        return ((value >>> shift) & 0x7F) * Msr.BUS_MHZ;
+    }
+
+    /**
+     * {@return the share of the interval RAPL throttled a domain, in percent: {@code 100 × Δstatus ×
+     * time unit / Δt}, from MSR_PKG_PERF_STATUS or MSR_DRAM_PERF_STATUS; NaN if seconds is not positive}
+     *
+     * @param statusDelta    how far the perf-status counter advanced (modulo 2^32), in time units
+     * @param secondsPerUnit the time unit ({@link #raplTimeUnit(long)})
+     * @param seconds        the interval's length
+     */
+    public static double throttledPercent(long statusDelta, double secondsPerUnit, double seconds) {
+        return seconds > 0 ? 100.0 * unsigned(statusDelta) * secondsPerUnit / seconds : Double.NaN;
+    }
+
+    /**
+     * {@return the maximum power field of MSR_PKG_POWER_INFO or MSR_DRAM_POWER_INFO (bits 46:32) in
+     * watts; NaN when the field is 0 (not given)}
+     *
+     * @param powerInfo    the register's value
+     * @param wattsPerUnit the power unit ({@link #raplPowerUnit(long)})
+     */
+    public static double maxPowerWatts(long powerInfo, double wattsPerUnit) {
+        long field = (powerInfo >>> 32) & 0x7FFF;
+        return field == 0 ? Double.NaN : field * wattsPerUnit;
+    }
 }

@@ -18,6 +18,9 @@ import java.util.Locale;
  */
 public final class Sample {
 
+    /** Where the register columns' values start; Signal.values() copies its array at each call, so not in a lookup. */
+    private static final int SIGNAL_COUNT = Signal.values().length;
+
     private final SamplerLayout layout;
     private final List<Signal> signals;
     private final List<RegisterColumn> columns;
@@ -236,7 +239,7 @@ public final class Sample {
         } else {
             for (int i = 0; i < columns.size(); i++) {
                 if (columns.get(i).equals(quantity)) {
-                    return Signal.values().length + i;
+                    return SIGNAL_COUNT + i;
                 }
             }
         }

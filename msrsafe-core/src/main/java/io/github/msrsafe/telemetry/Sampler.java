@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -67,6 +68,9 @@ public final class Sampler implements AutoCloseable {
     private final Deriver deriver;
     private final SampleValues values;
     private final Sample view;
+    private final Map<Signal, String> omitted;
+    private final Deriver.EnergyBounds bounds;
+    private final Consumer<Sample> events;        // JFR events of each sample, or null (off)
     private boolean closed;
 
     private Sampler(MsrSafe msr, Settings settings) {
@@ -84,7 +88,10 @@ public final class Sampler implements AutoCloseable {
         this.batch = msr.newBatch();
         layout.addReadsTo(batch);
         this.readings = new Readings(layout.opCount());
-        this.deriver = new Deriver(layout, signals, columns, vendor, settings.dramJoulesPerUnit());
+        this.omitted = settings.omitted();
+        this.bounds = settings.bounds();
+        this.events = settings.events();
+        this.deriver = new Deriver(layout, signals, columns, vendor, settings.dramJoulesPerUnit(), bounds);
         this.values = new SampleValues(deriver.positions(), layout.packageCount());
         this.view = new Sample(layout, signals, columns, values);
     }
@@ -166,6 +173,37 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
+     * {@return the signals left out because this machine cannot give them, each with the reason
+     * (its register is not in the allowlist, or the processor does not implement it); empty when
+     * the signals were chosen with {@link Builder#signals}, which fails instead}
+     */
+    public Map<Signal, String> omitted() {
+        return omitted;
+    }
+
+    /**
+     * {@return the shortest time any of this sampler's energy counters can take to wrap, at the
+     * highest power it can see (MSR_PKG_POWER_INFO, MSR_DRAM_POWER_INFO, or
+     * {@link Builder#maxPackageWatts}); NaN when no bound is known} Samples closer together than
+     * this always know their energy; a longer interval may not (see {@link Sample#failures()}).
+     */
+    public double energyWrapSeconds() {
+        double shortest = Double.NaN;
+        double[][] byDomain = {bounds.packageWatts(), bounds.dramWatts()};
+        for (int domain = 0; domain < byDomain.length; domain++) {
+            boolean read = domain == 0 ? has(Signal.PACKAGE_WATTS) || has(Signal.PACKAGE_JOULES)
+                    || has(Signal.CORE_WATTS) || has(Signal.CORE_JOULES) : has(Signal.DRAM_WATTS) || has(Signal.DRAM_JOULES);
+            for (int pkg = 0; read && pkg < byDomain[domain].length; pkg++) {
+                double wrap = deriver.wrapSeconds(domain == 1, pkg);
+                if (!Double.isNaN(wrap) && !(wrap >= shortest)) {
+                    shortest = wrap;
+                }
+            }
+        }
+        return shortest;
+    }
+
+    /**
      * Takes a sample: one batch, then every signal recomputed against the previous sample.
      * At the first sample, rate signals ({@link Signal#needsInterval()}) are NaN: there is no
      * interval yet.
@@ -204,6 +242,9 @@ public final class Sampler implements AutoCloseable {
         values.intervalSeconds = readings.seconds();
         values.epochMillis = wallClock.getAsLong();
         deriver.derive(readings, values);
+        if (events != null) {
+            events.accept(view);
+        }
         return view;
     }
 
@@ -270,10 +311,12 @@ public final class Sampler implements AutoCloseable {
 
     /** What the builder chose and detected: everything a sampler is made of. */
     private record Settings(List<Signal> signals, List<RegisterColumn> columns, CpuTopology topology, Vendor vendor,
-            LongSupplier clock, LongSupplier wallClock, double dramJoulesPerUnit, boolean tolerateFailures) {}
+            LongSupplier clock, LongSupplier wallClock, double dramJoulesPerUnit, boolean tolerateFailures,
+            Map<Signal, String> omitted, Deriver.EnergyBounds bounds, Consumer<Sample> events) {}
 
     /**
-     * Configures a {@link Sampler}. Defaults: every signal the vendor supports, no register
+     * Configures a {@link Sampler}. Defaults: every signal the vendor supports that this machine
+     * can read (see {@link #open()}), no register
      * columns, the vendor of /proc/cpuinfo (Intel for a simulated device), the topology of
      * {@link CpuTopology#detect(MsrSafe)}, {@link System#nanoTime()} (a simulated device's own
      * clock) and {@link System#currentTimeMillis()} as clocks, and a sample that fails as a whole
@@ -283,6 +326,7 @@ public final class Sampler implements AutoCloseable {
     public static final class Builder {
         private final MsrSafe msr;
         private List<Signal> signals;
+        private List<Signal> candidates;
         private final List<RegisterColumn> columns = new ArrayList<>();
         private CpuTopology topology;
         private Vendor vendor;
@@ -290,6 +334,8 @@ public final class Sampler implements AutoCloseable {
         private LongSupplier wallClock = System::currentTimeMillis;
         private double dramJoulesPerUnit = Double.NaN;
         private boolean tolerateFailures;
+        private double maxPackageWatts = Double.NaN;
+        private boolean jfrEvents;
 
         private Builder(MsrSafe msr) {
             this.msr = Objects.requireNonNull(msr, "msr");
@@ -323,6 +369,25 @@ public final class Sampler implements AutoCloseable {
             EnumSet<Signal> set = EnumSet.noneOf(Signal.class);
             set.addAll(signals);
             this.signals = List.copyOf(set);
+            this.candidates = null;
+            return this;
+        }
+
+        /**
+         * Sets the signals to derive where this machine can: those of {@code candidates} whose
+         * registers are allowlisted and implemented (and available on the vendor's processors) are
+         * derived, the others left out and named in {@link Sampler#omitted()}. What
+         * {@code msrsafe stat} does by default, as turbostat shows only the columns it can read.
+         *
+         * @param candidates the signals to try, in any order
+         * @return this builder
+         * @throws NullPointerException if candidates is or holds null
+         */
+        public Builder signalsIfReadable(List<Signal> candidates) {
+            EnumSet<Signal> set = EnumSet.noneOf(Signal.class);
+            set.addAll(candidates);
+            this.candidates = List.copyOf(set);
+            this.signals = null;
             return this;
         }
 
@@ -428,27 +493,72 @@ public final class Sampler implements AutoCloseable {
         }
 
         /**
+         * Emits Java Flight Recorder events at every sample: {@code io.github.msrsafe.PackageTelemetry}
+         * per package (frequency, busy share, package and DRAM power, temperatures, throttling and
+         * its reasons) and {@code io.github.msrsafe.CpuTelemetry} per CPU (frequency, busy share),
+         * so that an application sees them in JDK Mission Control beside its GC pauses. Off by
+         * default; events cost nothing while no recording has them enabled. Needs the jdk.jfr
+         * module, which class-path applications have and modular ones add with
+         * {@code --add-modules jdk.jfr} or {@code requires jdk.jfr}.
+         *
+         * {@snippet :
+         * Sampler sampler = Sampler.builder(msr).jfrEvents().open();   // then sample() as usual
+         * }
+         *
+         * @return this builder
+         * @throws IllegalStateException if the jdk.jfr module is not in the module graph
+         */
+        public Builder jfrEvents() {
+            Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElse(null);
+            if (jfr == null || !Sampler.class.getModule().canRead(jfr)) {
+                throw new IllegalStateException("JFR events need the jdk.jfr module, which this application does not"
+                        + " have: run it with --add-modules jdk.jfr, or add 'requires jdk.jfr' to its module-info");
+            }
+            this.jfrEvents = true;
+            return this;
+        }
+
+        /** The emitter, in a method of its own so that jdk.jfr's classes load only when events are on. */
+        private static Consumer<Sample> jfrEmitter() {
+            io.github.msrsafe.internal.jfr.JfrEmitter emitter = new io.github.msrsafe.internal.jfr.JfrEmitter();
+            return emitter::emit;
+        }
+
+        /**
+         * The most power any package can draw, in watts: the bound that tells whether an energy
+         * counter may have wrapped more than once in an interval, for processors whose
+         * MSR_PKG_POWER_INFO is not readable (AMD has none). It replaces that register's maximum.
+         *
+         * @param watts the bound, above 0
+         * @return this builder
+         * @throws IllegalArgumentException if watts is not a finite number above 0
+         */
+        public Builder maxPackageWatts(double watts) {
+            if (!(watts > 0) || Double.isInfinite(watts)) {
+                throw new IllegalArgumentException("maximum package power must be a positive number of watts: " + watts);
+            }
+            this.maxPackageWatts = watts;
+            return this;
+        }
+
+        /**
          * Builds the sampler and checks, before any sample, that every register its signals
-         * need can be read.
+         * need can be read. Without {@link #signals}, the sampler takes every signal of the vendor
+         * whose registers this machine gives (allowlisted and implemented), and leaves out the
+         * others ({@link Sampler#omitted()}); with them, a signal that cannot be read is an error.
          *
          * @return the sampler, ready for its first {@link Sampler#sample()}; close it to free its batch
          * @throws MsrNotAllowedException   naming each register the allowlist lacks and the signals needing it
          * @throws MsrFaultException        naming each register the processor lacks
          * @throws CpuUnavailableException  if a CPU of the topology is offline, or went offline
-         * @throws IllegalArgumentException if a chosen signal is not available on the vendor
+         * @throws IllegalArgumentException if a chosen signal is not available on the vendor, or nothing at all
+         *                                  can be sampled
          */
         public Sampler open() throws MsrSafeException {
             Vendor chosenVendor = vendor != null ? vendor : Vendor.detect(msr);
             double dramUnit = dramJoulesPerUnit;
             if (Double.isNaN(dramUnit)) {
                 dramUnit = detectedDramJoulesPerUnit(msr);
-            }
-            List<Signal> chosen = signals != null ? signals : Signal.supportedBy(chosenVendor);
-            List<String> unavailable = chosen.stream().filter(signal -> !signal.availableOn(chosenVendor))
-                    .map(Signal::columnName).toList();
-            if (!unavailable.isEmpty()) {
-                throw new IllegalArgumentException("signals " + unavailable + " are not available on " + chosenVendor
-                        + " processors; available: " + Signal.supportedBy(chosenVendor));
             }
             CpuTopology chosenTopology = topology != null ? topology : CpuTopology.detect(msr);
             for (int cpu : chosenTopology.cpuNumbers()) {
@@ -459,15 +569,114 @@ public final class Sampler implements AutoCloseable {
                                     + CpuRanges.format(msr.cpus()) + "); open a new handle for the CPUs online now");
                 }
             }
+            List<Signal> chosen;
+            Map<Signal, String> left = Map.of();
+            if (signals != null) {
+                chosen = signals;
+                List<String> unavailable = chosen.stream().filter(signal -> !signal.availableOn(chosenVendor))
+                        .map(Signal::columnName).toList();
+                if (!unavailable.isEmpty()) {
+                    throw new IllegalArgumentException("signals " + unavailable + " are not available on "
+                            + chosenVendor + " processors; available: " + Signal.supportedBy(chosenVendor));
+                }
+            } else { // every signal that reads here, of the candidates or the vendor's
+                List<Signal> tried = candidates == null ? Signal.supportedBy(chosenVendor)
+                        : candidates.stream().filter(signal -> signal.availableOn(chosenVendor)).toList();
+                Map<Signal, String> unreadable = new LinkedHashMap<>(unreadable(tried, chosenVendor,
+                        chosenTopology.cpus().getFirst().cpu()));
+                if (candidates != null) {
+                    candidates.stream().filter(signal -> !signal.availableOn(chosenVendor)).forEach(signal -> unreadable
+                            .put(signal, "is not available on " + chosenVendor + " processors"));
+                }
+                left = java.util.Collections.unmodifiableMap(unreadable);
+                chosen = tried.stream().filter(signal -> !unreadable.containsKey(signal)).toList();
+                if (chosen.isEmpty() && columns.isEmpty()) {
+                    throw new IllegalArgumentException("no telemetry signal can be read here: " + left.values().stream()
+                            .distinct().collect(java.util.stream.Collectors.joining("; ")));
+                }
+            }
             LongSupplier chosenClock = clock != null ? clock : detectedClock(msr);
+            Deriver.EnergyBounds bounds = energyBounds(chosenTopology, chosenVendor, dramUnit);
             Sampler sampler = new Sampler(msr, new Settings(chosen, List.copyOf(columns), chosenTopology, chosenVendor,
-                    chosenClock, wallClock, dramUnit, tolerateFailures));
+                    chosenClock, wallClock, dramUnit, tolerateFailures, left, bounds, jfrEvents ? jfrEmitter() : null));
             try {
                 sampler.check();
                 return sampler;
             } catch (MsrSafeException | RuntimeException e) {
                 sampler.close();
                 throw e;
+            }
+        }
+
+        /**
+         * The signals whose registers cannot be read on {@code cpu} (not allowlisted, not
+         * implemented), each with why: one read per register, before the sampler exists.
+         */
+        private Map<Signal, String> unreadable(List<Signal> candidates, Vendor chosenVendor, int cpu) {
+            Map<Long, String> reasons = new LinkedHashMap<>();
+            Allowlist allowlist = readableAllowlist(msr);
+            for (Signal signal : candidates) {
+                for (long address : signal.addresses(chosenVendor)) {
+                    reasons.computeIfAbsent(address, a -> whyUnreadable(allowlist, cpu, a));
+                }
+            }
+            Map<Signal, String> omitted = new LinkedHashMap<>();
+            for (Signal signal : candidates) {
+                for (long address : signal.addresses(chosenVendor)) {
+                    String reason = reasons.get(address);
+                    if (!reason.isEmpty()) {
+                        omitted.putIfAbsent(signal, Msr.describe(address) + " " + reason);
+                    }
+                }
+            }
+            return java.util.Collections.unmodifiableMap(omitted);
+        }
+
+        private String whyUnreadable(Allowlist allowlist, int cpu, long address) {
+            if (allowlist != null && !allowlist.contains(address)) {
+                return "is not in the allowlist";
+            }
+            try {
+                msr.read(cpu, address);
+                return "";
+            } catch (MsrNotAllowedException e) {
+                return "is not in the allowlist";
+            } catch (MsrFaultException e) {
+                return "is not implemented by this processor";
+            } catch (MsrSafeException e) {
+                return "does not read: " + e.getMessage();
+            }
+        }
+
+        /**
+         * The highest power each package's energy counters can see: MSR_PKG_POWER_INFO's and
+         * MSR_DRAM_POWER_INFO's maximum where they read, {@link #maxPackageWatts} where set.
+         */
+        private Deriver.EnergyBounds energyBounds(CpuTopology chosenTopology, Vendor chosenVendor, double dramUnit) {
+            List<CpuTopology.Placement> leaders = chosenTopology.packageLeaders();
+            double[] packageWatts = new double[leaders.size()];
+            double[] dramWatts = new double[leaders.size()];
+            double[] joulesPerUnit = new double[leaders.size()];
+            long unitRegister = chosenVendor == Vendor.AMD ? Msr.AMD_RAPL_POWER_UNIT : Msr.RAPL_POWER_UNIT;
+            for (int pkg = 0; pkg < leaders.size(); pkg++) {
+                int cpu = leaders.get(pkg).cpu();
+                long units = readOr(cpu, unitRegister, -1);
+                double wattsPerUnit = units == -1 ? Double.NaN : Derivations.raplPowerUnit(units);
+                joulesPerUnit[pkg] = units == -1 ? Double.NaN : Derivations.raplEnergyUnit(units);
+                packageWatts[pkg] = !Double.isNaN(maxPackageWatts) ? maxPackageWatts : chosenVendor == Vendor.AMD
+                        ? Double.NaN : Derivations.maxPowerWatts(readOr(cpu, Msr.PKG_POWER_INFO, 0), wattsPerUnit);
+                dramWatts[pkg] = chosenVendor == Vendor.AMD ? Double.NaN
+                        : Derivations.maxPowerWatts(readOr(cpu, Msr.DRAM_POWER_INFO, 0), wattsPerUnit);
+            }
+            return new Deriver.EnergyBounds(packageWatts, dramWatts, joulesPerUnit);
+        }
+
+        /** A register's value, or {@code fallback} when it does not read (not allowlisted, not implemented). */
+        private long readOr(int cpu, long address, long fallback) {
+            try {
+                return msr.read(cpu, address);
+            } catch (MsrSafeException e) {
+                return fallback;
             }
         }
 

@@ -15,7 +15,9 @@ public enum Unit {
     /** Seconds. */
     SECONDS("s"),
     /** A plain count or register value, without a unit. */
-    COUNT("");
+    COUNT(""),
+    /** A set of {@link ThrottleReason}s, as the sum of their {@link ThrottleReason#flag()}s. */
+    FLAGS("");
 
     private final String symbol;
 
@@ -23,7 +25,7 @@ public enum Unit {
         this.symbol = symbol;
     }
 
-    /** {@return the unit's symbol as printed after a value, e.g. {@code "MHz"} or {@code "°C"}; empty for {@link #COUNT}} */
+    /** {@return the unit's symbol as printed after a value, e.g. {@code "MHz"} or {@code "°C"}; empty for {@link #COUNT} and {@link #FLAGS}} */
     public String symbol() {
         return symbol;
     }

@@ -72,7 +72,10 @@ class DocsTroubleshootingTest {
             Map.entry("registers/RegisterCatalog.java", "parses the catalog built into the jar, never user input"),
             Map.entry("registers/Register.java", "checks the catalog's own entries"),
             Map.entry("SimulatedRegister.java", "builder checks; the command builds the standard simulated device"),
-            Map.entry("SimulatedDevice.java", "builder checks; the command builds the standard device of 1 to 4096 CPUs"),
+            Map.entry("SimulatedDevice.java", "builder checks; the command builds the standard device of 1 to 4096 CPUs,"
+                    + " msr-safe 1.x or 2.x"),
+            Map.entry("PollResult.java", "record invariants; the library builds every PollResult from an executed poll"),
+            Map.entry("internal/abi/BatchAbi.java", "the gate for 2.x op words; the add methods compose only words it passes"),
             Map.entry("internal/sim/", "the simulator's test accessors (peek, poke); the command does not call them"),
             Map.entry("telemetry/Sample.java", "accessors asked for a CPU or signal the sampler was not built for"),
             Map.entry("telemetry/PackagePowerLimit.java", "power-limit encoding; the command only reads limits"),
@@ -95,7 +98,6 @@ class DocsTroubleshootingTest {
             Map.entry("entries need", "snapshot invariant"),
             Map.entry("is not in this snapshot", "accessors the command does not call"),
             Map.entry("names no file (a root directory)", "the command refuses a directory before"),
-            Map.entry("is a read, not a write", "an accessor the command does not call"),
             Map.entry("the batch device is opened with openBatch", "the library's own use of the native layer"),
             Map.entry("cli/ManPages.java", "the build's man page generator, run by Maven, not by users"),
             Map.entry("BatchOp.java", "record invariants; the library builds every BatchOp from an executed batch"),
@@ -112,7 +114,12 @@ class DocsTroubleshootingTest {
             Map.entry("cli/WarmUp.java", "the command's own constants"),
             Map.entry("format AUTO is for reading", "the command refuses --format auto for save first"),
             Map.entry("(family 0x%X model 0x%X)", "a file name and family in a message that has its entry"),
-            Map.entry("al_%02X_%X", "a file name, not a message"));
+            Map.entry("al_%02X_%X", "a file name, not a message"),
+            Map.entry("is not a frequency signal", "a bug guard of the sampler's own dispatch"),
+            Map.entry("maximum package power must be a positive number of watts", "a library option the command does not set"),
+            Map.entry("telemetry/TurboRatioLimits.java", "an accessor the command does not call"),
+            Map.entry("bad limits:", "the exporter's own constants"),
+            Map.entry("request head not complete in time", "answered to the HTTP client as 408, not printed"));
 
     @Test
     void everyMessageTheCommandCanPrintHasAnEntry() throws IOException {

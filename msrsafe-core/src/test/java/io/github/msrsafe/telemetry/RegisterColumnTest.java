@@ -86,8 +86,11 @@ class RegisterColumnTest {
         SimulatedDevice device = SimulatedDevice.standard(2);
         try (MsrSafe msr = device.open()) {
             MsrNotAllowedException notListed = assertThrows(MsrNotAllowedException.class, () -> Sampler.builder(msr)
-                    .signals(Signal.TSC_MHZ).add(RegisterColumn.parse("msr0x34,u32,SMI")).open());
-            assertTrue(notListed.getMessage().contains("0x34 for SMI"), notListed.getMessage());
+                    .signals(Signal.TSC_MHZ).add(RegisterColumn.parse("msr0x3FC,core,percent,C3")).open());
+            assertTrue(notListed.getMessage().contains("MSR_CORE_C3_RESIDENCY (0x3FC) for C3"), notListed.getMessage());
+            IllegalArgumentException signalName = assertThrows(IllegalArgumentException.class,
+                    () -> Sampler.builder(msr).add(RegisterColumn.parse("msr0x34,u32,smi")));
+            assertTrue(signalName.getMessage().contains("smi is taken"), signalName.getMessage());
             device.installAllowlist(SimulatedDevice.standardAllowlist().stream().toList());
             IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
                     () -> Sampler.builder(msr).add(RegisterColumn.parse("msr0x10,Busy%")));

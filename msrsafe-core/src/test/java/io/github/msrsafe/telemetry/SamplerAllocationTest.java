@@ -40,6 +40,29 @@ class SamplerAllocationTest {
         }
     }
 
+    @Test
+    void samplingEveryTurbostatColumnAndARegisterColumnAllocatesNothing() throws Exception {
+        // C-states, SMIs, throttle reasons, uncore, platform energy and the energy-bound check on the hot path.
+        SimulatedDevice device = SimulatedDevice.builder().cpus(32).packages(2).threadsPerCore(2)
+                .registers(SimulatedDevice.telemetryRegisters(0.5))
+                .allowlist(SimulatedDevice.telemetryAllowlist())
+                .build();
+        try (MsrSafe msr = device.open();
+             Sampler sampler = Sampler.builder(msr).tolerateFailures()
+                     .add(RegisterColumn.parse("msr0x3FD,core,percent,C6"), RegisterColumn.parse("msr0x34,u32,delta,SMIs"))
+                     .open()) {
+            double[] sink = new double[1];
+            long bytes = allocatedBy(() -> {
+                Sample sample = sampler.sample();
+                sink[0] += sample.summaryValue(Signal.CPU_C1) + sample.packageValue(Signal.CORE_THROTTLE, 1)
+                        + sample.summaryValue(Signal.PLATFORM_JOULES) + sample.value(Signal.UNCORE_MHZ, 0)
+                        + sample.summaryValue(sample.columns().getFirst());
+            });
+            assertEquals(0, bytes, "bytes allocated by " + MEASURED + " samples of " + sampler.batchSize()
+                    + " reads and " + sampler.signals().size() + " signals, in the best of " + ROUNDS + " rounds");
+        }
+    }
+
     private static long allocatedBy(AllocationMeter.Action action) throws Exception {
         return AllocationMeter.fewestBytes(WARM_UP, MEASURED, ROUNDS, action);
     }

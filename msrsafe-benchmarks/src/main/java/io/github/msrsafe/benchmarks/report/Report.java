@@ -42,6 +42,7 @@ public final class Report {
     static final String FFM = "FfmVsCBenchmark";
     static final String ALLOWLIST = "AllowlistParseBenchmark";
     static final String CLI = "CliColdStartBenchmark";
+    static final String LAYOUTS = "BatchLayoutBenchmark";
     static final String SAVE = "SerialVsBatchSaveBenchmark";
     static final String ALLOCATION = "gc.alloc.rate.norm";
     /** ThreadCpuProfiler's secondary results (its PER_OP and SHARE; a test keeps them equal). */
@@ -241,7 +242,8 @@ public final class Report {
                 && "60".equals(r.params().get("cpus")) && "500".equals(r.params().get("msrsPerCpu"))).stream()
                 .filter(r -> r.secondary().containsKey(ALLOCATION))
                 .min(Comparator.comparingInt(r -> "native".equals(r.params().get("backend")) ? 0 : 1)); // native first
-        goals.add(new Goal("Batched save of 60 CPUs x 500 registers, heap per register once warm",
+        goals.add(new Goal("Batched save of 60 CPUs x 500 registers, read again (`StateCapture.read`), heap per "
+                + "register once warm",
                 "0 B (judged as < 0.5 B: JMH's own bookkeeping, spread over the registers)", 0.5, Optional.empty(),
                 save.map(r -> new Measure(r.secondary().get(ALLOCATION).score() / 30_000, Double.NaN)), " B",
                 "save.bytesPerRegister"));
@@ -468,6 +470,7 @@ public final class Report {
         serialVsBatch(md, READ, "serialRead", "batchRead", "Reads", "serial-vs-batch-read.svg", "pread", "read");
         serialVsBatch(md, WRITE, "serialWrite", "batchWrite", "Writes", "serial-vs-batch-write.svg", "pwrite", "write");
         ffmVsC(md);
+        layouts(md);
         allocation(md);
         cpuTime(md);
         allowlist(md);
@@ -662,6 +665,32 @@ public final class Report {
         return cases;
     }
 
+    private void layouts(StringBuilder md) {
+        List<JmhResult> rows = select(r -> r.benchmarkClass().equals(LAYOUTS));
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Batch layouts: msr-safe 1.x against 2.x\n\n");
+        md.append("One batch of reads filled, run in one ioctl to the C stand-in module and read back, with ")
+                .append("msr-safe 1.x's 32-byte ops and 2.x's 88-byte ops, in one run. The library picks the layout ")
+                .append("from the device's version file; the stand-in copies the ops in and out as the module does. ")
+                .append("What differs is the bytes filled, copied and walked per op.\n\n");
+        md.append("| ops per batch | 1.x (32-byte ops) | 2.x (88-byte ops) | 2.x / 1.x |\n|---:|---:|---:|---:|\n");
+        List<Integer> sizes = rows.stream().map(r -> r.intParam("batchOps", 0)).distinct().sorted().toList();
+        for (int size : sizes) {
+            Optional<JmhResult> one = layoutRow(rows, size, "1.x");
+            Optional<JmhResult> two = layoutRow(rows, size, "2.x");
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", size)).append(" | ").append(timed(one))
+                    .append(" | ").append(timed(two)).append(" | ").append(ratio(two, one)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static Optional<JmhResult> layoutRow(List<JmhResult> rows, int size, String layout) {
+        return rows.stream().filter(r -> r.intParam("batchOps", 0) == size && layout.equals(r.params().get("layout")))
+                .findFirst();
+    }
+
     private void allocation(StringBuilder md) {
         List<JmhResult> rows = select(r -> r.secondary().containsKey(ALLOCATION)
                 && !r.benchmarkClass().equals(ALLOWLIST) && !r.benchmarkClass().equals(CLI));
@@ -688,6 +717,12 @@ public final class Report {
         }
         rows.stream().filter(r -> r.method().equals("batchLibrary"))
                 .sorted(Comparator.comparingInt(r -> r.intParam("batchOps", 0))).forEach(headline::add);
+        for (String method : List.of("batchSave", "batchSaveOnce")) {
+            rows.stream().filter(r -> r.benchmarkClass().equals(SAVE) && r.method().equals(method))
+                    .max(Comparator.comparingInt(Report::opsPerRound)
+                            .thenComparing(r -> "native".equals(r.params().get("backend"))))
+                    .ifPresent(headline::add);
+        }
         md.append("| what | benchmark | parameters | B per op | ops per iteration | B per iteration |\n");
         md.append("|---|---|---|---:|---:|---:|\n");
         for (JmhResult r : headline) {
@@ -726,6 +761,8 @@ public final class Report {
             case "batchRead" -> "batch execute (reads) and `value(i)`";
             case "batchWrite" -> "batch execute (writes)";
             case "batchLibrary" -> "batch clear, addRead, execute, value";
+            case "batchSave" -> "save read again (`StateCapture.read`)";
+            case "batchSaveOnce" -> "save once (`MsrState.capture`: new batch and snapshot)";
             default -> r.method();
         };
     }
@@ -807,7 +844,7 @@ public final class Report {
 
     /** Benchmarks this report has no section of its own for, e.g. added by other parts of the project. */
     private void others(StringBuilder md) {
-        List<String> known = List.of(READ, WRITE, FFM, ALLOWLIST, CLI);
+        List<String> known = List.of(READ, WRITE, FFM, ALLOWLIST, CLI, LAYOUTS);
         List<JmhResult> rows = select(r -> !known.contains(r.benchmarkClass()));
         if (rows.isEmpty()) {
             return;

@@ -51,7 +51,8 @@ class ReportTest {
         // 80 us ± 8 per parse, 64 us of CPU time: 0.064 ms decides.
         assertTrue(md.contains("| Parse of a 128 KiB allowlist | <= 0.5 ms | 0.0640 ± 0.00 ms | 0.0800 ± 0.00800 ms | met |"),
                 md);
-        assertTrue(md.contains("| Batched save of 60 CPUs x 500 registers, heap per register once warm | 0 B"), md);
+        assertTrue(md.contains("| Batched save of 60 CPUs x 500 registers, read again (`StateCapture.read`), heap per "
+                + "register once warm | 0 B"), md);
         assertTrue(md.contains("| - | not measured |"), md);
         assertEquals("met", Report.Goal.verdict(new Report.Measure(1.0, 0.1), 1.15));
         assertEquals("within the error", Report.Goal.verdict(new Report.Measure(1.1, 0.1), 1.15));
@@ -149,6 +150,22 @@ class ReportTest {
         assertTrue(md.contains("## Other benchmarks"), md);
         assertTrue(md.contains("| SamplerStepBenchmark.allSignals | cpus=256 | 12.5 ± 0.500 us/op | 0.00200 |"), md);
         assertFalse(report(results()).markdown().contains("## Other benchmarks"));
+    }
+
+    @Test
+    void batchLayoutsAreComparedSideBySide() {
+        List<JmhResult> results = new ArrayList<>(results());
+        String layouts = "io.github.msrsafe.benchmarks.BatchLayoutBenchmark.fillAndExecute";
+        results.addAll(JmhResult.parseAll("[" + String.join(",",
+                entry(layouts, "avgt", "\"layout\": \"1.x\", \"batchOps\": \"1024\"", 10, 1, "us/op", 0.1, "1 s"),
+                entry(layouts, "avgt", "\"layout\": \"2.x\", \"batchOps\": \"1024\"", 20, 2, "us/op", 0.1, "1 s"),
+                entry(layouts, "avgt", "\"layout\": \"1.x\", \"batchOps\": \"32\"", 1, 0.1, "us/op", 0.1, "1 s"))
+                + "]"));
+        String md = report(results).markdown();
+        assertTrue(md.contains("## Batch layouts: msr-safe 1.x against 2.x"), md);
+        assertTrue(md.contains("| 1,024 | 10.0 ± 1.00 us | 20.0 ± 2.00 us | 2.00 ± 0.283x |"), md);
+        assertTrue(md.contains("| 32 | 1.00 ± 0.100 us | - | - |"), md);
+        assertFalse(md.contains("## Other benchmarks"), "the layouts have a section of their own");
     }
 
     @Test

@@ -139,6 +139,33 @@ public enum BatchAbi {
         return referenceVersion.u32();
     }
 
+    /**
+     * Checks a 2.x op word before it goes to the module, which checks nothing itself and
+     * silently mishandles these: bits it does not know (they do nothing), no READ, WRITE or
+     * POLL (the op does nothing but timestamps, if any), and WRITE together with READ or
+     * POLL (the read replaces the value first, so the old value is written back).
+     *
+     * @return {@code flags}
+     * @throws IllegalArgumentException for any of these, naming the flags
+     */
+    public static int checkV2Flags(int flags) {
+        if ((flags & ~MsrStructs.OP_FLAGS_KNOWN) != 0) {
+            throw new IllegalArgumentException("op flags 0x" + Integer.toHexString(flags) + " have bits the module does"
+                    + " not act on (0x" + Integer.toHexString(flags & ~MsrStructs.OP_FLAGS_KNOWN) + ")");
+        }
+        int access = flags & (MsrStructs.OP_FLAG_READ | MsrStructs.OP_FLAG_WRITE | MsrStructs.OP_FLAG_POLL);
+        if (access == 0) {
+            throw new IllegalArgumentException("op flags 0x" + Integer.toHexString(flags)
+                    + " ask for no read, write or poll: the module would do nothing with the op's register");
+        }
+        if ((access & MsrStructs.OP_FLAG_WRITE) != 0 && access != MsrStructs.OP_FLAG_WRITE) {
+            throw new IllegalArgumentException("op flags 0x" + Integer.toHexString(flags) + " combine a write with a "
+                    + ((access & MsrStructs.OP_FLAG_READ) != 0 ? "read" : "poll")
+                    + ": the module would write the old value back, not the one given");
+        }
+        return flags;
+    }
+
     /** {@return cpu of op {@code i}, 0..65535} */
     public abstract int cpu(MemorySegment ops, long i);
 

@@ -118,9 +118,11 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
 
     /**
      * ioctl(fd, X86_IOC_MSR_BATCH, array). The kernel reads and writes numops ops at
-     * array.ops: it is only let do so when that is the native segment {@code ops}, long
-     * enough ({@link BatchDevice#checkArray}); a numops the module refuses before touching
-     * the ops (0, or too many) goes through, so that the kernel's own answer comes back.
+     * array.ops, 32 or 88 bytes each as the version word says: it is only let do so when
+     * that is the native segment {@code ops}, long enough for the larger of what either
+     * module may touch ({@link BatchDevice#opBytesAModuleMayTouch}); a numops every module
+     * refuses before touching the ops (0, or too many) goes through, so that the kernel's
+     * own answer comes back.
      */
     @Override
     public int batch(MemorySegment array, MemorySegment ops) {
@@ -128,7 +130,11 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
             return -EBADF;
         }
         try {
-            if (BatchDevice.checkArray(array, ops) == -EFAULT) {
+            if (!BatchDevice.arrayUsable(array)) {
+                return -EFAULT;
+            }
+            long touched = BatchDevice.opBytesAModuleMayTouch(BatchDevice.numops(array), BatchDevice.version(array));
+            if (touched > 0 && !BatchDevice.opsUsable(array, ops, touched)) {
                 return -EFAULT;
             }
             CallScratch call = owner.callScratch();

@@ -1,12 +1,15 @@
 package io.github.msrsafe.internal.sim;
 
 import static io.github.msrsafe.internal.sim.SimKernel.EBADF;
+import static io.github.msrsafe.internal.sim.SimKernel.EFAULT;
 
-import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import java.lang.foreign.MemorySegment;
 
-/** /dev/cpu/msr_batch: the X86_IOC_MSR_BATCH ioctl, on a descriptor opened for reading. */
+/**
+ * /dev/cpu/msr_batch: the X86_IOC_MSR_BATCH ioctl, on a descriptor opened for reading; the
+ * array's checks in the order of the kernel's module version, then its batch rules.
+ */
 final class BatchFile implements BatchDevice {
 
     private final SimKernel kernel;
@@ -23,9 +26,19 @@ final class BatchFile implements BatchDevice {
         if (closed || !readable) {
             return -EBADF; // the module wants FMODE_READ even for a batch of writes
         }
-        int refused = BatchDevice.checkArray(array, ops);
-        return refused != 0 ? refused
-                : kernel.batch(ops, Integer.toUnsignedLong((int) MsrStructs.ARRAY_NUMOPS.get(array, 0L)));
+        if (!BatchDevice.arrayUsable(array)) {
+            return -EFAULT;
+        }
+        long numops = BatchDevice.numops(array);
+        BatchRules rules = kernel.rules();
+        int refused = rules.checkHeader(numops, BatchDevice.version(array));
+        if (refused != 0) {
+            return refused; // before the module reads any op
+        }
+        if (!BatchDevice.opsUsable(array, ops, numops * rules.abi().opSize())) {
+            return -EFAULT;
+        }
+        return kernel.batch(ops, numops);
     }
 
     @Override

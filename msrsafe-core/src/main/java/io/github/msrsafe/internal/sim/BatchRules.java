@@ -33,8 +33,7 @@ abstract sealed class BatchRules permits BatchRules.OneEight, BatchRules.Two {
 
     static final int EINVAL = Errno.EINVAL.number();
     static final int E2BIG = Errno.E2BIG.number();
-    // Linux's ENOPROTOOPT; becomes Errno.ENOPROTOOPT when the enum lists every errno.
-    static final int ENOPROTOOPT = 92;
+    static final int ENOPROTOOPT = Errno.ENOPROTOOPT.number();
     static final int ENXIO = Errno.ENXIO.number();
     static final int EACCES = Errno.EACCES.number();
     static final int EROFS = Errno.EROFS.number();

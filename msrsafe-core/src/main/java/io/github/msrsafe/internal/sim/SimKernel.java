@@ -1,19 +1,15 @@
 package io.github.msrsafe.internal.sim;
 
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_CPU;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_ERR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_ISRDMSR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSR;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_MSRDATA;
-import static io.github.msrsafe.internal.abi.MsrStructs.OP_WMASK;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import io.github.msrsafe.Driver;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.ModuleVersion;
 import io.github.msrsafe.SimulatedRegister;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceFiles;
 import io.github.msrsafe.internal.sys.DeviceNode;
@@ -31,10 +27,11 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * msr_safe 1.8 in process: the four device files with the system-call
- * behaviour of docs/module-behaviour.md, over a {@link RegisterBank} of simulated
- * registers. Every {@link OpenFile} call returns what the C call would return,
- * or {@code -errno}.
+ * msr_safe in process, as 1.8 or as the 2.x development line: the four device
+ * files with the system-call behaviour of docs/module-behaviour.md, over a
+ * {@link RegisterBank} of simulated registers. Every {@link OpenFile} call
+ * returns what the C call would return, or {@code -errno}. The module version
+ * decides what the version file says and how a batch runs ({@link BatchRules}).
  *
  * <p>Thread-safe: one lock guards the registers, the online CPUs, the
  * allowlist and the file positions, and a whole batch runs under it. The
@@ -48,15 +45,14 @@ import java.util.function.LongSupplier;
  */
 public final class SimKernel implements DeviceFiles {
 
-    /** The version the version file reports. */
-    public static final String MODULE_VERSION = "1.8.0";
+    /** The version a kernel reports when none is given: msr-safe 1.8.0. */
+    public static final ModuleVersion DEFAULT_VERSION = new ModuleVersion(1, 8, 0);
 
     static final int EBADF = Errno.EBADF.number();
     static final int EINVAL = Errno.EINVAL.number();
     static final int EACCES = Errno.EACCES.number();
     static final int EIO = Errno.EIO.number();
     static final int ENXIO = Errno.ENXIO.number();
-    static final int EROFS = Errno.EROFS.number();
     static final int EFAULT = Errno.EFAULT.number();
     static final int E2BIG = Errno.E2BIG.number();
     static final int ESPIPE = Errno.ESPIPE.number();
@@ -69,6 +65,9 @@ public final class SimKernel implements DeviceFiles {
     private final int threadsPerCore;
     private final int cpusPerPackage;
     private final LongSupplier clock;
+    private final ModuleVersion version;
+    private final BatchRules rules;
+    private final BatchRules.Machine machine = new Machine();
     private final Platform platform = new SimPlatform();
     private final boolean[] online;           // guarded by lock
     private final RegisterBank registers;     // guarded by lock
@@ -85,6 +84,19 @@ public final class SimKernel implements DeviceFiles {
      */
     public SimKernel(int cpuCount, int threadsPerCore, int cpusPerPackage, int[] offline,
             List<SimulatedRegister> registers, List<AllowlistEntry> allowlist, LongSupplier clock) {
+        this(cpuCount, threadsPerCore, cpusPerPackage, offline, registers, allowlist, clock, DEFAULT_VERSION);
+    }
+
+    /**
+     * The same, playing module {@code version}: major 2 runs batches as 2.x, any other as 1.8.
+     *
+     * @param version what the version file reports and which batch rules apply
+     */
+    public SimKernel(int cpuCount, int threadsPerCore, int cpusPerPackage, int[] offline,
+            List<SimulatedRegister> registers, List<AllowlistEntry> allowlist, LongSupplier clock,
+            ModuleVersion version) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.rules = version.major() == BatchAbi.V2_MAJOR ? BatchRules.V2 : BatchRules.V1;
         if (cpuCount < 1 || cpuCount > 65536) {
             throw new IllegalArgumentException("CPU count " + cpuCount + " is outside 1..65536 (the batch op's cpu field is 16 bits)");
         }
@@ -348,76 +360,24 @@ public final class SimKernel implements DeviceFiles {
         }
     }
 
+    /** The module version this kernel plays. */
+    public ModuleVersion version() {
+        return version;
+    }
+
+    /** How this kernel's module runs a batch. */
+    BatchRules rules() {
+        return rules;
+    }
+
     /**
-     * X86_IOC_MSR_BATCH after the access-mode and header checks
-     * ({@link BatchDevice#checkArray}): validate every op, then run them all or none.
+     * X86_IOC_MSR_BATCH after the access-mode and header checks ({@link BatchFile}): validate
+     * every op, then run them all or none.
      */
     int batch(MemorySegment ops, long numops) {
         synchronized (lock) {
-            int rejected = validate(ops, numops);
-            return rejected != 0 ? rejected : execute(ops, numops);
+            return rules.run(machine, ops, numops);
         }
-    }
-
-    /** Step 4: every op checked before any runs; the LAST failing op's error, or 0. */
-    private int validate(MemorySegment ops, long numops) {
-        int result = 0;
-        for (long i = 0; i < numops; i++) {
-            OP_ERR.set(ops, 0L, i, 0);
-            int cpu = Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, i));
-            if (cpu >= cpuCount || !online[cpu]) {
-                result = -ENXIO;
-                OP_ERR.set(ops, 0L, i, result);
-                continue;
-            }
-            int entry = allowlist.find(Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, i)));
-            if (entry < 0) {
-                result = -EACCES;
-                OP_ERR.set(ops, 0L, i, result);
-                continue;
-            }
-            long writeMask = allowlist.writeMask(entry);
-            OP_WMASK.set(ops, 0L, i, writeMask);
-            boolean read = (short) OP_ISRDMSR.get(ops, 0L, i) != 0;
-            if (!read && writeMask == 0) {
-                result = -EROFS;
-                OP_ERR.set(ops, 0L, i, result);
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Steps 5 and 6: every op runs; the FIRST failing op's error, or 0. The whole batch runs
-     * at one reading of the clock, so counters read together (APERF and MPERF) are consistent.
-     */
-    private int execute(MemorySegment ops, long numops) {
-        long now = clock.getAsLong();
-        int result = 0;
-        for (long i = 0; i < numops; i++) {
-            int cpu = Short.toUnsignedInt((short) OP_CPU.get(ops, 0L, i));
-            int register = registers.indexOf(Integer.toUnsignedLong((int) OP_MSR.get(ops, 0L, i)));
-            int err = 0;
-            if (register < 0) {
-                err = -EIO; // rdmsr faults; a read op's msrdata stays as it was
-            } else {
-                long old = registers.read(register, cpu, now);
-                if ((short) OP_ISRDMSR.get(ops, 0L, i) != 0) {
-                    OP_MSRDATA.set(ops, 0L, i, old);
-                } else {
-                    long writeMask = (long) OP_WMASK.get(ops, 0L, i);
-                    long value = ((long) OP_MSRDATA.get(ops, 0L, i) & writeMask) | (old & ~writeMask);
-                    if (!registers.write(register, cpu, value, now)) {
-                        err = -EIO;
-                    }
-                }
-            }
-            OP_ERR.set(ops, 0L, i, err);
-            if (result == 0) {
-                result = err;
-            }
-        }
-        return result;
     }
 
     /** The text of the allowlist file's read number {@code index}: null at the end of the list. */
@@ -450,6 +410,44 @@ public final class SimKernel implements DeviceFiles {
     private void checkCpu(int cpu) {
         if (cpu < 0 || cpu >= cpuCount) {
             throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (cpuCount - 1));
+        }
+    }
+
+    /** The machine as a batch sees it; BatchRules calls it under the lock, from batch(). */
+    private final class Machine implements BatchRules.Machine {
+        @Override
+        public boolean cpuUp(int cpu) {
+            return cpu < cpuCount && online[cpu];
+        }
+
+        @Override
+        public int allowlistEntry(long msr) {
+            return allowlist.find(msr);
+        }
+
+        @Override
+        public long writeMask(int entry) {
+            return allowlist.writeMask(entry);
+        }
+
+        @Override
+        public int register(long msr) {
+            return registers.indexOf(msr);
+        }
+
+        @Override
+        public long read(int register, int cpu, long now) {
+            return registers.read(register, cpu, now);
+        }
+
+        @Override
+        public boolean write(int register, int cpu, long value, long now) {
+            return registers.write(register, cpu, value, now);
+        }
+
+        @Override
+        public long now() {
+            return clock.getAsLong();
         }
     }
 

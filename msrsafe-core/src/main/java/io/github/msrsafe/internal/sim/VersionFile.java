@@ -7,18 +7,19 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /**
- * /dev/cpu/msr_safe_version: the first read returns "1.8.0" and its NUL
+ * /dev/cpu/msr_safe_version: the first read returns the kernel's version (e.g. "1.8.0") and its NUL
  * (truncated, without error, to a smaller buffer); every later read returns
  * 0. pread at offset 0 reads the text again without moving the position.
  */
 final class VersionFile extends SimFile {
 
-    private static final byte[] TEXT = (SimKernel.MODULE_VERSION + "\0").getBytes(StandardCharsets.US_ASCII);
+    private final byte[] text;
 
     private long position; // guarded by kernel.lock()
 
     VersionFile(SimKernel kernel, boolean readable, boolean writable) {
         super(kernel, readable, writable);
+        this.text = (kernel.version() + "\0").getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -46,18 +47,18 @@ final class VersionFile extends SimFile {
     }
 
     /** Once anything has been read, the file is at its end. */
-    private static long copyAt(MemorySegment buffer, long count, long position) {
+    private long copyAt(MemorySegment buffer, long count, long position) {
         if (count < 0) {
             return -EINVAL;
         }
         if (position > 0) {
             return 0;
         }
-        int length = (int) Math.min(count, TEXT.length);
+        int length = (int) Math.min(count, text.length);
         if (!usable(buffer, length, true)) {
             return -EFAULT;
         }
-        MemorySegment.copy(MemorySegment.ofArray(TEXT), 0, buffer, 0, length);
+        MemorySegment.copy(MemorySegment.ofArray(text), 0, buffer, 0, length);
         return length;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.msrsafe.internal.sys;
 
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,8 +25,8 @@ public interface BatchDevice extends AutoCloseable {
      * Runs the batch {@code array} describes: a {@code struct msr_batch_array} whose
      * {@code ops} field holds {@code ops.address()}. The native device passes only
      * {@code array} to the kernel; the others read the ops through {@code ops}, since Java
-     * cannot follow a raw pointer. Every implementation first applies
-     * {@link #checkArray(MemorySegment, MemorySegment)}.
+     * cannot follow a raw pointer. Every implementation first makes sure the memory it or
+     * the kernel touches is {@code ops} ({@link #checkArray}, {@link #opBytesAModuleMayTouch}).
      *
      * @return 0, or {@code -errno}: of the whole call, or of the op the module reports
      */
@@ -36,33 +37,69 @@ public interface BatchDevice extends AutoCloseable {
     void close();
 
     /**
-     * The module's checks of a batch before it reads any op, in its order: the array must be
-     * a readable native struct (EFAULT), numops neither 0 (EINVAL) nor above {@link MsrStructs#MAX_OPS_PER_IOCTL}
-     * (E2BIG), and {@code ops} the native, aligned segment {@code array.ops} points to, long
-     * enough for numops ops (EFAULT). The native device lets EINVAL and E2BIG through to the
-     * kernel, which answers them itself without touching the ops; EFAULT it never lets
-     * through, since the kernel would then read or write memory Java does not own.
+     * The 1.8 module's checks of a batch before it reads any op, in its order, for ops of
+     * {@code abi}'s layout: the array must be a readable native struct (EFAULT), numops
+     * neither 0 (EINVAL) nor above what one ioctl carries (E2BIG), and {@code ops} the
+     * native, aligned segment {@code array.ops} points to, long enough for numops ops
+     * (EFAULT). The simulated 2.x module checks the version between numops and the size;
+     * the native device checks only what keeps the kernel inside memory Java owns
+     * ({@link #opBytesAModuleMayTouch}).
      *
      * @return 0, or {@code -errno}
      */
-    static int checkArray(MemorySegment array, MemorySegment ops) {
-        if (array == null || !array.isNative() || !usable(array, MsrStructs.BATCH_ARRAY.byteSize(), false)) {
+    static int checkArray(MemorySegment array, MemorySegment ops, BatchAbi abi) {
+        if (!arrayUsable(array)) {
             return -Errno.EFAULT.number();
         }
-        long numops = Integer.toUnsignedLong((int) MsrStructs.ARRAY_NUMOPS.get(array, 0L));
+        long numops = numops(array);
         if (numops == 0) {
             return -Errno.EINVAL.number();
         }
-        if (numops > MsrStructs.MAX_OPS_PER_IOCTL) {
-            return -Errno.E2BIG.number(); // the module cannot allocate numops * 32 bytes in one piece
+        if (numops > abi.maxOpsPerIoctl()) {
+            return -Errno.E2BIG.number(); // the module cannot allocate that many ops in one piece
         }
+        return opsUsable(array, ops, numops * abi.opSize()) ? 0 : -Errno.EFAULT.number();
+    }
+
+    /** Whether {@code array} is a readable native {@code struct msr_batch_array}; false is EFAULT. */
+    static boolean arrayUsable(MemorySegment array) {
+        return array != null && array.isNative() && usable(array, MsrStructs.BATCH_ARRAY.byteSize(), false);
+    }
+
+    /** {@return the array's numops, 0..2^32-1} */
+    static long numops(MemorySegment array) {
+        return Integer.toUnsignedLong((int) MsrStructs.ARRAY_NUMOPS.get(array, 0L));
+    }
+
+    /** {@return the array's version word} */
+    static int version(MemorySegment array) {
+        return (int) MsrStructs.ARRAY_VERSION.get(array, 0L);
+    }
+
+    /**
+     * Whether {@code ops} is the native segment {@code array.ops} points to, aligned for
+     * either op layout, with {@code bytes} the kernel may read and write; false is EFAULT.
+     */
+    static boolean opsUsable(MemorySegment array, MemorySegment ops, long bytes) {
         long pointer = array.get(ValueLayout.JAVA_LONG_UNALIGNED, OPS_POINTER_OFFSET);
-        if (ops == null || !ops.isNative() || ops.address() != pointer
-                || pointer % MsrStructs.BATCH_OP.byteAlignment() != 0
-                || !usable(ops, numops * MsrStructs.OP_SIZE, true)) {
-            return -Errno.EFAULT.number();
+        return ops != null && ops.isNative() && ops.address() == pointer
+                && pointer % MsrStructs.BATCH_OP.byteAlignment() == 0
+                && pointer % MsrStructs.BATCH_OP_V2.byteAlignment() == 0
+                && usable(ops, bytes, true);
+    }
+
+    /**
+     * The most bytes at {@code array.ops} that any module, 1.x or 2.x, reads and writes back
+     * for {@code numops} ops sent with {@code versionWord}, whichever is loaded: numops 88-byte
+     * ops for a word of major 2 (a 1.x module reads less, a 2.x one refuses other majors
+     * before reading), 32-byte ops otherwise; nothing for 0 ops or more than any module
+     * takes (131,072), which every module refuses before it reads an op.
+     */
+    static long opBytesAModuleMayTouch(long numops, int versionWord) {
+        if (numops == 0 || numops > BatchAbi.V1.maxOpsPerIoctl()) {
+            return 0;
         }
-        return 0;
+        return numops * BatchAbi.forVersionWord(versionWord).opSize();
     }
 
     /**

@@ -127,6 +127,35 @@ class BatchAbiTest {
         assertEquals(0, MsrStructs.OP_FLAGS_KNOWN & MsrStructs.OP_FLAG_DELTA_HINTS);
     }
 
+    @Test
+    void v2FlagsTheModuleWouldMishandleAreRefused() {
+        int read = MsrStructs.OP_FLAG_READ;
+        int write = MsrStructs.OP_FLAG_WRITE;
+        int poll = MsrStructs.OP_FLAG_POLL;
+        int tsc = MsrStructs.OP_FLAG_TSC;
+        assertEquals(read, BatchAbi.checkV2Flags(read));
+        assertEquals(write | MsrStructs.OP_FLAGS_TIMESTAMPS, BatchAbi.checkV2Flags(write | MsrStructs.OP_FLAGS_TIMESTAMPS));
+        assertEquals(poll | tsc, BatchAbi.checkV2Flags(poll | tsc));
+        assertEquals(read | poll, BatchAbi.checkV2Flags(read | poll));
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchAbi.checkV2Flags(read | 0x4000));
+        assertEquals("op flags 0x4002 have bits the module does not act on (0x4000)", unknown.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchAbi.checkV2Flags(read | MsrStructs.OP_FLAG_DELTA_HINTS));
+        var none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchAbi.checkV2Flags(tsc));
+        assertEquals("op flags 0x20 ask for no read, write or poll: the module would do nothing with the op's register",
+                none.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BatchAbi.checkV2Flags(0));
+        var readWrite = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchAbi.checkV2Flags(read | write));
+        assertEquals("op flags 0x3 combine a write with a read: the module would write the old value back, not the one given",
+                readWrite.getMessage());
+        var pollWrite = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchAbi.checkV2Flags(poll | write | tsc));
+        assertEquals(true, pollWrite.getMessage().contains("a write with a poll"), pollWrite.getMessage());
+    }
+
     private static long offset(MemoryLayout layout, String field) {
         return layout.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }

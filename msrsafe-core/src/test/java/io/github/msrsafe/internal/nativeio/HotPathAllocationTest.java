@@ -1,5 +1,6 @@
 package io.github.msrsafe.internal.nativeio;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,15 +8,22 @@ import io.github.msrsafe.AllocationMeter;
 import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.Timestamp;
 import io.github.msrsafe.internal.abi.MsrStructs;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +110,62 @@ class HotPathAllocationTest {
             }
             AllocationMeter.Action call = () -> check(batch.execute() == BatchOutcome.SUCCEEDED);
             assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated batches in the best round");
+        }
+    }
+
+    @Test
+    @Tag(NativeTestSupport.IOCTL_DOUBLE)
+    @SuppressWarnings("restricted")
+    void twoXBatchWithTimestampsAndAPollThroughTheDouble() throws Throwable {
+        Path library = NativeTestSupport.ioctlDouble();
+        Path tree = Files.createDirectories(root.resolve("two"));
+        for (int cpu : new int[] {0, 1}) {
+            NativeTestSupport.sparseNode(tree, cpu, "msr_safe");
+        }
+        Files.createFile(tree.resolve("msr_batch"));
+        Files.writeString(tree.resolve("msr_safe_version"), "2.0.4\0");
+        try (Arena libraryArena = Arena.ofConfined()) {
+            SymbolLookup lookup = SymbolLookup.libraryLookup(library, libraryArena);
+            MethodHandle setVersion = Linker.nativeLinker().downcallHandle(
+                    lookup.find("msrsafe_double_set_module_version").orElseThrow(),
+                    FunctionDescriptor.ofVoid(JAVA_INT));
+            setVersion.invokeExact(0x0002_0004);
+            try (MsrSafe msr = MsrSafe.open(tree); MsrBatch batch = msr.newBatch()) {
+                Set<Timestamp> tsc = EnumSet.of(Timestamp.TSC);
+                int read = batch.addRead(0, 0xE7, tsc);
+                batch.addWrite(1, 0x199, 0x42, tsc);
+                batch.addPoll(1, 0x611, 4);
+                long[] sink = new long[1];
+                AllocationMeter.Action call = () -> {
+                    check(batch.execute() == BatchOutcome.SUCCEEDED);
+                    sink[0] += batch.value(read) + batch.timestamp(read, Timestamp.TSC);
+                };
+                assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " 2.x batches in the best round");
+            } finally {
+                setVersion.invokeExact(0x0001_0800); // the other tests of this run expect 1.8
+            }
+        }
+    }
+
+    @Test
+    void perCpuEmulatedTwoXBatchWithTimestampsAndAPoll() throws Exception {
+        Path tree = Files.createDirectories(root.resolve("two-per-cpu"));
+        NativeTestSupport.sparseNode(tree, 0, "msr_safe");
+        NativeTestSupport.sparseNode(tree, 1, "msr_safe");
+        Files.writeString(tree.resolve("msr_safe_version"), "2.0.4\0");  // and no msr_batch
+        try (MsrSafe msr = MsrSafe.open(tree); MsrBatch batch = msr.newBatch()) {
+            check(msr.batchEmulated());
+            Set<Timestamp> stamps =
+                    EnumSet.of(Timestamp.TSC, Timestamp.APERF);
+            int read = batch.addRead(0, 0x199, stamps);
+            batch.addWrite(1, 0x199, 7, stamps);
+            int poll = batch.addPoll(1, 0x199, 3);
+            long[] sink = new long[1];
+            AllocationMeter.Action call = () -> {
+                check(batch.execute() == BatchOutcome.SUCCEEDED);
+                sink[0] += batch.value(read) + batch.timestamp(read, Timestamp.APERF) + batch.value(poll);
+            };
+            assertEquals(0, allocatedWhileRunning(call), "bytes allocated by " + MEASURED + " emulated 2.x batches in the best round");
         }
     }
 

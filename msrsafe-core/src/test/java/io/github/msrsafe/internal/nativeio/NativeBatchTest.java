@@ -55,6 +55,7 @@ class NativeBatchTest {
     private static MethodHandle lastNumops;
     private static MethodHandle lastRequest;
     private static MethodHandle register;
+    private static MethodHandle setModuleVersion;
 
     @TempDir
     static Path root;
@@ -81,6 +82,8 @@ class NativeBatchTest {
         lastRequest = linker.downcallHandle(find("msrsafe_double_last_request"), FunctionDescriptor.of(JAVA_LONG));
         register = linker.downcallHandle(find("msrsafe_double_register"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT));
+        setModuleVersion = linker.downcallHandle(find("msrsafe_double_set_module_version"),
+                FunctionDescriptor.ofVoid(JAVA_INT));
         // The device tree only has to look like msr_safe; the batch node is an ordinary file.
         for (int cpu : new int[] {0, 1, 3}) {
             Files.createFile(Files.createDirectories(root.resolve(Integer.toString(cpu))).resolve("msr_safe"));
@@ -273,6 +276,63 @@ class NativeBatchTest {
         assertEquals(0, batch.run(batchFile));
         assertArrayEquals(new int[numops], batch.errs());
         assertEquals(register(3, 0x199), batch.data(numops - 1));
+    }
+
+    // ---- the double as msr-safe 2.x, and what the native layer lets through
+
+    @Test
+    void a2xVersionWordNeedsRoomFor88ByteOpsBeforeTheKernelIsCalled() throws Throwable {
+        // 2 ops of 32 bytes are 64 bytes; with a 2.x version a module reads 176
+        BatchBuffer batch = new BatchBuffer(arena, 2);
+        batch.read(0, 0, 0xE7).read(1, 0, 0xE7).version(0x0002_0004);
+        assertEquals(-Errno.EFAULT.number(), batch.run(batchFile));
+        assertEquals(0, (int) calls.invokeExact(), "the kernel never saw it");
+        // with room for two 88-byte ops it goes through, and 1.8 misreads them as 32-byte ops:
+        // the first's register number from poll_max (0, not listed), the second's CPU from
+        // the low bits of msrdata2 (0x5A5A, no such CPU), the last error
+        BatchBuffer v2 = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 2);
+        v2.read(0, 0, 0xE7).read(1, 0, 0xE7);
+        assertEquals(-ENXIO, v2.run(batchFile));
+        assertEquals(-EACCES, (int) MsrStructs.OP_ERR.get(v2.ops, 0L, 0L));
+        assertEquals(0, (int) executed.invokeExact());
+        assertEquals(1, (int) calls.invokeExact());
+    }
+
+    @Test
+    void asTwoXTheDoubleRuns88ByteOpsAndRefusesOtherMajors() throws Throwable {
+        setModuleVersion.invokeExact(0x0002_0004);
+        BatchBuffer batch = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 3);
+        batch.read(0, 0, 0xE7)
+                .raw(1, 3, 0x611, MsrStructs.OP_FLAG_POLL | MsrStructs.OP_FLAG_TSC | MsrStructs.OP_FLAG_APERF, 0)
+                .pollMax(1, 10)
+                .write(2, 1, 0x199, 0xFFFF_0000_0000_4242L);
+        long before199 = register(1, 0x199);
+        long ticking = register(3, 0x611);
+        assertEquals(0, batch.run(batchFile));
+        assertArrayEquals(new int[] {0, 0, 0}, batch.errs());
+        assertEquals(register(0, 0xE7), batch.data(0));
+        assertEquals(ticking, batch.data(1), "the poll's first read");
+        assertEquals(ticking + 1, batch.get(MsrStructs.OP2_MSRDATA2, 1), "the counter moved on the next read");
+        assertEquals(9, batch.get(MsrStructs.OP2_POLL_MAX, 1), "one attempt used");
+        assertEquals(register(3, 0x10), batch.get(MsrStructs.OP2_TSC, 1));
+        assertEquals(DOUBLE_INITIAL(3, 0xE8), batch.get(MsrStructs.OP2_APERF, 1), "0xE8 is not listed, and read anyway");
+        assertEquals(BatchBuffer.UNTOUCHED, batch.get(MsrStructs.OP2_MPERF, 1));
+        assertEquals(0x4242L | (before199 & ~0xFFFFL), register(1, 0x199));
+        assertEquals(0xFFFF_0000_0000_4242L, batch.data(2), "msrdata keeps the caller's value");
+
+        for (int version : new int[] {0, V1_8_0, 0x0003_0000}) {
+            BatchBuffer refused = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 1);
+            refused.read(0, 0, 0xE7).version(version);
+            assertEquals(-Errno.ENOPROTOOPT.number(), refused.run(batchFile),
+                    "ENOPROTOOPT for 0x" + Integer.toHexString(version));
+            assertEquals(BatchBuffer.ERR_UNTOUCHED, refused.err(0));
+        }
+        BatchBuffer empty = new BatchBuffer(arena, io.github.msrsafe.internal.abi.BatchAbi.V2, 0);
+        assertEquals(-Errno.EINVAL.number(), empty.version(0).run(batchFile), "numops 0 before the version");
+    }
+
+    private static long DOUBLE_INITIAL(int cpu, int msr) {
+        return ((long) (cpu + 1) << 56) | ((long) msr << 24) | 0x5A5AL;
     }
 
     private static long register(int cpu, int msr) {

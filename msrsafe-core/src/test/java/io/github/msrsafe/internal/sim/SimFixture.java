@@ -36,6 +36,11 @@ final class SimFixture {
     final SimKernel kernel;
 
     SimFixture() {
+        this(SimKernel.DEFAULT_VERSION);
+    }
+
+    /** The same device playing module {@code version} (2.x: 88-byte ops, the version checked). */
+    SimFixture(io.github.msrsafe.ModuleVersion version) {
         List<SimulatedRegister> registers = List.of(
                 SimulatedRegister.writableCounter(TSC, "TSC", THREAD, 1_000_000_000L, 64),
                 SimulatedRegister.readOnly(PERF_STATUS, "PERF_STATUS", THREAD, 0x1C00),
@@ -52,7 +57,7 @@ final class SimFixture {
                 new AllowlistEntry(MISC, -1L),
                 new AllowlistEntry(ENERGY, 0),
                 new AllowlistEntry(PHANTOM, -1L));
-        kernel = new SimKernel(CPUS, 1, CPUS, new int[] {OFFLINE_CPU}, registers, allowlist, nanos::get);
+        kernel = new SimKernel(CPUS, 1, CPUS, new int[] {OFFLINE_CPU}, registers, allowlist, nanos::get, version);
     }
 
     OpenFile open(DeviceNode node, int flags) {
