@@ -13,6 +13,11 @@ run() {
 run bin/msrsafe --device sim cpus
 run bin/msrsafe --device sim version
 run bin/msrsafe --device sim:2.0.4 version
+# Batches emulated by per-CPU calls: sparse files standing in for the stock msr driver's nodes
+run "mkdir -p /tmp/msrsafe-stock/0 /tmp/msrsafe-stock/1 && truncate -s 4G /tmp/msrsafe-stock/0/msr /tmp/msrsafe-stock/1/msr"
+run bin/msrsafe --device /tmp/msrsafe-stock cpus
+run bin/msrsafe --device /tmp/msrsafe-stock version --json
+rm -rf /tmp/msrsafe-stock
 run bin/msrsafe --device sim read IA32_TIME_STAMP_COUNTER
 run bin/msrsafe --device sim read -a -u -f 15:8 MSR_PLATFORM_INFO
 run bin/msrsafe --device sim read -p 0-1 -c -0 IA32_PERF_CTL

@@ -16,4 +16,8 @@ module io.github.msrsafe {
     // in the module graph (every class-path application has it). Only internal.jfr uses it, and
     // nothing loads that package unless events are turned on.
     requires static jdk.jfr;
+
+    // Not API: the hex and JSON text forms the command shares with the library. The benchmarks,
+    // which run on the class path, need no export.
+    exports io.github.msrsafe.internal.text to io.github.msrsafe.cli;
 }

@@ -1,5 +1,6 @@
 package io.github.msrsafe;
 
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.Locale;
 import java.util.Objects;
@@ -111,12 +112,12 @@ public record BatchOp(int index, int cpu, long msr, boolean read, Status status,
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("#").append(index).append(read ? " read" : " write")
-                .append(" CPU ").append(cpu).append(' ').append(MsrSafeException.hex(msr));
+                .append(" CPU ").append(cpu).append(' ').append(Hex.of(msr));
         RegisterCatalog.builtIn().byAddress(msr).ifPresent(register -> text.append(' ').append(register.name()));
         if (!succeeded()) {
             return text.append(": ").append(describe()).toString();
         }
-        text.append(read ? " = " : " <- ").append(String.format(Locale.ROOT, "0x%016X", value.orElseThrow()));
+        text.append(read ? " = " : " <- ").append(Hex.of16(value.orElseThrow()));
         if (!read) {
             text.append(String.format(Locale.ROOT, " (mask 0x%016X)", writeMask.orElseThrow()));
         }

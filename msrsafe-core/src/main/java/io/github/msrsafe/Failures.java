@@ -1,6 +1,6 @@
 package io.github.msrsafe;
 
-import static io.github.msrsafe.MsrSafeException.hex;
+import io.github.msrsafe.internal.text.Hex;
 
 /**
  * Turns an errno from a device call into the exception that explains it. The
@@ -127,7 +127,7 @@ final class Failures {
         return switch (call) {
             case OPEN -> openReason(error, device, driver, cpu);
             case PREAD -> switch (error) {
-                case EACCES -> "MSR " + hex(msr) + " is not in the allowlist; an administrator must add it to /dev/cpu/msr_allowlist";
+                case EACCES -> "MSR " + Hex.of(msr) + " is not in the allowlist; an administrator must add it to /dev/cpu/msr_allowlist";
                 case EIO -> rdmsrFault(msr);
                 case ENXIO -> "CPU " + cpu + " went offline after its device was opened";
                 case EINVAL -> "msr_safe reads exactly 8 bytes per call";
@@ -135,7 +135,7 @@ final class Failures {
                 default -> error.description();
             };
             case PWRITE -> switch (error) {
-                case EACCES -> "the allowlist does not let this MSR be written: " + hex(msr)
+                case EACCES -> "the allowlist does not let this MSR be written: " + Hex.of(msr)
                         + " is not listed, or its write mask is 0 (read-only)";
                 case EIO -> wrmsrFault(msr);
                 case ENXIO -> "CPU " + cpu + " went offline after its device was opened";
@@ -183,9 +183,9 @@ final class Failures {
         return switch (error) {
             case ENXIO -> "CPU " + cpu + " does not exist or is offline";
             case EACCES -> read
-                    ? "MSR " + hex(msr) + " is not in the allowlist"
-                    : "MSR " + hex(msr) + " is not in the allowlist, or (stock msr driver) this user may not write it";
-            case EROFS -> "MSR " + hex(msr) + " is read-only: its allowlist write mask is 0";
+                    ? "MSR " + Hex.of(msr) + " is not in the allowlist"
+                    : "MSR " + Hex.of(msr) + " is not in the allowlist, or (stock msr driver) this user may not write it";
+            case EROFS -> "MSR " + Hex.of(msr) + " is read-only: its allowlist write mask is 0";
             case EIO -> read ? rdmsrFault(msr) : wrmsrFault(msr);
             default -> error.description();
         };
@@ -208,12 +208,12 @@ final class Failures {
     }
 
     private static String rdmsrFault(long msr) {
-        return "the processor faulted reading MSR " + hex(msr)
+        return "the processor faulted reading MSR " + Hex.of(msr)
                 + " (general protection fault): this CPU model does not implement it";
     }
 
     private static String wrmsrFault(long msr) {
-        return "the processor faulted writing MSR " + hex(msr) + " (general protection fault): the value sets"
+        return "the processor faulted writing MSR " + Hex.of(msr) + " (general protection fault): the value sets"
                 + " reserved or read-only bits, is a non-canonical address, or the register does not exist";
     }
 

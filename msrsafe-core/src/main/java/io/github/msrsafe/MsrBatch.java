@@ -23,6 +23,7 @@ import static io.github.msrsafe.internal.abi.MsrStructs.OP_FLAG_WRITE;
 import io.github.msrsafe.internal.abi.BatchAbi;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.UseCount;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
@@ -559,7 +560,7 @@ public final class MsrBatch implements AutoCloseable {
         if (readStatus != BatchOp.Status.SUCCEEDED) {
             throw new IllegalStateException("op " + index + "'s " + which + " timestamp: op " + read + ", the read of "
                     + which.registerName() + " that records it on msr-safe 1.x, " + notSucceeded(read, readStatus)
-                    + " (on 1.x the allowlist must let " + MsrSafeException.hex(which.msr()) + " be read)");
+                    + " (on 1.x the allowlist must let " + Hex.of(which.msr()) + " be read)");
         }
         return abi.msrdata(ops, read);
     }
@@ -858,7 +859,7 @@ public final class MsrBatch implements AutoCloseable {
             throw new AssertionError("a read that succeeded has a value");
         }
         return new IllegalStateException("read op " + index + " (CPU " + cpu(index) + ", MSR "
-                + MsrSafeException.hex(msr(index)) + ") " + notSucceeded(index, status) + "; it has no value (check status("
+                + Hex.of(msr(index)) + ") " + notSucceeded(index, status) + "; it has no value (check status("
                 + index + "))");
     }
 
@@ -873,7 +874,7 @@ public final class MsrBatch implements AutoCloseable {
         }
         long msr = abi.msr(ops, index);
         String which = java.util.Arrays.stream(TIMESTAMPS).filter(stamp -> stamp.msr() == msr).findFirst()
-                .map(Timestamp::name).orElse(MsrSafeException.hex(msr));
+                .map(Timestamp::name).orElse(Hex.of(msr));
         return " (the " + which + " timestamp read of op " + op + ", which msr-safe 1.x needs the allowlist to permit)";
     }
 

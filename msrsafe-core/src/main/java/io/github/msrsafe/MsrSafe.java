@@ -20,6 +20,7 @@ import io.github.msrsafe.internal.sys.ErrnoException;
 import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.UseCount;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.io.ByteArrayOutputStream;
@@ -698,7 +699,7 @@ public final class MsrSafe implements AutoCloseable {
 
     static void checkMsr(long msr) {
         if (msr < 0 || msr > MAX_MSR) {
-            throw new IllegalArgumentException("MSR address " + MsrSafeException.hex(msr)
+            throw new IllegalArgumentException("MSR address " + Hex.of(msr)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it cannot be reached");
         }
     }

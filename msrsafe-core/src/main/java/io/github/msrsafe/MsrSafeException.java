@@ -1,6 +1,7 @@
 package io.github.msrsafe;
 
 import io.github.msrsafe.internal.access.ExceptionAccess;
+import io.github.msrsafe.internal.text.Hex;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -98,11 +99,6 @@ public sealed class MsrSafeException extends IOException
         return reason;
     }
 
-    /** An MSR address as messages print it: 0x199, 0x610, 0xC0010299. */
-    static String hex(long msr) {
-        return "0x" + Long.toHexString(msr).toUpperCase(java.util.Locale.ROOT);
-    }
-
     private static String compose(int errno, String operation, String device, int cpu, long msr, String reason) {
         StringBuilder text = new StringBuilder(operation).append(' ').append(device);
         if (cpu >= 0 || msr >= 0) {
@@ -111,7 +107,7 @@ public sealed class MsrSafeException extends IOException
                 text.append("CPU ").append(cpu);
             }
             if (msr >= 0) {
-                text.append(cpu >= 0 ? ", " : "").append("MSR ").append(hex(msr));
+                text.append(cpu >= 0 ? ", " : "").append("MSR ").append(Hex.of(msr));
             }
             text.append(')');
         }

@@ -1,5 +1,6 @@
 package io.github.msrsafe;
 
+import io.github.msrsafe.internal.text.Hex;
 import java.util.Objects;
 
 /**
@@ -95,26 +96,26 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
      */
     public SimulatedRegister {
         if (address < 0 || address > MsrSafe.MAX_MSR) {
-            throw new IllegalArgumentException("register address " + MsrSafeException.hex(address)
+            throw new IllegalArgumentException("register address " + Hex.of(address)
                     + " is outside 0x0..0xFFFFFFFF; the device truncates offsets to 32 bits, so it could never be reached");
         }
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
-            throw new IllegalArgumentException("register " + MsrSafeException.hex(address) + " needs a name");
+            throw new IllegalArgumentException("register " + Hex.of(address) + " needs a name");
         }
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(behavior, "behavior");
         if (behavior instanceof Counter counter && (resetValue & ~counter.valueMask()) != 0) {
-            throw new IllegalArgumentException(name + ": start value " + MsrSafeException.hex(resetValue)
+            throw new IllegalArgumentException(name + ": start value " + Hex.of(resetValue)
                     + " does not fit a " + counter.bitWidth() + "-bit counter");
         }
         if (behavior instanceof Counter counter && (reservedBits & ~counter.valueMask()) != ~counter.valueMask()) {
             throw new IllegalArgumentException(name + ": the bits above a " + counter.bitWidth()
-                    + "-bit counter must be reserved, got reserved bits " + MsrSafeException.hex(reservedBits));
+                    + "-bit counter must be reserved, got reserved bits " + Hex.of(reservedBits));
         }
         if (!(behavior instanceof ReadOnly) && (resetValue & reservedBits) != 0) {
-            throw new IllegalArgumentException(name + ": reset value " + MsrSafeException.hex(resetValue)
-                    + " sets reserved bits " + MsrSafeException.hex(resetValue & reservedBits));
+            throw new IllegalArgumentException(name + ": reset value " + Hex.of(resetValue)
+                    + " sets reserved bits " + Hex.of(resetValue & reservedBits));
         }
     }
 
@@ -193,12 +194,12 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
 
     @Override
     public String toString() {
-        return name + "@" + MsrSafeException.hex(address) + "[" + scope + ", " + switch (behavior) {
-            case ReadOnly r -> "read-only " + MsrSafeException.hex(resetValue);
-            case ReadWrite w -> "read-write, reset " + MsrSafeException.hex(resetValue)
-                    + ", reserved " + MsrSafeException.hex(reservedBits);
+        return name + "@" + Hex.of(address) + "[" + scope + ", " + switch (behavior) {
+            case ReadOnly r -> "read-only " + Hex.of(resetValue);
+            case ReadWrite w -> "read-write, reset " + Hex.of(resetValue)
+                    + ", reserved " + Hex.of(reservedBits);
             case Counter c -> (c.writable() ? "writable " : "") + c.bitWidth() + "-bit counter at " + c.rateHz()
-                    + " Hz from " + MsrSafeException.hex(resetValue);
+                    + " Hz from " + Hex.of(resetValue);
         } + "]";
     }
 }

@@ -5,6 +5,8 @@ import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +60,12 @@ final class AllowlistCommand implements Callable<Integer> {
                 List<Object> entries = new ArrayList<>();
                 for (AllowlistEntry entry : allowlist.entries()) {
                     Map<String, Object> json = new LinkedHashMap<>();
-                    json.put("msr", Numbers.hex(entry.address()));
+                    json.put("msr", Hex.of(entry.address()));
                     MsrNames.name(entry.address()).ifPresent(name -> json.put("name", name));
-                    json.put("writeMask", Numbers.hex64(entry.writeMask()));
+                    json.put("writeMask", Hex.of16(entry.writeMask()));
                     entries.add(json);
                 }
-                out().println(Json.write(entries));
+                out().println(JsonWriter.write(entries));
             } else if (names) {
                 out().print(allowlist.toCanonicalText(MsrNames::name));
             } else {

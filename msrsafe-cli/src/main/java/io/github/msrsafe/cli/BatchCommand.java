@@ -5,6 +5,8 @@ import io.github.msrsafe.BatchOutcome;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +69,7 @@ final class BatchCommand extends DeviceCommand {
                 ops.add(batch.op(i));
             }
             if (json) {
-                out().println(Json.write(document(outcome, script, ops)));
+                out().println(JsonWriter.write(document(outcome, script, ops)));
             } else {
                 out().print(table(script, ops));
             }
@@ -82,7 +84,7 @@ final class BatchCommand extends DeviceCommand {
     private static String table(BatchScript script, List<BatchOp> ops) {
         Table table = new Table(">#", ">LINE", ">CPU", "OP", "MSR", "VALUE", "RESULT");
         for (BatchOp op : ops) {
-            String value = op.value().isPresent() ? Numbers.hex64(op.value().getAsLong()) : "-";
+            String value = op.value().isPresent() ? Hex.of16(op.value().getAsLong()) : "-";
             table.add(op.index(), script.ops().get(op.index()).line(), op.cpu(), op.read() ? "read" : "write",
                     MsrNames.describe(op.msr()), value, op.describe());
         }

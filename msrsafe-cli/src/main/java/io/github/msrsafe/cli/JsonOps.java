@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.text.Hex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,11 +27,11 @@ final class JsonOps {
         json.put("index", op.index());
         json.put("cpu", op.cpu());
         json.put("op", op.read() ? "read" : "write");
-        json.put("msr", Numbers.hex(op.msr()));
+        json.put("msr", Hex.of(op.msr()));
         MsrNames.name(op.msr()).ifPresent(name -> json.put("name", name));
         // A read that did not succeed has no value; a write's is the value asked for.
-        json.put("value", op.value().isPresent() ? Numbers.hex64(op.value().getAsLong()) : null);
-        json.put("writeMask", op.writeMask().isPresent() ? Numbers.hex64(op.writeMask().getAsLong()) : null);
+        json.put("value", op.value().isPresent() ? Hex.of16(op.value().getAsLong()) : null);
+        json.put("writeMask", op.writeMask().isPresent() ? Hex.of16(op.writeMask().getAsLong()) : null);
         json.put("status", op.status().name());
         json.put("ran", op.status().ran());
         json.put("ok", op.succeeded());

@@ -5,6 +5,7 @@ import io.github.msrsafe.Driver;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,7 +265,7 @@ final class LatencyCommand extends DeviceCommand {
         document.put("batchCalls", 2);
         document.put("batchCycles", batched.medianCycles());
         document.put("batchMicroseconds", microsNumber(batched.medianNanos()));
-        out().println(Json.write(document));
+        out().println(JsonWriter.write(document));
     }
 
     /** {@code --warmup-limit} in nanoseconds: a plain decimal number of seconds, 0 to 999.999. */

@@ -1,5 +1,6 @@
 package io.github.msrsafe.cli;
 
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
@@ -59,7 +60,7 @@ final class MsrNames {
 
     /** "0xE7 IA32_MPERF", or "0xE7" when the catalog has no name for it. */
     static String describe(long address) {
-        return Numbers.hex(address) + name(address).map(n -> " " + n).orElse("");
+        return Hex.of(address) + name(address).map(n -> " " + n).orElse("");
     }
 
     /** Up to three catalog names closest to {@code name}, nearest first. */

@@ -1,5 +1,6 @@
 package io.github.msrsafe.cli;
 
+import io.github.msrsafe.internal.text.Hex;
 import java.util.Locale;
 
 /**
@@ -50,16 +51,6 @@ final class Numbers {
     static boolean looksNumeric(String text) {
         String trimmed = text.strip();
         return !trimmed.isEmpty() && (Character.isDigit(trimmed.charAt(0)) || trimmed.charAt(0) == '-' || trimmed.charAt(0) == '+');
-    }
-
-    /** "0xE7", as messages and tables print addresses. */
-    static String hex(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
-    }
-
-    /** "0x00000000000000E7": a 64-bit value at full width. */
-    static String hex64(long value) {
-        return String.format(Locale.ROOT, "0x%016X", value);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -101,7 +103,7 @@ final class ReadCommand extends DeviceCommand {
         if (!several) {
             long value = msr.read(cpuList.get(0), address);
             if (json) {
-                out().println(Json.write(document(address, format, List.of(result(cpuList.get(0), value, format)))));
+                out().println(JsonWriter.write(document(address, format, List.of(result(cpuList.get(0), value, format)))));
             } else {
                 print(bytes, null, format, value);
             }
@@ -125,7 +127,7 @@ final class ReadCommand extends DeviceCommand {
                 }
             }
             if (json) {
-                out().println(Json.write(document(address, format, results)));
+                out().println(JsonWriter.write(document(address, format, results)));
             }
             List<BatchOp> failed = batch.failures();
             FailedOps.describe("read of MSR " + MsrNames.describe(address), failed).forEach(this::warn);
@@ -162,7 +164,7 @@ final class ReadCommand extends DeviceCommand {
 
     private static Map<String, Object> document(long address, ValueFormat format, List<Object> results) {
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("msr", Numbers.hex(address));
+        document.put("msr", Hex.of(address));
         MsrNames.name(address).ifPresent(name -> document.put("name", name));
         document.put("field", format.high() + ":" + format.low());
         document.put("results", results);
@@ -173,7 +175,7 @@ final class ReadCommand extends DeviceCommand {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cpu", cpu);
         result.put("value", format.format(register));
-        result.put("register", Numbers.hex64(register));
+        result.put("register", Hex.of16(register));
         return result;
     }
 }

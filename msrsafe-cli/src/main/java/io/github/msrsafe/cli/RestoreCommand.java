@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.save.MsrState;
 import io.github.msrsafe.save.RestoreOptions;
 import io.github.msrsafe.save.RestoreReport;
@@ -112,8 +113,8 @@ final class RestoreCommand extends DeviceCommand {
         if (!planned.isEmpty()) {
             Table table = new Table(">CPU", "MSR", "MASK", "SAVED", "CURRENT", "WOULD WRITE");
             for (RestoreReport.Restored r : planned) {
-                table.add(r.cpu(), MsrNames.describe(r.msr()), Numbers.hex64(r.writeMask()), Numbers.hex64(r.saved()),
-                        Numbers.hex64(r.read()), Numbers.hex64(r.restored()));
+                table.add(r.cpu(), MsrNames.describe(r.msr()), Hex.of16(r.writeMask()), Hex.of16(r.saved()),
+                        Hex.of16(r.read()), Hex.of16(r.restored()));
             }
             out().print(table.render());
         }

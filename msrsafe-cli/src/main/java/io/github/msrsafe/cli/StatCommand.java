@@ -2,6 +2,7 @@ package io.github.msrsafe.cli;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.telemetry.CpuTopology;
 import io.github.msrsafe.telemetry.Quantity;
@@ -154,7 +155,7 @@ final class StatCommand extends DeviceCommand {
                 Sample sample = sampler.sample();
                 report(sample, reported);
                 if (json) {
-                    out().println(Json.write(jsonOf(sample, shown)).replaceAll("\n *", ""));
+                    out().println(JsonWriter.write(jsonOf(sample, shown)).replaceAll("\n *", ""));
                 } else if (csv) {
                     csvRows(sample, shown).forEach(out()::println);
                 } else {

@@ -3,6 +3,7 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.ModuleVersion;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,9 +23,10 @@ import picocli.CommandLine.Spec;
         header = "Print the versions of msrsafe and of the loaded msr_safe module.",
         mixinStandardHelpOptions = true,
         description = {
-            "Prints the version of msrsafe and of the msr_safe module loaded on the device, and",
-            "whether this library can work with that module. The library's version is printed even",
-            "when the device is missing (the exit status then says so).",
+            "Prints the version of msrsafe and of the msr_safe module loaded on the device, whether",
+            "this library can work with that module, and whether batches run as the msr_batch ioctl",
+            "or are emulated by per-CPU calls. The library's version is printed even when the device",
+            "is missing (the exit status then says so).",
         })
 final class VersionCommand implements Callable<Integer> {
 
@@ -52,17 +54,19 @@ final class VersionCommand implements Callable<Integer> {
             document.put("module", module.map(ModuleVersion::toString).orElse(null));
             document.put("compatible", module.map(ModuleVersion::isCompatible).orElse(null));
             document.put("batchLayout", msr.batchLayout().toString());
+            document.put("batchEmulated", msr.batchEmulated());
             if (json) {
-                root.out().println(Json.write(document));
+                root.out().println(JsonWriter.write(document));
             } else {
                 root.out().println(moduleLine(msr, module));
+                root.out().println(Drivers.batches(msr));
             }
             return ExitCode.OK.status();
         } catch (MsrSafeException | CliException e) {
             if (json) {
                 document.put("device", root.deviceChoice().toString());
                 document.put("error", e.getMessage());
-                root.out().println(Json.write(document));
+                root.out().println(JsonWriter.write(document));
             }
             throw e;
         }
@@ -71,7 +75,7 @@ final class VersionCommand implements Callable<Integer> {
     private static String moduleLine(MsrSafe msr, Optional<ModuleVersion> module) {
         return switch (msr.driver()) {
             case STOCK_MSR -> "driver: the stock msr driver at " + msr.root()
-                    + " (msr_safe is not loaded; no allowlist, batches run as single calls)";
+                    + " (msr_safe is not loaded: no allowlist)";
             case MSR_SAFE, SIMULATED -> module
                     .map(version -> "module: " + Drivers.label(msr.driver()) + " " + version + " at " + msr.root() + ": "
                             + (version.isCompatible()

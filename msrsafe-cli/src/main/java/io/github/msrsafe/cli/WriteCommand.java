@@ -4,6 +4,8 @@ import io.github.msrsafe.BatchOp;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
+import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,12 +65,12 @@ final class WriteCommand extends DeviceCommand {
                     Map<String, Object> result = new LinkedHashMap<>();
                     result.put("cpu", cpuList.get(0));
                     if (values.length > 1) {
-                        result.put("value", Numbers.hex64(value));
+                        result.put("value", Hex.of16(value));
                     }
                     result.put("ok", true);
                     results.add(result);
                 }
-                out().println(Json.write(document(address, values, results)));
+                out().println(JsonWriter.write(document(address, values, results)));
             }
             return ExitCode.OK;
         }
@@ -88,16 +90,16 @@ final class WriteCommand extends DeviceCommand {
                         Map<String, Object> result = new LinkedHashMap<>();
                         result.put("cpu", op.cpu());
                         if (values.length > 1) {
-                            result.put("value", Numbers.hex64(values[i % values.length]));
+                            result.put("value", Hex.of16(values[i % values.length]));
                         }
                         result.put("ok", true);
-                        result.put("writeMask", Numbers.hex64(op.writeMask().orElseThrow()));
+                        result.put("writeMask", Hex.of16(op.writeMask().orElseThrow()));
                         results.add(result);
                     } else {
                         results.add(JsonOps.error(op));
                     }
                 }
-                out().println(Json.write(document(address, values, results)));
+                out().println(JsonWriter.write(document(address, values, results)));
             }
             List<BatchOp> failed = batch.failures();
             FailedOps.describe("write of MSR " + MsrNames.describe(address), failed).forEach(this::warn);
@@ -107,14 +109,14 @@ final class WriteCommand extends DeviceCommand {
 
     private static Map<String, Object> document(long address, long[] values, List<Object> results) {
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("msr", Numbers.hex(address));
+        document.put("msr", Hex.of(address));
         MsrNames.name(address).ifPresent(name -> document.put("name", name));
         if (values.length == 1) {
-            document.put("value", Numbers.hex64(values[0]));
+            document.put("value", Hex.of16(values[0]));
         } else {
             List<Object> texts = new ArrayList<>();
             for (long value : values) {
-                texts.add(Numbers.hex64(value));
+                texts.add(Hex.of16(value));
             }
             document.put("values", texts);
         }

@@ -98,9 +98,13 @@ class DeviceRootTest {
         cpuNode(0, "msr_safe", 0x1111);
         cpuNode(1, "msr_safe", 0xABCDEF);
         Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes());
-        assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)"), run("cpus").ok().lines());
-        assertEquals("module: msr_safe 1.8.0 at " + root + ": compatible, batches in the msr-safe 1.x (32-byte ops) layout",
-                run("version").ok().lines().get(1));
+        // No msr_batch here: batches are emulated by per-CPU calls, and the command says so.
+        assertEquals(List.of("driver: msr_safe at " + root, "online CPUs: 0-1 (2 CPUs)",
+                "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"), run("cpus").ok().lines());
+        assertEquals(List.of("module: msr_safe 1.8.0 at " + root + ": compatible, batches in the msr-safe 1.x (32-byte ops) layout",
+                "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)"), run("version").ok().lines().subList(1, 3));
+        assertTrue(run("cpus", "--json").ok().out().contains("\"batchEmulated\": true"));
+        assertTrue(run("version", "--json").ok().out().contains("\"batchEmulated\": true"));
         assertEquals("abcdef\n", run("read", "-p", "1", "IA32_TIME_STAMP_COUNTER").ok().out());
         run("write", "-p", "0", "0x10", "0x5555").ok();
         assertEquals(0x5555, fileValue(0, "msr_safe", 0x10));
@@ -125,6 +129,7 @@ class DeviceRootTest {
         cpuNode(0, "msr_safe", 1);
         cpuNode(1, "msr_safe", 2);
         Files.write(root.resolve("msr_batch"), new byte[0]);
+        assertEquals("batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (no msr_batch device that answers the batch ioctl)", run("cpus").ok().lines().get(2));
         assertEquals(List.of("0: 1", "1: 2"), run("read", "-a", "0x10").ok().lines());
         run("write", "-a", "0x10", "0x5").ok();
         assertEquals(List.of(5L, 5L), List.of(fileValue(0, "msr_safe", 0x10), fileValue(1, "msr_safe", 0x10)));
@@ -135,12 +140,14 @@ class DeviceRootTest {
         cpuNode(0, "msr", 0x10);
         cpuNode(1, "msr", 0x20);
         cpuNode(2, "msr", 0x30);
-        assertEquals(List.of("driver: msr (stock driver) at " + root, "online CPUs: 0-2 (3 CPUs)"), run("cpus").ok().lines());
+        assertEquals(List.of("driver: msr (stock driver) at " + root, "online CPUs: 0-2 (3 CPUs)", "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (the stock msr driver has no msr_batch)"),
+                run("cpus").ok().lines());
         assertEquals(List.of("0: 10", "1: 20", "2: 30"), run("read", "-a", "0x10").ok().lines());
         run("write", "-p", "1", "0x10", "0x99").ok();
         run("write", "-p", "0,2", "0x10", "0x77").ok();
         assertEquals(List.of(0x77L, 0x99L, 0x77L), List.of(fileValue(0, "msr", 0x10), fileValue(1, "msr", 0x10), fileValue(2, "msr", 0x10)));
-        assertTrue(run("version").ok().lines().get(1).startsWith("driver: the stock msr driver at " + root));
+        assertEquals(List.of("driver: the stock msr driver at " + root + " (msr_safe is not loaded: no allowlist)", "batches: emulated by per-CPU calls, one pread or pwrite per op, no validation pass (the stock msr driver has no msr_batch)"),
+                run("version").ok().lines().subList(1, 3));
     }
 
     @Test

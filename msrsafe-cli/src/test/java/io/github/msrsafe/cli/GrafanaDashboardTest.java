@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.SimulatedDevice;
+import io.github.msrsafe.internal.text.JsonWriter;
 import io.github.msrsafe.telemetry.Sampler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -160,7 +161,7 @@ class GrafanaDashboardTest {
 
     @Test
     void theCommittedDashboardIsTheOneWrittenHere() throws Exception {
-        String json = Json.write(dashboard()) + "\n";
+        String json = JsonWriter.write(dashboard()) + "\n";
         if (Boolean.getBoolean("msrsafe.dashboard.update")) {
             Files.createDirectories(DASHBOARD.getParent());
             Files.writeString(DASHBOARD, json, StandardCharsets.UTF_8);

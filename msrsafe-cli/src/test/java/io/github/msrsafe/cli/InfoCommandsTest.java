@@ -21,7 +21,8 @@ class InfoCommandsTest {
     void versionNamesToolAndModuleAndSaysTheyFit() {
         assertEquals(List.of("msrsafe " + VERSION + " (library for msr_safe 1.x from 1.6, and 2.x)",
                         "module: simulated msr_safe 1.8.0 at sim:/dev/cpu: compatible, batches in the msr-safe 1.x"
-                                + " (32-byte ops) layout"),
+                                + " (32-byte ops) layout",
+                        "batches: the msr_batch ioctl"),
                 cli.sim("version").ok().lines());
         assertEquals("msrsafe " + VERSION + " (library for msr_safe 1.x from 1.6, and 2.x)\n",
                 cli.run("--version").ok().out());
@@ -50,27 +51,30 @@ class InfoCommandsTest {
                   "driver": "simulated msr_safe",
                   "module": "1.8.0",
                   "compatible": true,
-                  "batchLayout": "msr-safe 1.x (32-byte ops)"
+                  "batchLayout": "msr-safe 1.x (32-byte ops)",
+                  "batchEmulated": false
                 }
                 """.formatted(VERSION), cli.sim("version", "--json").ok().out());
     }
 
     @Test
     void cpusListsTheOnlineCpusAndTheDriver() {
-        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)",
+                        "batches: the msr_batch ioctl"),
                 cli.sim("cpus").ok().lines());
         Cli gaps = new Cli(SimulatedDevice.builder().cpus(8).offline(2, 5, 6).build());
-        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1,3-4,7 (5 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1,3-4,7 (5 CPUs)",
+                        "batches: the msr_batch ioctl"),
                 gaps.sim("cpus").ok().lines());
         assertEquals(List.of("0", "1", "3", "4", "7"), gaps.sim("cpus", "--list").ok().lines());
-        assertTrue(gaps.sim("cpus", "--json").ok().out().contains("\"cpus\": [\n    0,\n    1,\n    3,\n    4,\n    7\n  ]"));
+        assertTrue(gaps.sim("cpus", "--json").ok().out().contains("\"cpus\": [\n    0,\n    1,\n    3,\n    4,\n    7\n  ],\n  \"batchEmulated\": false\n}"));
     }
 
     @Test
     void simWithACpuCountBuildsThatDevice() {
-        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1 (2 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-1 (2 CPUs)", "batches: the msr_batch ioctl"),
                 Cli.tool("--device", "sim:2", "cpus").ok().lines());
-        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)"),
+        assertEquals(List.of("driver: simulated msr_safe at sim:/dev/cpu", "online CPUs: 0-3 (4 CPUs)", "batches: the msr_batch ioctl"),
                 Cli.tool("--device", "sim", "cpus").ok().lines());
         assertEquals("simulated CPU count 0 is below 1; give a number from 1 to 4096",
                 Cli.tool("--device", "sim:0", "cpus").failure(ExitCode.USAGE));

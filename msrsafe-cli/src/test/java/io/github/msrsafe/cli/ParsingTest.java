@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The small parsers and printers behind the commands. */
@@ -117,16 +116,6 @@ class ParsingTest {
         assertTrue(usage(() -> DeviceChoice.parse("sim::2.0")).contains("simulated CPU count"),
                 usage(() -> DeviceChoice.parse("sim::2.0")));
         assertTrue(usage(() -> DeviceChoice.parse("sim:99999999999999999999:2.0")).contains("simulated CPU count"));
-    }
-
-    @Test
-    void jsonEscapesAndNests() {
-        Map<String, Object> document = new java.util.LinkedHashMap<>();
-        document.put("a", "q\"\\\n\u0001");
-        document.put("b", java.util.Arrays.asList(1, true, null));
-        document.put("c", Map.of());
-        assertEquals("{\n  \"a\": \"q\\\"\\\\\\n\\u0001\",\n  \"b\": [\n    1,\n    true,\n    null\n  ],\n  \"c\": {}\n}",
-                Json.write(document));
     }
 
     @Test

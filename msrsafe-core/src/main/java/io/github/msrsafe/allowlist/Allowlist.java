@@ -8,6 +8,7 @@ import io.github.msrsafe.internal.allowlist.Kstrtoull;
 import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
+import io.github.msrsafe.internal.text.Hex;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -132,7 +133,7 @@ public final class Allowlist {
         }
         AddressIndex index = AddressIndex.of(addresses, addresses.length);
         if (index.repeated() >= 0) {
-            throw new IllegalArgumentException("address " + hex(addresses[index.repeated()])
+            throw new IllegalArgumentException("address " + Hex.of(addresses[index.repeated()])
                     + " is listed more than once in " + entries);
         }
         return new Allowlist(addresses, masks, index, copy);
@@ -415,12 +416,9 @@ public final class Allowlist {
         StringBuilder text = new StringBuilder("Allowlist[").append(entries.size()).append(" entries");
         for (int i = 0; i < entries.size() && i < 8; i++) {
             AllowlistEntry entry = entries.get(i);
-            text.append(i == 0 ? ": " : ", ").append(hex(entry.address())).append('/').append(hex(entry.writeMask()));
+            text.append(i == 0 ? ": " : ", ").append(Hex.of(entry.address())).append('/').append(Hex.of(entry.writeMask()));
         }
         return text.append(entries.size() > 8 ? ", ...]" : "]").toString();
     }
 
-    static String hex(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
-    }
 }

@@ -3,6 +3,7 @@ package io.github.msrsafe.save;
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.text.Hex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,7 +81,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         Set<Long> addresses = new HashSet<>();
         for (AllowlistEntry entry : entries) {
             if (!addresses.add(entry.address())) {
-                throw new IllegalArgumentException("allowlist address " + hex(entry.address()) + " is listed twice");
+                throw new IllegalArgumentException("allowlist address " + Hex.of(entry.address()) + " is listed twice");
             }
         }
         long expected = (long) cpus.size() * entries.size();
@@ -157,7 +158,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
                 return failedRead(cpuPosition, i) ? OptionalLong.empty() : OptionalLong.of(slot(cpuPosition, i));
             }
         }
-        throw new IllegalArgumentException("MSR " + hex(msr) + " is not in this snapshot's allowlist");
+        throw new IllegalArgumentException("MSR " + Hex.of(msr) + " is not in this snapshot's allowlist");
     }
 
     /** {@return the number of slots that record a failed read} */
@@ -487,7 +488,4 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
                 + failedReadCount() + " failed reads, saved " + savedAt + "]";
     }
 
-    static String hex(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
-    }
 }

@@ -2,6 +2,7 @@ package io.github.msrsafe.save;
 
 import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.save.SnapshotException.Problem;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -159,9 +160,9 @@ final class TextSnapshot {
                     entries.add(entry);
                 } else if (!entries.get(entryIndex).equals(entry)) {
                     AllowlistEntry expected = entries.get(entryIndex);
-                    throw malformed("line " + next + ": CPU " + cpu + " lists " + MsrSnapshot.hex(entry.address())
-                            + " mask " + MsrSnapshot.hex(entry.writeMask()) + " where CPU " + cpus.get(0) + " listed "
-                            + MsrSnapshot.hex(expected.address()) + " mask " + MsrSnapshot.hex(expected.writeMask()));
+                    throw malformed("line " + next + ": CPU " + cpu + " lists " + Hex.of(entry.address())
+                            + " mask " + Hex.of(entry.writeMask()) + " where CPU " + cpus.get(0) + " listed "
+                            + Hex.of(expected.address()) + " mask " + Hex.of(expected.writeMask()));
                 }
                 slots[slot] = parseValue(field[3], entry);
             }
@@ -308,13 +309,13 @@ final class TextSnapshot {
             long mask = entry.writeMask();
             if (token.equals(READ_ONLY)) {
                 if (mask != 0) {
-                    throw malformed("line " + next + ": \"read-only\" for MSR " + MsrSnapshot.hex(entry.address())
-                            + " whose write mask is " + MsrSnapshot.hex(mask));
+                    throw malformed("line " + next + ": \"read-only\" for MSR " + Hex.of(entry.address())
+                            + " whose write mask is " + Hex.of(mask));
                 }
                 return 0;
             }
             if (mask == 0) {
-                throw malformed("line " + next + ": MSR " + MsrSnapshot.hex(entry.address())
+                throw malformed("line " + next + ": MSR " + Hex.of(entry.address())
                         + " has write mask 0, so its value must be \"read-only\"");
             }
             if (token.equals(FAILED)) {
@@ -322,8 +323,8 @@ final class TextSnapshot {
             }
             long value = parseHex(token, "value");
             if (MsrSnapshot.isFailedRead(value, mask)) {
-                throw malformed("line " + next + ": value " + token + " of MSR " + MsrSnapshot.hex(entry.address())
-                        + " has bits outside its write mask " + MsrSnapshot.hex(mask)
+                throw malformed("line " + next + ": value " + token + " of MSR " + Hex.of(entry.address())
+                        + " has bits outside its write mask " + Hex.of(mask)
                         + (mask == -1L ? " (it equals the failed-read cookie; write \"failed\")" : ""));
             }
             return value;

@@ -109,7 +109,7 @@ class DocsTroubleshootingTest {
             Map.entry("CPU vendor '", "CpuIdentity constructor checks; the command parses cpuinfo or FF_MM first"),
             Map.entry("is outside 0..0xFF", "CpuIdentity constructor checks; FF_MM and cpuinfo give a byte"),
             Map.entry("internal/sys/DeviceNode.java", "an invariant of the library's own device names"),
-            Map.entry("cli/Json.java", "a bug: the command gives the JSON writer only values it can write"),
+            Map.entry("internal/text/JsonWriter.java", "a bug: the library and the command give the JSON writer only values it can write"),
             Map.entry("cli/Table.java", "a bug: the command's rows always have the table's columns"),
             Map.entry("cli/WarmUp.java", "the command's own constants"),
             Map.entry("format AUTO is for reading", "the command refuses --format auto for save first"),

@@ -9,6 +9,7 @@ import io.github.msrsafe.internal.allowlist.Kstrtoull;
 import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
+import io.github.msrsafe.internal.text.Hex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -339,7 +340,7 @@ public final class AllowlistLinter {
                                     + "; installing this file leaves the live allowlist EMPTY");
                 }
                 if ((address >>> 32) != 0) {
-                    report(Rule.UNREACHABLE_ADDRESS, addressStart, "address " + hex(address)
+                    report(Rule.UNREACHABLE_ADDRESS, addressStart, "address " + Hex.of(address)
                             + " is at or above 2^32: the module accepts it, but MSR addresses are 32-bit and the"
                             + " per-CPU device truncates offsets to 32 bits, so no access can reach this entry");
                 }
@@ -348,13 +349,13 @@ public final class AllowlistLinter {
                 Optional<KnownRegister> known = registers.find(address);
                 if (known.isPresent() && (mask & known.get().readOnlyBits()) != 0) {
                     KnownRegister register = known.get();
-                    report(Rule.WRITABLE_READ_ONLY_BITS, maskStart, "write mask " + hex(mask) + " of "
-                            + register.name() + " (" + hex(address) + ") allows bits "
-                            + hex(mask & register.readOnlyBits()) + ", which are read-only or reserved by"
+                    report(Rule.WRITABLE_READ_ONLY_BITS, maskStart, "write mask " + Hex.of(mask) + " of "
+                            + register.name() + " (" + Hex.of(address) + ") allows bits "
+                            + Hex.of(mask & register.readOnlyBits()) + ", which are read-only or reserved by"
                             + " architecture"
                             + ((mask & ~register.readOnlyBits()) == 0 ? "; the register has no writable bit"
                                     + " there, use write mask 0"
-                                    : "; the writable bits are " + hex(mask & ~register.readOnlyBits())));
+                                    : "; the writable bits are " + Hex.of(mask & ~register.readOnlyBits())));
                 }
             }
             if (findings.size() == findingsBefore && addressValid && maskValid) {
@@ -371,7 +372,7 @@ public final class AllowlistLinter {
             String written = new String(text, digits, end - digits, java.nio.charset.StandardCharsets.US_ASCII);
             String decimal = written.replaceFirst("^0+", "");
             report(Rule.OCTAL_NUMBER, start, Tokens.printable(text, start, end) + " has a leading 0, so the module"
-                    + " reads it as octal: " + value[0] + " (" + hex(value[0]) + "), not " + decimal + " or 0x"
+                    + " reads it as octal: " + value[0] + " (" + Hex.of(value[0]) + "), not " + decimal + " or 0x"
                     + decimal + "; write it in hex with 0x");
         }
 
@@ -471,7 +472,4 @@ public final class AllowlistLinter {
         }
     }
 
-    private static String hex(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(Locale.ROOT);
-    }
 }

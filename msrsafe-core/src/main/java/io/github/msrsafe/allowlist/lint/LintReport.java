@@ -1,5 +1,6 @@
 package io.github.msrsafe.allowlist.lint;
 
+import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -229,7 +230,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
             json.endObject();
         }
         json.endArray();
-        return json.endObject().finish();
+        return json.endObject().text() + "\n";
     }
 
     /**
@@ -341,7 +342,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         }
         json.endArray();
         json.endObject().endArray();
-        return json.endObject().finish();
+        return json.endObject().text() + "\n";
     }
 
     private Optional<ModuleVerdict> verdictOf(String file) {

@@ -1,6 +1,7 @@
 package io.github.msrsafe.internal.allowlist;
 
 import io.github.msrsafe.Errno;
+import io.github.msrsafe.internal.text.Hex;
 
 /**
  * The plain-words descriptions of the module's rejections, shared by the
@@ -60,7 +61,7 @@ public final class Verdicts {
 
     /** An address listed a second time (ENOTUNIQ), first listed at the given place. */
     public static String duplicate(String printableToken, long address, int firstLine, int firstColumn) {
-        return "address " + printableToken + " (0x" + Long.toHexString(address).toUpperCase(java.util.Locale.ROOT)
+        return "address " + printableToken + " (" + Hex.of(address)
                 + ") is already listed at line " + firstLine + ", column " + firstColumn
                 + " (ENOTUNIQ): each address may appear once; the module finds this in its second pass,"
                 + " after it has discarded the previous allowlist";

@@ -2,6 +2,7 @@ package io.github.msrsafe.internal.sim;
 
 import io.github.msrsafe.SimulatedRegister;
 import io.github.msrsafe.SimulatedRegister.Counter;
+import io.github.msrsafe.internal.text.Hex;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +63,7 @@ final class RegisterBank {
         this.slots = new Slot[sorted.length];
         for (int i = 0; i < sorted.length; i++) {
             if (i > 0 && sorted[i].address() == sorted[i - 1].address()) {
-                throw new IllegalArgumentException("two registers at " + hex(sorted[i].address()) + ": "
+                throw new IllegalArgumentException("two registers at " + Hex.of(sorted[i].address()) + ": "
                         + sorted[i - 1].name() + " and " + sorted[i].name());
             }
             int cpusPerCopy = switch (sorted[i].scope()) {
@@ -120,7 +121,7 @@ final class RegisterBank {
         Slot slot = slots[index];
         if ((value & ~slot.counterMask) != 0) {
             throw new IllegalArgumentException(slot.definition.name() + " is a " + slot.counter.bitWidth()
-                    + "-bit counter; " + hex(value) + " does not fit");
+                    + "-bit counter; " + Hex.of(value) + " does not fit");
         }
         store(slot, cpu / slot.cpusPerCopy, value, now);
     }
@@ -144,7 +145,4 @@ final class RegisterBank {
         return seconds * rateHz + nanos * rateHz / NANOS_PER_SECOND;
     }
 
-    static String hex(long value) {
-        return "0x" + Long.toHexString(value).toUpperCase(java.util.Locale.ROOT);
-    }
 }

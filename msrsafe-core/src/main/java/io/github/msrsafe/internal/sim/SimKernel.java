@@ -17,6 +17,7 @@ import io.github.msrsafe.internal.sys.ErrnoException;
 import io.github.msrsafe.internal.sys.OpenFile;
 import io.github.msrsafe.internal.sys.OpenFlags;
 import io.github.msrsafe.internal.sys.Platform;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.CpuIdentity;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
@@ -400,8 +401,8 @@ public final class SimKernel implements DeviceFiles {
     private int registerIndex(long msr) {
         int index = registers.indexOf(msr);
         if (index < 0) {
-            throw new IllegalArgumentException("the simulated processor has no register at " + RegisterBank.hex(msr)
-                    + " (it has " + registers.definitions().stream().map(r -> RegisterBank.hex(r.address())).toList() + ")");
+            throw new IllegalArgumentException("the simulated processor has no register at " + Hex.of(msr)
+                    + " (it has " + registers.definitions().stream().map(r -> Hex.of(r.address())).toList() + ")");
         }
         return index;
     }

@@ -1,7 +1,7 @@
 package io.github.msrsafe.allowlist.lint;
 
-import static io.github.msrsafe.allowlist.lint.TinyJson.array;
-import static io.github.msrsafe.allowlist.lint.TinyJson.object;
+import static io.github.msrsafe.allowlist.lint.StrictJson.array;
+import static io.github.msrsafe.allowlist.lint.StrictJson.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +85,7 @@ class LintReportTest {
     @Test
     void jsonCarriesEveryFieldAndIsValid() throws IOException {
         LintReport report = lintTree();
-        Map<String, Object> json = object(TinyJson.parse(report.toJson()));
+        Map<String, Object> json = object(StrictJson.parse(report.toJson()));
         assertEquals(LintReport.TOOL_NAME, json.get("tool"));
         assertEquals(report.files(), json.get("files"));
         Map<String, Object> summary = object(json.get("summary"));
@@ -111,17 +111,17 @@ class LintReportTest {
         Finding tricky = new Finding(Rule.NON_CANONICAL, Severity.INFO, "dir \"q\"\\x\u00e9\ud800.al", 1, 1,
                 "tab\there, newline\nthere, bell\u0007, quote \" and backslash \\ and \u2028");
         LintReport report = new LintReport(List.of(tricky.file()), List.of(tricky), List.of());
-        Map<String, Object> finding = object(array(object(TinyJson.parse(report.toJson())).get("findings")).get(0));
+        Map<String, Object> finding = object(array(object(StrictJson.parse(report.toJson())).get("findings")).get(0));
         assertEquals(tricky.message(), finding.get("message"));
         assertEquals(tricky.file(), finding.get("file"));
         assertTrue(report.toJson().chars().allMatch(c -> c < 0x7F), "JSON output is ASCII");
-        TinyJson.parse(report.toSarif());
+        StrictJson.parse(report.toSarif());
     }
 
     @Test
     void sarifHasTheStructureCodeScanningNeeds() throws IOException {
         LintReport report = lintTree();
-        Map<String, Object> sarif = object(TinyJson.parse(report.toSarif()));
+        Map<String, Object> sarif = object(StrictJson.parse(report.toSarif()));
         assertEquals("2.1.0", sarif.get("version"));
         assertEquals(LintReport.SARIF_SCHEMA, sarif.get("$schema"));
         List<Object> runs = array(sarif.get("runs"));
@@ -158,7 +158,7 @@ class LintReportTest {
     @Test
     void sarifReportsUnreadableFilesAsNotifications() {
         LintReport report = new AllowlistLinter().lint(List.of(Path.of("no such dir/al_1")));
-        Map<String, Object> run = object(array(object(TinyJson.parse(report.toSarif())).get("runs")).get(0));
+        Map<String, Object> run = object(array(object(StrictJson.parse(report.toSarif())).get("runs")).get(0));
         Map<String, Object> invocation = object(array(run.get("invocations")).get(0));
         assertEquals(Boolean.FALSE, invocation.get("executionSuccessful"));
         Map<String, Object> notification = object(array(invocation.get("toolExecutionNotifications")).get(0));
@@ -172,7 +172,7 @@ class LintReportTest {
     void infoIsASarifNote() {
         Finding note = new AllowlistLinter().lint("0x10 0\n".getBytes(StandardCharsets.US_ASCII), "al").get(0);
         LintReport report = new LintReport(List.of("al"), List.of(note), List.of());
-        Map<String, Object> result = object(array(object(array(object(TinyJson.parse(report.toSarif()))
+        Map<String, Object> result = object(array(object(array(object(StrictJson.parse(report.toSarif()))
                 .get("runs")).get(0)).get("results")).get(0));
         assertEquals("note", result.get("level"));
         assertEquals("al", object(object(object(array(result.get("locations")).get(0)).get("physicalLocation"))
