@@ -13,15 +13,16 @@
 # installed version. Needs no network and no Java on the machine.
 set -eu
 
-usage() { echo "usage: $0 [--prefix PREFIX]" >&2; exit 2; }
+# What was wrong, then how to call it: one line on stderr, status 2.
+usage() { echo "install.sh: $1; usage: $0 [--prefix PREFIX] (--help says more)" >&2; exit 2; }
 
 prefix=/usr/local
 while [ $# -gt 0 ]; do
     case $1 in
-        --prefix) [ $# -ge 2 ] || usage; prefix=$2; shift 2 ;;
+        --prefix) [ $# -ge 2 ] || usage "--prefix needs a directory, e.g. --prefix /usr/local"; prefix=$2; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
         -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) usage ;;
+        *) usage "unknown argument '$1'" ;;
     esac
 done
 case $prefix in
@@ -49,3 +50,9 @@ cp -p "$here"/share/man/man1/*.1 "$root/share/man/man1/"
 cp -p "$here/share/bash-completion/completions/msrsafe" "$root/share/bash-completion/completions/msrsafe"
 cp -p "$here/share/zsh/site-functions/_msrsafe" "$root/share/zsh/site-functions/_msrsafe"
 echo "installed msrsafe in $home; the command is $prefix/bin/msrsafe"
+if [ -z "${DESTDIR:-}" ]; then
+    case ":${PATH:-}:" in
+        *":$prefix/bin:"*) ;;
+        *) echo "note: $prefix/bin is not on this shell's PATH: add it, or run $prefix/bin/msrsafe" ;;
+    esac
+fi

@@ -132,6 +132,7 @@ final class Failures {
                 case ENXIO -> "CPU " + cpu + " went offline after its device was opened";
                 case EINVAL -> "msr_safe reads exactly 8 bytes per call";
                 case EBUSY -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
+                case ESPIPE -> notADeviceNode(device, "a pipe or a socket");
                 default -> error.description();
             };
             case PWRITE -> switch (error) {
@@ -143,6 +144,7 @@ final class Failures {
                         + "; writing needs write permission on it (msr-user group)";
                 case EINVAL -> "msr_safe writes exactly 8 bytes per call";
                 case EBUSY -> "CPU " + cpu + " is temporarily locked by the kernel; try again";
+                case ESPIPE -> notADeviceNode(device, "a pipe or a socket");
                 default -> error.description();
             };
             case BATCH -> switch (error) {
@@ -203,8 +205,15 @@ final class Failures {
                             + " (msr-admin for the allowlist): ask an administrator to add you";
             case EIO -> "CPU " + cpu + " does not support model-specific registers";
             case EMFILE -> "the process has too many open files; raise the limit (ulimit -n) or close handles";
+            case EISDIR -> notADeviceNode(device, "a directory");
             default -> error.description();
         };
+    }
+
+    /** A device root that is not laid out like /dev/cpu: the node is something else (a directory, a pipe). */
+    private static String notADeviceNode(String device, String what) {
+        return device + " is " + what + ", not an MSR device node; the device root must hold one device file per"
+                + " CPU, N/msr_safe (or N/msr), as /dev/cpu does";
     }
 
     private static String rdmsrFault(long msr) {

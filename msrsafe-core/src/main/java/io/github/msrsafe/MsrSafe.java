@@ -131,6 +131,7 @@ public final class MsrSafe implements AutoCloseable {
      * @throws MsrSafeException        if the devices cannot be opened or the version file read
      */
     public static MsrSafe open(Path root) throws MsrSafeException {
+        Objects.requireNonNull(root, "root");
         NativeDeviceFiles files;
         try {
             files = NativeDeviceFiles.open(root);

@@ -38,6 +38,27 @@
  * }
  * }
  *
+ * <p>msr_safe runs none of an ioctl when it refuses one op of it (an MSR not in the allowlist,
+ * an offline CPU): the outcome is {@link io.github.msrsafe.BatchOutcome#REJECTED}, the refused
+ * op is {@link io.github.msrsafe.BatchOp.Status#REJECTED} and the others
+ * {@link io.github.msrsafe.BatchOp.Status#NOT_RUN}.
+ * {@link io.github.msrsafe.MsrBatch#executeSkippingRejected()} runs the others again without
+ * it, and the outcome is then {@link io.github.msrsafe.BatchOutcome#PARTLY_REJECTED}.
+ *
+ * <h2>Registers by name</h2>
+ * Reads, writes and batch ops take an address, a name of the register catalog (any case, with
+ * or without {@code IA32_}/{@code MSR_}), a catalog entry, or a constant of
+ * {@link io.github.msrsafe.registers.Msrs}; ops print in hex with the register's name.
+ * {@snippet lang=java :
+ * try (MsrSafe msr = MsrSafe.open(); MsrBatch batch = msr.newBatch()) {
+ *     msr.write(0, "perf_ctl", 0x1A00);                  // IA32_PERF_CTL, 0x199
+ *     batch.addRead(0, Msrs.IA32_MPERF);                  // io.github.msrsafe.registers.Msrs
+ *     batch.addRead(0, "pkg_energy_status");             // MSR_PKG_ENERGY_STATUS
+ *     batch.execute();
+ *     System.out.println(batch.op(1));                   // #1 read CPU 0 0x611 MSR_PKG_ENERGY_STATUS = 0x...
+ * }
+ * }
+ *
  * <h2>Errors</h2>
  * Every failure of a device call is an {@link io.github.msrsafe.MsrSafeException} that names
  * the call, the device, the CPU and the MSR, the errno, and in plain words what causes it, and

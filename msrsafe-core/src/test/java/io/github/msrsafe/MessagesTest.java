@@ -48,6 +48,20 @@ class MessagesTest {
     }
 
     @Test
+    void aNodeThatIsNotADeviceIsNamedAsSuch() {
+        // A --device tree with a directory or a FIFO where N/msr_safe belongs said only "Is a directory",
+        // "Illegal seek".
+        assertEquals("open /tmp/x/0/msr_safe (CPU 0) failed: EISDIR: /tmp/x/0/msr_safe is a directory, not an MSR"
+                + " device node; the device root must hold one device file per CPU, N/msr_safe (or N/msr), as"
+                + " /dev/cpu does", Failures.of(21, Call.OPEN, "/tmp/x/0/msr_safe", Driver.MSR_SAFE, 0, -1).getMessage());
+        for (Call call : List.of(Call.PREAD, Call.PWRITE)) {
+            assertTrue(Failures.of(29, call, "/tmp/x/0/msr_safe", Driver.MSR_SAFE, 0, 0x10).getMessage()
+                    .endsWith("ESPIPE: /tmp/x/0/msr_safe is a pipe or a socket, not an MSR device node; the device root"
+                            + " must hold one device file per CPU, N/msr_safe (or N/msr), as /dev/cpu does"));
+        }
+    }
+
+    @Test
     void unknownErrnoIsNamedByNumberNotHidden() {
         MsrSafeException e = Failures.of(200, Call.PREAD, "d", Driver.MSR_SAFE, 0, 0x10);
         assertTrue(e.getMessage().contains("errno 200"), e.getMessage());

@@ -83,7 +83,9 @@ final class AllowlistCommand implements Callable<Integer> {
                 "Installs an allowlist, replacing the installed one, after checking it exactly as the",
                 "module will: a mistake is reported with its line, column and token (instead of the",
                 "module's bare errno), and nothing is written. A duplicate address would leave the",
-                "module's allowlist empty; it is caught here first.",
+                "module's allowlist empty; it is caught here first. So is a file of at most 2 bytes (an",
+                "empty file, or a program that failed before it wrote its list to standard input), which",
+                "the module takes as 'empty the allowlist': 'allowlist clear' does that on purpose.",
             })
     static final class Install implements Callable<Integer> {
 
@@ -101,19 +103,24 @@ final class AllowlistCommand implements Callable<Integer> {
             MsrSafeCommand root = MsrSafeCommand.of(spec);
             String source = MsrSafeCommand.inputName(file);
             byte[] text = readAllowlist(root, file);
+            if (text.length <= Allowlist.CLEARING_WRITE_BYTES) {
+                // The module would empty the allowlist: an empty file or a producer that failed
+                // (`make-list | msrsafe allowlist install -`) must not lock every user out unasked.
+                throw new CliException(ExitCode.ALLOWLIST_REJECTED, source + ": the text is " + text.length
+                        + (text.length == 1 ? " byte" : " bytes") + ", and the module empties the allowlist for a"
+                        + " write of at most 2 bytes instead of installing one; nothing was written, the installed"
+                        + " allowlist is unchanged. To empty it, run 'msrsafe allowlist clear'");
+            }
             Allowlist allowlist = checked(text, source);
             long writable = allowlist.entries().stream().filter(entry -> entry.writeMask() != 0).count();
             String entries = allowlist.size() + (allowlist.size() == 1 ? " entry" : " entries") + " (" + writable + " writable)";
             if (dryRun) {
-                root.out().println(source + ": " + (allowlist.isEmpty() ? "would clear the allowlist (at most 2 bytes)"
-                        : "would install " + entries));
+                root.out().println(source + ": would install " + entries);
                 return ExitCode.OK.status();
             }
             try (MsrSafe msr = root.open()) {
                 msr.installAllowlist(text);
-                root.out().println(allowlist.isEmpty()
-                        ? "cleared the allowlist on " + msr.root() + " (" + source + " has at most 2 bytes)"
-                        : "installed " + entries + " from " + source + " on " + msr.root());
+                root.out().println("installed " + entries + " from " + source + " on " + msr.root());
             }
             return ExitCode.OK.status();
         }

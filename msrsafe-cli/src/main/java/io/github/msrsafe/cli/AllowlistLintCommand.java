@@ -61,7 +61,7 @@ final class AllowlistLintCommand implements Callable<Integer> {
         LintReport report = AllowlistLinter.withBuiltInCatalog().lint(files);
         // A path that could not be read is an error of the run, not a finding: stderr, as every other error.
         for (LintReport.Problem problem : report.problems()) {
-            spec.commandLine().getErr().println("msrsafe: " + problem.file() + ": " + problem.message());
+            spec.commandLine().getErr().println(MsrSafeTool.errorLine(problem.file() + ": " + problem.message()));
         }
         String text = outputFormat == LintReport.Format.TEXT
                 ? (report.files().isEmpty() ? "" : new LintReport(report.files(), report.findings(), List.of()).toText())

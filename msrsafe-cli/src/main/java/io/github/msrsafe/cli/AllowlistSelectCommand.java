@@ -95,7 +95,8 @@ final class AllowlistSelectCommand implements Callable<Integer> {
             }
             Path cpuinfo = processor != null && processor.cpuinfo != null ? processor.cpuinfo : null;
             if (cpuinfo != null && !Files.isReadable(cpuinfo)) {
-                throw CliException.usage("cannot read " + cpuinfo);
+                throw CliException.usage("cannot read " + cpuinfo + ": " + (Files.exists(cpuinfo) ? "permission denied"
+                        : "no such file") + "; --cpuinfo names a copy of some machine's /proc/cpuinfo");
             }
             return cpuinfo != null ? CpuIdentity.fromCpuinfo(cpuinfo) : CpuIdentity.current();
         } catch (IOException e) {

@@ -50,9 +50,9 @@ final class BatchCommand extends DeviceCommand {
         byte[] text = root().readInput(file, "batch file", BatchScript.MAX_BYTES);
         if (text.length > BatchScript.MAX_BYTES) {
             long size = MsrSafeCommand.sizeOf(file);
-            throw CliException.usage("cannot read batch file " + source + ": it is " + (size < 0 ? "more than " : size
-                    + " bytes; ") + "a batch file is at most " + BatchScript.MAX_BYTES + " bytes (16 MiB):"
-                    + " split it into several");
+            throw CliException.usage("cannot read batch file " + source + ": it is "
+                    + (size < 0 ? "larger than " : size + " bytes, larger than ") + BatchScript.MAX_BYTES
+                    + " bytes (16 MiB), the most a batch file may be: split it into several");
         }
         BatchScript script = BatchScript.parse(new String(text, StandardCharsets.UTF_8), source);
         try (MsrBatch batch = msr.newBatch()) {

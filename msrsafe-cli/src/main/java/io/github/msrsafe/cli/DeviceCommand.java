@@ -37,6 +37,6 @@ abstract class DeviceCommand implements Callable<Integer> {
 
     /** Reports a failure that does not end the command (the others are thrown): one line on stderr. */
     void warn(String message) {
-        err().println("msrsafe: " + message);
+        err().println(MsrSafeTool.errorLine(message));
     }
 }

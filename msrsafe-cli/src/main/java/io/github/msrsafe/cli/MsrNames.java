@@ -30,8 +30,12 @@ final class MsrNames {
      */
     static long parse(String text) {
         String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw CliException.usage("the MSR is empty: give an address (e.g. 0x10) or a name (e.g."
+                    + " IA32_TIME_STAMP_COUNTER)");
+        }
         if (Numbers.looksNumeric(trimmed)) {
-            long address = Numbers.parseU64(trimmed, "MSR address");
+            long address = Numbers.parseU64(trimmed, "MSR address", "MSR addresses are 0 to 0xFFFFFFFF");
             if (Long.compareUnsigned(address, io.github.msrsafe.MsrSafe.MAX_MSR) > 0) {
                 throw CliException.usage("MSR address " + Numbers.quoted(trimmed) + " is above 0xFFFFFFFF; msr_safe truncates"
                         + " the address to 32 bits, so it cannot be reached");

@@ -121,7 +121,11 @@ final class MsrSafeCommand implements Callable<Integer> {
             if (name.equals("-")) {
                 return in.readNBytes(limit + 1);
             }
-            try (InputStream file = Files.newInputStream(Path.of(name))) {
+            Path path = Path.of(name);
+            if (Files.isDirectory(path)) {
+                throw CliException.usage("cannot read " + what + " " + name + ": it is a directory; name a file in it");
+            }
+            try (InputStream file = Files.newInputStream(path)) {
                 return file.readNBytes(limit + 1);
             }
         } catch (NoSuchFileException e) {

@@ -19,11 +19,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.MaxValuesExceededException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -42,6 +46,9 @@ import picocli.CommandLine.ParseResult;
 public final class MsrSafeTool implements ToolProvider {
 
     private static final String PREFIX = "msrsafe: ";
+    private static final String DEVICE = "--device";
+    // One match of an exclusive group in picocli's message: "[-x | -X | ...]={--hexadecimal}".
+    private static final Pattern GROUP_MATCH = Pattern.compile("=\\{([^}]*)\\}");
 
     private final InputStream in;
     private final Function<DeviceChoice, SimulatedDevice> simulator;
@@ -165,6 +172,7 @@ public final class MsrSafeTool implements ToolProvider {
      * are resolved only for it (the launchers add them; {@code java -m} needs {@code --add-modules}).
      */
     private static int execute(ParseResult parseResult) {
+        requireOneDevice(parseResult);
         ParseResult last = parseResult;
         while (last.hasSubcommand()) {
             last = last.subcommand();
@@ -180,6 +188,26 @@ public final class MsrSafeTool implements ToolProvider {
             }
         }
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    /**
+     * Refuses {@code --device} given both before and after the command ({@code --device sim read
+     * --device /dev/cpu 0x10}): each level has its own copy of the option, so picocli's "only
+     * once" check does not see the two, and one would silently win.
+     */
+    private static void requireOneDevice(ParseResult parseResult) {
+        List<String> given = new ArrayList<>();
+        for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+            if (level.hasMatchedOption(DEVICE)) {
+                // Each level's own copy of the option keeps what was typed there; the value they set is shared.
+                List<String> typed = level.matchedOption(DEVICE).originalStringValues();
+                given.add(Numbers.quoted(typed.isEmpty() ? "" : typed.getLast()));
+            }
+        }
+        if (given.size() > 1) {
+            throw new ParameterException(parseResult.commandSpec().commandLine(), DEVICE + " is given " + given.size()
+                    + " times (" + String.join(", ", given) + "), before and after the command; give it once");
+        }
     }
 
     /** The root and every subcommand, breadth first. */
@@ -206,8 +234,71 @@ public final class MsrSafeTool implements ToolProvider {
     private static int usageError(ParameterException e, String[] args) {
         CommandSpec spec = e.getCommandLine().getCommandSpec();
         PrintWriter err = e.getCommandLine().getErr();
-        err.println(PREFIX + oneLine(e.getMessage()) + " (see '" + spec.qualifiedName() + " --help')");
+        err.println(errorLine(mistake(e, spec) + " (see '" + spec.qualifiedName() + " --help')"));
         return ExitCode.USAGE.status();
+    }
+
+    /**
+     * picocli's message for a command-line mistake, in the command's words where picocli's are
+     * its own internals ("expected only one match but got [-x | -X ...]={--hexadecimal} and ...")
+     * or do not say what was wrong ("Unmatched arguments from index 0: 'reed', '0x10'").
+     */
+    static String mistake(ParameterException e, CommandSpec spec) {
+        String message = String.valueOf(e.getMessage()).strip();
+        if (message.startsWith("Error: ")) {
+            message = message.substring("Error: ".length());
+        }
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().getFirst();
+            List<String> near = unmatched.getSuggestions();
+            String suggestion = near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near.stream()
+                    .limit(3).map(name -> "'" + Numbers.quoted(name) + "'").toList()) + "?)";
+            if (unmatched.isUnknownOption()) {
+                return "unknown option '" + Numbers.quoted(first) + "'" + suggestion;
+            }
+            if (!spec.subcommands().isEmpty() && spec.positionalParameters().isEmpty()) {
+                return "unknown command '" + Numbers.quoted(first) + "'" + suggestion + "; the commands are "
+                        + String.join(", ", spec.subcommands().keySet());
+            }
+            return "unexpected argument '" + Numbers.quoted(first) + "'"
+                    + (unmatched.getUnmatched().size() > 1 ? " (and " + (unmatched.getUnmatched().size() - 1)
+                    + " more after it)" : "") + ": " + spec.qualifiedName() + " takes no more arguments";
+        }
+        Matcher matches = GROUP_MATCH.matcher(message);
+        if (e instanceof MaxValuesExceededException && message.startsWith("expected only one match")) {
+            // An exclusive group matched twice: the same option repeated (-a -a), or two of the group given twice.
+            List<String> options = new ArrayList<>();
+            while (matches.find()) {
+                for (String name : matches.group(1).split(",")) {
+                    String option = optionNames(spec, name.strip());
+                    if (!options.contains(option)) {
+                        options.add(option);
+                    }
+                }
+            }
+            if (options.size() == 1) {
+                return options.getFirst() + " is given more than once; give it once";
+            }
+            if (!options.isEmpty()) {
+                return String.join(", ", options) + " are given together or repeated; they exclude each other:"
+                        + " give one of them, once";
+            }
+        }
+        return message;
+    }
+
+    /** "-a/--all" for "--all": every name of the option, as the help lists them. */
+    private static String optionNames(CommandSpec spec, String name) {
+        CommandLine.Model.OptionSpec option = spec.findOption(name);
+        return option == null ? name : String.join("/", option.names());
+    }
+
+    /**
+     * One error line as the command prints it: {@code msrsafe: } and the message on one line,
+     * its control characters escaped (a path or name holding ESC cannot restyle the terminal).
+     */
+    static String errorLine(String message) {
+        return PREFIX + oneLine(message);
     }
 
     private static int failure(Exception e, CommandLine commandLine, ParseResult parseResult) {
@@ -242,7 +333,7 @@ public final class MsrSafeTool implements ToolProvider {
                 message = "internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)");
             }
         }
-        err.println(PREFIX + oneLine(message));
+        err.println(errorLine(message));
         if (debug) {
             e.printStackTrace(err);
         }
@@ -251,6 +342,7 @@ public final class MsrSafeTool implements ToolProvider {
 
     /** Messages are one line: a multi-line message is joined. */
     private static String oneLine(String message) {
-        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "(no message)"
+                : Numbers.escapeControls(message.strip().replaceAll("\\s*\\R\\s*", "; "), new StringBuilder()).toString();
     }
 }

@@ -25,7 +25,12 @@ final class Numbers {
      * @throws CliException (usage) naming the text and what is wrong with it
      */
     static long parseU64(String text, String what) {
-        return parse(text, what, -1L, "write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)");
+        return parseU64(text, what, "write an unsigned number (e.g. 0xFFFFFFFFFFFFFFFF for all ones)");
+    }
+
+    /** Like {@link #parseU64(String, String)}, saying {@code negative} about a negative number. */
+    static long parseU64(String text, String what, String negative) {
+        return parse(text, what, -1L, negative);
     }
 
     /**
@@ -60,9 +65,19 @@ final class Numbers {
      */
     static String quoted(String text) {
         String shown = text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH - 3);
-        StringBuilder out = new StringBuilder(shown.length() + 16);
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
+        StringBuilder out = escapeControls(shown, new StringBuilder(shown.length() + 16));
+        return shown.length() == text.length() ? out.toString()
+                : out.append("... (").append(text.length()).append(" characters)").toString();
+    }
+
+    /**
+     * {@code text} with its control characters escaped as {@link #quoted} escapes them, appended
+     * to {@code out}: a path or name that holds ESC or a newline cannot move the terminal's
+     * cursor, change its colours, or break a message into two lines.
+     */
+    static StringBuilder escapeControls(String text, StringBuilder out) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             switch (c) {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
@@ -76,8 +91,7 @@ final class Numbers {
                 }
             }
         }
-        return shown.length() == text.length() ? out.toString()
-                : out.append("... (").append(text.length()).append(" characters)").toString();
+        return out;
     }
 
     /**

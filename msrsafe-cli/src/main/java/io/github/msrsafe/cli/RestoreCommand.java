@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Puts back the register values saved in FILE. Reads the current values with one batch,",
             "and writes, with one more, only the registers whose masked value changed: the saved",
-            "bits under the write mask, the current bits outside it. Then reads them back to check.",
-            "Prints msrsave's report: 'offset, read, restored' and one line per register written.",
+            "bits under the write mask, the current bits outside it. Like msrsave, it does not read",
+            "them back unless --verify asks. Prints msrsave's report: 'offset, read, restored' and",
+            "one line per register written.",
             "",
             "Before writing anything, it refuses a file saved with other CPUs online or under another",
             "allowlist (text files: by their CPU list and allowlist fingerprint; raw files: by their",

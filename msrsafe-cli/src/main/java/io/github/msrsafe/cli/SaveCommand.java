@@ -10,10 +10,13 @@ import io.github.msrsafe.save.SnapshotException;
 import io.github.msrsafe.save.SnapshotFormat;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +61,10 @@ final class SaveCommand extends DeviceCommand {
             throw CliException.usage("cannot save to " + file + ": it is a directory; name a file in it, e.g. "
                     + path.resolve("state.msr"));
         }
+        requireReplaceable(file, path);
+        if (fileFormat == SnapshotFormat.RAW) {
+            requireReplaceable(file, MsrSnapshot.rawRecordFile(path));
+        }
         SaveResult result;
         try {
             result = MsrState.save(msr, path, SaveOptions.defaults().withFormat(fileFormat));
@@ -80,6 +87,26 @@ final class SaveCommand extends DeviceCommand {
                         ? "raw format, allowlist recorded in " + MsrSnapshot.rawRecordFile(path) : "text format",
                 failedCount == 0 ? "" : "; " + failedCount + " could not be read and will not be restored");
         return ExitCode.OK;
+    }
+
+    /**
+     * Refuses, before any register is read, a {@code target} that exists and is not a regular file
+     * or a link: save renames its new file over the name, which would remove a device node (as
+     * root, {@code save /dev/null} replaced the system's /dev/null), a pipe or a socket.
+     */
+    private static void requireReplaceable(String file, Path target) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException absentOrUnreadable) {
+            return; // absent is the usual case; anything else the save itself reports
+        }
+        if (attributes.isOther()) {
+            String what = target.toString().equals(file) ? "it" : "its record " + target;
+            throw CliException.usage("cannot save to " + file + ": " + what + " is a device, a pipe or a socket, not a"
+                    + " regular file; save renames a new file over the name, which would remove that node. Name a"
+                    + " regular file, e.g. /run/msr-safe/state.msr");
+        }
     }
 
     /** raw or text; auto, which only a reader can use, is a usage error. */
@@ -112,6 +139,7 @@ final class SaveCommand extends DeviceCommand {
         return switch (e) {
             case NoSuchFileException x -> "no such file or directory";
             case AccessDeniedException x -> "permission denied";
+            case FileSystemException x when x.getReason() != null -> x.getReason();
             default -> String.valueOf(e.getMessage());
         };
     }

@@ -88,8 +88,8 @@ class HostileInputTest {
         try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
             file.setLength(2L << 30); // sparse: 2 GiB of NUL bytes, no disk
         }
-        assertEquals("cannot read batch file " + big + ": it is 2147483648 bytes; a batch file is at most 16777216"
-                + " bytes (16 MiB): split it into several", refused(ExitCode.USAGE, "--device", "sim", "batch", big.toString()));
+        assertEquals("cannot read batch file " + big + ": it is 2147483648 bytes, larger than 16777216 bytes (16 MiB),"
+                + " the most a batch file may be: split it into several", refused(ExitCode.USAGE, "--device", "sim", "batch", big.toString()));
 
         // 10 MB of lines each naming every CPU: 38 billion ops if expanded.
         Path wide = dir.resolve("wide");

@@ -1,6 +1,7 @@
 package io.github.msrsafe.registers;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,13 @@ public record CpuIdentity(String vendor, int family, int model) {
     public static final String AMD = "AuthenticAMD";
 
     private static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
+
+    /**
+     * The most of a cpuinfo file that is read: 64 MiB, some 16,000 processor blocks of 4 KiB
+     * (a block of a current server part is under 2 KiB). /proc files report size 0, so the
+     * bound is on the bytes read, which also ends a read of /dev/zero.
+     */
+    public static final int MAX_CPUINFO_BYTES = 64 << 20;
 
     /**
      * Checks the identity.
@@ -75,10 +83,19 @@ public record CpuIdentity(String vendor, int family, int model) {
      * @param cpuinfo the file
      * @return the processor it describes
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if it does not describe one x86 processor model; the message names the file
+     * @throws IllegalArgumentException if it does not describe one x86 processor model, or is larger
+     *         than {@link #MAX_CPUINFO_BYTES}; the message names the file
      */
     public static CpuIdentity fromCpuinfo(Path cpuinfo) throws IOException {
-        String text = Files.readString(cpuinfo, StandardCharsets.ISO_8859_1);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(cpuinfo)) {
+            bytes = in.readNBytes(MAX_CPUINFO_BYTES + 1);
+        }
+        if (bytes.length > MAX_CPUINFO_BYTES) {
+            throw new IllegalArgumentException(cpuinfo + ": more than " + MAX_CPUINFO_BYTES + " bytes (64 MiB), larger"
+                    + " than the /proc/cpuinfo of any machine; name a copy of /proc/cpuinfo");
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
         try {
             return fromCpuinfo(text);
         } catch (IllegalArgumentException e) {

@@ -172,10 +172,15 @@ public final class RegisterCatalog {
      *
      * @param name the name to look up
      * @return the register
-     * @throws IllegalArgumentException naming {@code name} and up to three similar names, if no register answers to it
+     * @throws IllegalArgumentException if {@code name} is blank, or (naming {@code name} and up to three
+     *                                  similar names) if no register answers to it
      */
     public Register require(String name) {
         Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("the MSR name is empty: give a register name (e.g. IA32_PERF_CTL) or"
+                    + " an address");
+        }
         return find(name).orElseThrow(() -> {
             List<String> near = similarNames(name);
             return new IllegalArgumentException("unknown MSR name '" + name.strip() + "'"

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Replaces a file so that readers see either the old content or the new, never
@@ -28,6 +32,32 @@ final class AtomicFiles {
     }
 
     /**
+     * Refuses a target that exists and is neither a regular file nor a symbolic link (which the
+     * rename replaces, leaving what it points to alone). Renaming a new file over a device node,
+     * a pipe or a socket removes that node: run as root, saving to /dev/null would replace the
+     * system's /dev/null with a regular file.
+     *
+     * @throws FileSystemException naming the target, with the reason, if it is a directory, a
+     *                             device, a pipe or a socket
+     */
+    static void requireReplaceable(Path target) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return;
+        }
+        if (attributes.isDirectory()) {
+            throw new FileSystemException(target.toString(), null, "it is a directory; name a file to save to");
+        }
+        if (attributes.isOther()) {
+            throw new FileSystemException(target.toString(), null, "it is a device, a pipe or a socket, not a"
+                    + " regular file; saving renames a new file over the one it names, which would remove that node:"
+                    + " name a regular file");
+        }
+    }
+
+    /**
      * Writes {@code content} to a temporary file beside {@code target} and forces it to disk;
      * {@link Pending#commit()} renames it over the target. Two files are replaced together
      * by preparing both before committing either.
@@ -38,6 +68,7 @@ final class AtomicFiles {
         if (directory == null || absolute.getFileName() == null) {
             throw new IOException(target + " names a directory, not a file");
         }
+        requireReplaceable(absolute);
         Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
         Pending pending = new Pending(absolute, temporary);
         try {

@@ -243,11 +243,15 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * renamed into place, so an existing file survives any failure to write them.
      *
      * @param file the file to write
-     * @throws IOException if it cannot be written
+     * @throws IOException if it cannot be written, or if it or its record exists and is not a
+     *                     regular file (a directory, a device, a pipe or a socket: the rename would
+     *                     remove that node)
      */
     public void writeRaw(Path file) throws IOException {
-        byte[] raw = toRawBytes();
         Path recordFile = RawRecord.pathFor(file);
+        AtomicFiles.requireReplaceable(file);
+        AtomicFiles.requireReplaceable(recordFile);
+        byte[] raw = toRawBytes();
         AtomicFiles.Pending rawPending = AtomicFiles.prepare(file, raw);
         try {
             AtomicFiles.Pending recordPending = AtomicFiles.prepare(recordFile,
@@ -427,7 +431,8 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
      * Writes the text form atomically, as {@link #writeRaw(Path)} does.
      *
      * @param file the file to write
-     * @throws IOException if it cannot be written
+     * @throws IOException if it cannot be written, or if it exists and is not a regular file
+     *                     (a directory, a device, a pipe or a socket)
      */
     public void writeText(Path file) throws IOException {
         AtomicFiles.write(file, toText().getBytes(StandardCharsets.UTF_8));

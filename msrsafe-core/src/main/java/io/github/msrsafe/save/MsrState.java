@@ -99,8 +99,9 @@ public final class MsrState {
      * @throws SnapshotException if the allowlist is empty, does not match the module's, or a
      *                           register reads as the failed-read cookie
      * @throws MsrSafeException  if the batch device cannot be used at all
-     * @throws IOException       if the file cannot be written, or names a directory (checked
-     *                           before any register is read)
+     * @throws IOException       if the file cannot be written, or names a directory, a device, a
+     *                           pipe or a socket (checked before any register is read: renaming
+     *                           the new file over such a node would remove it)
      * @param msr     the device handle
      * @param file    the file to write
      * @param options the format and the allowlist to save under
@@ -110,6 +111,10 @@ public final class MsrState {
         if (file.getFileName() == null || Files.isDirectory(file)) {
             // Found before the registers are read, not when the file is replaced.
             throw new FileSystemException(file.toString(), null, "it is a directory; name a file to save to");
+        }
+        AtomicFiles.requireReplaceable(file);
+        if (options.format() == SnapshotFormat.RAW) {
+            AtomicFiles.requireReplaceable(MsrSnapshot.rawRecordFile(file));
         }
         Allowlist allowlist = options.allowlist().isPresent() ? options.allowlist().get() : msr.allowlist();
         SaveResult result = capture(msr, allowlist.entries(), file);

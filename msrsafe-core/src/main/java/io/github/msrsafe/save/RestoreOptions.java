@@ -75,7 +75,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newAllowlist the allowlist in force
      */
     public RestoreOptions withAllowlist(Allowlist newAllowlist) {
-        return new RestoreOptions(dryRun, format, Optional.of(newAllowlist), allowlistModified, verify, force);
+        return new RestoreOptions(dryRun, format, Optional.of(Objects.requireNonNull(newAllowlist, "newAllowlist")), allowlistModified, verify, force);
     }
 
     /**
@@ -84,7 +84,7 @@ public record RestoreOptions(boolean dryRun, SnapshotFormat format, Optional<All
      * @param newAllowlistModified when the allowlist was installed
      */
     public RestoreOptions withAllowlistModified(Instant newAllowlistModified) {
-        return new RestoreOptions(dryRun, format, allowlist, Optional.of(newAllowlistModified), verify, force);
+        return new RestoreOptions(dryRun, format, allowlist, Optional.of(Objects.requireNonNull(newAllowlistModified, "newAllowlistModified")), verify, force);
     }
 
     /**

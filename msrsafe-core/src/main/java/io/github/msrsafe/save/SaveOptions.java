@@ -43,6 +43,6 @@ public record SaveOptions(SnapshotFormat format, Optional<Allowlist> allowlist) 
      * @param newAllowlist the allowlist to save under
      */
     public SaveOptions withAllowlist(Allowlist newAllowlist) {
-        return new SaveOptions(format, Optional.of(newAllowlist));
+        return new SaveOptions(format, Optional.of(Objects.requireNonNull(newAllowlist, "newAllowlist")));
     }
 }

@@ -240,6 +240,29 @@ class DistributionIT {
     }
 
     @Test
+    void installSaysWhatIsWrongWithItsArguments() throws Exception {
+        // Printed only "usage: install.sh [--prefix PREFIX]", whatever the mistake.
+        Path install = home.resolve("install.sh");
+        Run missing = run(List.of(install.toString(), "--prefix"), noJava(), unpacked);
+        assertEquals(2, missing.status());
+        assertEquals("install.sh: --prefix needs a directory, e.g. --prefix /usr/local; usage: " + install
+                + " [--prefix PREFIX] (--help says more)\n", missing.err());
+        Run unknown = run(List.of(install.toString(), "/opt/msrsafe"), noJava(), unpacked);
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("install.sh: unknown argument '/opt/msrsafe'; usage: "), unknown.err());
+        Run relative = run(List.of(install.toString(), "--prefix=opt"), noJava(), unpacked);
+        assertEquals("install.sh: the prefix must be an absolute path: opt\n", relative.err());
+        assertEquals("", missing.out() + unknown.out() + relative.out());
+    }
+
+    @Test
+    void installSaysWhenTheCommandIsNotOnThePath(@TempDir Path prefix) throws Exception {
+        Run install = run(List.of(home.resolve("install.sh").toString(), "--prefix", prefix.toString()), noJava(), unpacked);
+        assertEquals(0, install.status(), install.err());
+        assertTrue(install.out().contains("note: " + prefix + "/bin is not on this shell's PATH"), install.out());
+    }
+
+    @Test
     void manRendersTheShippedPages() throws Exception {
         Path man = Path.of("/usr/bin/man");
         assumeTrue(Files.isExecutable(man), "man is not installed (apt-get install man-db)");
