@@ -29,6 +29,7 @@ import io.github.msrsafe.registers.RegisterCatalog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -112,6 +113,7 @@ public final class MsrBatch implements AutoCloseable {
     private static final int META_STAMPS = 0x1F;
     private static final int META_FOLLOWER = 0x20;
     private static final int META_POLL = 0x40;
+    private static final int META_READ = 0x80;   // the op reads its register: a read, a poll, a timestamp read
     private static final Timestamp[] TIMESTAMPS = Timestamp.values();
     private static final BatchOp.Status[] STATUSES = BatchOp.Status.values();
     private static final byte SUCCEEDED_ORDINAL = (byte) BatchOp.Status.SUCCEEDED.ordinal();
@@ -132,6 +134,7 @@ public final class MsrBatch implements AutoCloseable {
     private byte[] meta;                   // per op: META_* bits
     private int[] pollTries;               // per poll op: the tries it asked for
     private int pollTriesTotal;            // of every poll op: at most MAX_POLL_TRIES
+    private int pollOps;                   // how many ops poll: execute re-arms only those
     // Where the last execute split the ops into ioctls: slice k is ops [sliceStart[k], sliceStart[k+1]).
     private int[] sliceStart;
     private byte[] sliceResults;           // per slice of the last execute: CLEAN, RAN_WITH_FAILURES or REFUSED
@@ -148,12 +151,20 @@ public final class MsrBatch implements AutoCloseable {
     private int size;
     private int executedSize;              // ops [0, executedSize) have a result from the last execute
     private boolean allSucceeded;          // the last execute ran every op in [0, executedSize) without error
+    // Whether some op's err may hold a previous execute's error. Adding an op zeroes its err and
+    // wmask, and a clean ioctl leaves every err 0, so execute zeroes them only after a run that
+    // was not clean: then a call failing before the module looks at any op is not taken for per-op errors.
+    private boolean errsStale;
+    private final int plainReadWord;       // the op word of a read without timestamps: isrdmsr 1, or READ
+    private final int plainWriteWord;      // of a write: isrdmsr 0, or WRITE
 
     MsrBatch(MsrSafe owner) {
         this.owner = owner;
         this.abi = owner.batchAbi();
         this.maxOps = abi.maxOpsPerIoctl();
         this.opSize = abi.opSize();
+        this.plainReadWord = abi == BatchAbi.V2 ? OP_FLAG_READ : 1;
+        this.plainWriteWord = abi == BatchAbi.V2 ? OP_FLAG_WRITE : 0;
         allocate(INITIAL_CAPACITY);
     }
 
@@ -180,7 +191,7 @@ public final class MsrBatch implements AutoCloseable {
      * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
     public int addRead(int cpu, long msr) {
-        return add(cpu, msr, OP_FLAG_READ, 0, 0, 0);
+        return addPlain(cpu, msr, plainReadWord, 0L, META_READ);
     }
 
     /**
@@ -210,7 +221,7 @@ public final class MsrBatch implements AutoCloseable {
      * @throws IllegalArgumentException if cpu is outside 0..65535 or msr outside 0..2^32-1
      */
     public int addWrite(int cpu, long msr, long value) {
-        return add(cpu, msr, OP_FLAG_WRITE, value, 0, 0);
+        return addPlain(cpu, msr, plainWriteWord, value, 0);
     }
 
     /**
@@ -226,6 +237,43 @@ public final class MsrBatch implements AutoCloseable {
      */
     public int addWrite(int cpu, long msr, long value, Set<Timestamp> timestamps) {
         return add(cpu, msr, OP_FLAG_WRITE, value, stampBits(timestamps), 0);
+    }
+
+    /**
+     * Adds a read of {@code msrs[i]} on {@code cpus[i]} for every {@code i}, in order: what a loop
+     * of {@link #addRead(int, long)} adds, checked once and filled in one pass. Either every op
+     * is added or, when an argument is out of range, none.
+     *
+     * {@snippet :
+     * int first = batch.addReads(cpus, msrs);  // ops first .. first + cpus.length - 1
+     * batch.execute();
+     * batch.values(first, readings);           // readings.length values
+     * }
+     *
+     * @param cpus the CPU of each op, 0..65535
+     * @param msrs the MSR address of each op, 0..2^32-1; as many as {@code cpus}
+     * @return the index of the first op added (the index of the next op if the arrays are empty)
+     * @throws IllegalArgumentException if the arrays differ in length, or an element is out of
+     *                                  range (the message names which)
+     */
+    public int addReads(int[] cpus, long[] msrs) {
+        return addAll(cpus, msrs, null, plainReadWord, META_READ);
+    }
+
+    /**
+     * Adds a write of {@code values[i]} to {@code msrs[i]} on {@code cpus[i]} for every {@code i},
+     * in order: what a loop of {@link #addWrite(int, long, long)} adds, checked once and filled
+     * in one pass. Either every op is added or, when an argument is out of range, none.
+     *
+     * @param cpus   the CPU of each op, 0..65535
+     * @param msrs   the MSR address of each op, 0..2^32-1; as many as {@code cpus}
+     * @param values the value of each op; as many as {@code cpus}
+     * @return the index of the first op added (the index of the next op if the arrays are empty)
+     * @throws IllegalArgumentException if the arrays differ in length, or an element is out of
+     *                                  range (the message names which)
+     */
+    public int addWrites(int[] cpus, long[] msrs, long[] values) {
+        return addAll(cpus, msrs, Objects.requireNonNull(values, "values"), plainWriteWord, 0);
     }
 
     /**
@@ -305,6 +353,8 @@ public final class MsrBatch implements AutoCloseable {
         size = 0;
         executedSize = 0;
         pollTriesTotal = 0;
+        pollOps = 0;
+        errsStale = false; // every op added from now on starts with err 0
     }
 
     /**
@@ -363,6 +413,12 @@ public final class MsrBatch implements AutoCloseable {
             return BatchOutcome.SUCCEEDED;
         }
         BatchDevice device = owner.batchDevice();
+        if (errsStale) {
+            for (int i = 0; i < size; i++) {
+                abi.setErr(ops, i, 0);
+            }
+            errsStale = false;
+        }
         int slices = split(size, null, sliceStart);
         boolean clean = true;
         for (int slice = 0; slice < slices; slice++) {
@@ -371,7 +427,8 @@ public final class MsrBatch implements AutoCloseable {
             byte result;
             try {
                 result = runIoctl(device, ops, opsSlices.at(ops, slice, first), first, count, null);
-            } catch (MsrSafeException e) {
+            } catch (MsrSafeException | RuntimeException e) {
+                errsStale = true;
                 executedSize = first;
                 recordStatuses(0, slice);
                 throw e;
@@ -379,6 +436,7 @@ public final class MsrBatch implements AutoCloseable {
             sliceResults[slice] = result;
             clean &= result == CLEAN;
         }
+        errsStale = !clean;
         executedSize = size;
         if (clean) {
             allSucceeded = true;
@@ -611,10 +669,41 @@ public final class MsrBatch implements AutoCloseable {
         checkIndex(index);
         // The hot path of every sampler: one bounds check, then plain field and array reads.
         boolean succeeded = index < executedSize && (allSucceeded || opStatus[index] == SUCCEEDED_ORDINAL);
-        if (!succeeded || !reads(index)) {
+        if (!succeeded || (meta[index] & META_READ) == 0) {
             throw noValue(index, status(index));
         }
         return abi.msrdata(ops, index);
+    }
+
+    /**
+     * Copies the values of {@code into.length} read ops, from op {@code first} on, into
+     * {@code into}: {@code into[k] = value(first + k)}, checked once for the whole range.
+     *
+     * @param first the index of the first op
+     * @param into  where the values go; its length is the number of ops
+     * @throws IndexOutOfBoundsException if the range is not inside the batch
+     * @throws IllegalStateException     if an op of the range did not succeed, as for
+     *                                   {@link #value(int)} (nothing is copied)
+     * @throws IllegalArgumentException  if an op of the range is a write (nothing is copied)
+     */
+    public void values(int first, long[] into) {
+        ensureOpen();
+        int count = into.length;
+        Objects.checkFromIndexSize(first, count, size);
+        if (first + count > executedSize || !allSucceeded) {
+            for (int i = first; i < first + count; i++) {
+                value(i); // throws, naming the first op without a value
+            }
+        }
+        for (int i = first; i < first + count; i++) {
+            if ((meta[i] & META_READ) == 0) {
+                throw noValue(i, status(i));
+            }
+        }
+        MemorySegment ops = this.ops;
+        for (int k = 0; k < count; k++) {
+            into[k] = abi.msrdata(ops, first + k);
+        }
     }
 
     /**
@@ -640,7 +729,7 @@ public final class MsrBatch implements AutoCloseable {
             throw new IllegalStateException("op " + index + " has not been executed since it was added,"
                     + " so the module has reported no write mask for it");
         }
-        return abi.wmask(ops, index);
+        return reportedMask(index);
     }
 
     /**
@@ -676,7 +765,7 @@ public final class MsrBatch implements AutoCloseable {
         long data = abi.msrdata(ops, index);
         OptionalLong value = !read || status == BatchOp.Status.SUCCEEDED ? OptionalLong.of(data) : OptionalLong.empty();
         OptionalLong mask = status == BatchOp.Status.NOT_EXECUTED ? OptionalLong.empty()
-                : OptionalLong.of(abi.wmask(ops, index));
+                : OptionalLong.of(reportedMask(index));
         return new BatchOp(index, cpu(index), msr(index), read, status, value, mask, error(index));
     }
 
@@ -760,9 +849,7 @@ public final class MsrBatch implements AutoCloseable {
      */
     private byte runIoctl(BatchDevice device, MemorySegment array, MemorySegment slice, int first, int count,
                           int[] map) throws MsrSafeException {
-        for (int i = first; i < first + count; i++) {
-            abi.setErr(array, i, 0);
-            abi.setWmask(array, i, 0L);
+        for (int i = first; pollOps > 0 && i < first + count; i++) {
             int op = map == null ? i : map[i];
             if ((meta[op] & META_POLL) != 0) {
                 // The module counts poll_max down and writes msrdata2 only on a change: set both again.
@@ -873,7 +960,7 @@ public final class MsrBatch implements AutoCloseable {
             op--;
         }
         long msr = abi.msr(ops, index);
-        String which = java.util.Arrays.stream(TIMESTAMPS).filter(stamp -> stamp.msr() == msr).findFirst()
+        String which = Arrays.stream(TIMESTAMPS).filter(stamp -> stamp.msr() == msr).findFirst()
                 .map(Timestamp::name).orElse(Hex.of(msr));
         return " (the " + which + " timestamp read of op " + op + ", which msr-safe 1.x needs the allowlist to permit)";
     }
@@ -890,14 +977,23 @@ public final class MsrBatch implements AutoCloseable {
         };
     }
 
+    /**
+     * The write mask the module reported for op {@code index}. It leaves wmask as sent for an op
+     * it refuses for its CPU (ENXIO) or its MSR (EACCES), and a batch run again sends the masks
+     * of its last run: those are not this run's answer, which is "no mask".
+     */
+    private long reportedMask(int index) {
+        int errno = rawErrno(index);
+        return errno == Errno.ENXIO.number() || errno == Errno.EACCES.number() ? 0L : abi.wmask(ops, index);
+    }
+
     private int rawErrno(int index) {
         return -abi.err(ops, index);
     }
 
-    /** Whether op {@code index} reads its register: isrdmsr non-zero on 1.x, READ or POLL on 2.x. */
+    /** Whether op {@code index} reads its register: a read, a poll, or a timestamp read the library added. */
     private boolean reads(int index) {
-        int word = abi.opWord(ops, index);
-        return abi == BatchAbi.V1 ? word != 0 : (word & (OP_FLAG_READ | OP_FLAG_POLL)) != 0;
+        return (meta[index] & META_READ) != 0;
     }
 
     private void requireWrite(int index) {
@@ -934,6 +1030,65 @@ public final class MsrBatch implements AutoCloseable {
     }
 
     /**
+     * Appends a read or write without timestamps: the common op, kept small enough for C2 to
+     * inline into the caller's loop. Anything else (no room left, an argument out of range, a
+     * closed batch) goes the general way, which grows the batch or throws the precise error.
+     */
+    private int addPlain(int cpu, long msr, int word, long value, int metaBits) {
+        int index = size;
+        if (index >= capacity || (cpu >>> 16) != 0 || (msr >>> 32) != 0 || uses.isClosed() || owner.isClosed()) {
+            return add(cpu, msr, metaBits == META_READ ? OP_FLAG_READ : OP_FLAG_WRITE, value, 0, 0);
+        }
+        put(cpu, msr, word, value, metaBits);
+        if (executedSize > index) {
+            executedSize = index;
+        }
+        return index;
+    }
+
+    /** addReads and addWrites ({@code values} null for reads): every argument checked before any op is added. */
+    private int addAll(int[] cpus, long[] msrs, long[] values, int word, int metaBits) {
+        ensureOpen();
+        int count = Objects.requireNonNull(cpus, "cpus").length;
+        if (Objects.requireNonNull(msrs, "msrs").length != count || values != null && values.length != count) {
+            throw new IllegalArgumentException("the arrays differ in length: " + count + " CPUs, " + msrs.length
+                    + " MSRs" + (values == null ? "" : ", " + values.length + " values"));
+        }
+        for (int i = 0; i < count; i++) {
+            if ((cpus[i] >>> 16) != 0) {
+                throw new IllegalArgumentException("cpus[" + i + "]: CPU " + cpus[i]
+                        + " is outside 0..65535, the range of the batch op's cpu field");
+            }
+            if ((msrs[i] >>> 32) != 0) {
+                throw new IllegalArgumentException("msrs[" + i + "]: MSR address " + Hex.of(msrs[i])
+                        + " is outside 0x0..0xFFFFFFFF");
+            }
+        }
+        reserve(count);
+        int first = size;
+        MemorySegment ops = this.ops;
+        for (int i = 0; i < count; i++) {
+            abi.fill(ops, first + i, cpus[i], word, msrs[i], values == null ? 0L : values[i]);
+        }
+        Arrays.fill(meta, first, first + count, (byte) metaBits);
+        size = first + count;
+        if (executedSize > first) {
+            executedSize = first;
+        }
+        return first;
+    }
+
+    /** Makes room for {@code more} ops after the {@link #size} there are. */
+    private void reserve(int more) {
+        if (more > Integer.MAX_VALUE / (int) opSize - size) {
+            throw new IllegalStateException("a batch holds at most " + Integer.MAX_VALUE / (int) opSize + " ops");
+        }
+        while (size + more > capacity) {
+            grow(size + more);
+        }
+    }
+
+    /**
      * Appends an op: {@code access} is OP_FLAG_READ, OP_FLAG_WRITE or OP_FLAG_POLL. On 2.x the op
      * word carries the access and the timestamp flags, checked by the one gate for what the
      * module would mishandle; on 1.x each timestamp becomes a read op right after this one.
@@ -952,20 +1107,17 @@ public final class MsrBatch implements AutoCloseable {
             word = access == OP_FLAG_READ ? 1 : 0;
             followers = Integer.bitCount(stamps);
         }
-        if (size + 1 + followers > Integer.MAX_VALUE / (int) opSize) {
-            throw new IllegalStateException("a batch holds at most " + Integer.MAX_VALUE / (int) opSize + " ops");
-        }
-        while (size + 1 + followers > capacity) {
-            grow();
-        }
-        int index = put(cpu, msr, word, value, stamps | (access == OP_FLAG_POLL ? META_POLL : 0));
+        reserve(1 + followers);
+        int index = put(cpu, msr, word, value, stamps | (access == OP_FLAG_POLL ? META_POLL : 0)
+                | (access == OP_FLAG_WRITE ? 0 : META_READ));
         if (access == OP_FLAG_POLL) {
             pollTries[index] = tries;
             pollTriesTotal += tries;
+            pollOps++;
         }
         for (Timestamp stamp : TIMESTAMPS) {
             if (followers > 0 && (stamps & (1 << stamp.ordinal())) != 0) {
-                put(cpu, stamp.msr(), 1, 0, META_FOLLOWER);
+                put(cpu, stamp.msr(), 1, 0, META_FOLLOWER | META_READ);
             }
         }
         if (executedSize > index) {
@@ -976,23 +1128,18 @@ public final class MsrBatch implements AutoCloseable {
 
     private int put(int cpu, long msr, int word, long value, int metaBits) {
         int index = size++;
-        abi.setCpu(ops, index, cpu);
-        abi.setOpWord(ops, index, word);
-        abi.setErr(ops, index, 0);
-        abi.setMsr(ops, index, msr);
-        abi.setMsrdata(ops, index, value);
-        abi.setWmask(ops, index, 0L);
+        abi.fill(ops, index, cpu, word, msr, value);
         meta[index] = (byte) metaBits;
         return index;
     }
 
     // Replacing the arena must not race a close() from another thread: hold the memory meanwhile.
-    private void grow() {
+    private void grow(int atLeast) {
         if (!uses.enter()) {
             throw closed();
         }
         try {
-            allocate(capacity * 2);
+            allocate((int) Math.min(Math.max((long) capacity * 2, atLeast), Integer.MAX_VALUE / (int) opSize));
         } finally {
             uses.exit();
         }
@@ -1039,8 +1186,8 @@ public final class MsrBatch implements AutoCloseable {
         ops = newOps;
         header = newArena.allocate(BATCH_ARRAY);
         capacity = newCapacity;
-        meta = meta == null ? new byte[newCapacity] : java.util.Arrays.copyOf(meta, newCapacity);
-        pollTries = pollTries == null ? new int[newCapacity] : java.util.Arrays.copyOf(pollTries, newCapacity);
+        meta = meta == null ? new byte[newCapacity] : Arrays.copyOf(meta, newCapacity);
+        pollTries = pollTries == null ? new int[newCapacity] : Arrays.copyOf(pollTries, newCapacity);
         int slices = maxSlices(newCapacity);
         sliceStart = new int[slices + 1];
         sliceResults = new byte[slices];
@@ -1074,7 +1221,7 @@ public final class MsrBatch implements AutoCloseable {
         void reset(int slices) {
             segments = new MemorySegment[slices];
             starts = new int[slices];
-            java.util.Arrays.fill(starts, -1);
+            Arrays.fill(starts, -1);
         }
 
         MemorySegment at(MemorySegment array, int slice, int start) {

@@ -517,6 +517,11 @@ public final class MsrSafe implements AutoCloseable {
         uses.exit();
     }
 
+    /** Whether close() has been called; calls may still be in flight. */
+    boolean isClosed() {
+        return uses.isClosed();
+    }
+
     void ensureOpen() {
         if (uses.isClosed()) {
             throw closed();

@@ -2,6 +2,7 @@ package io.github.msrsafe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,28 @@ class AllocationTest {
                 }
             };
             assertEquals(0, allocatedBy(execute), "bytes allocated by " + MEASURED + " executes");
+        }
+    }
+
+    @Test
+    void bulkAddExecuteAndValuesAllocateNothing() throws Exception {
+        try (MsrSafe msr = SimulatedDevice.standard(8).open(); MsrBatch batch = msr.newBatch()) {
+            int[] cpus = msr.cpus().stream().mapToInt(Integer::intValue).toArray();
+            long[] tsc = new long[cpus.length];
+            long[] perfCtl = new long[cpus.length];
+            long[] values = new long[cpus.length];
+            Arrays.fill(tsc, 0x10);
+            Arrays.fill(perfCtl, 0x199);
+            long[] sink = new long[1];
+            AllocationMeter.Action fillAndRun = () -> {
+                batch.clear();
+                int reads = batch.addReads(cpus, tsc);
+                batch.addWrites(cpus, perfCtl, values); // writes back the values read last time
+                batch.execute();
+                batch.values(reads, values);
+                sink[0] += values[0];
+            };
+            assertEquals(0, allocatedBy(fillAndRun), "bytes allocated by " + MEASURED + " bulk fills and executes");
         }
     }
 

@@ -138,14 +138,28 @@ public class CliColdStartBenchmark {
         } else {
             try {
                 Path jar = Path.of(CliColdStartBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                // <project>/msrsafe-benchmarks/target/msrsafe-benchmarks.jar
-                project = jar.getParent().getParent().getParent();
+                Optional<Path> around = checkoutAround(jar);
+                if (around.isEmpty()) {
+                    return Optional.empty();
+                }
+                project = around.get();
             } catch (URISyntaxException | NullPointerException | SecurityException unknownLocation) {
                 return Optional.empty();
             }
         }
         return Files.isDirectory(project.resolve("msrsafe-cli").resolve("target").resolve("lib"))
                 && Files.isExecutable(project.resolve("bin").resolve("msrsafe")) ? Optional.of(project) : Optional.empty();
+    }
+
+    /**
+     * The checkout a benchmarks jar was built in, {@code <project>/msrsafe-benchmarks/target/<jar>};
+     * empty for a jar copied somewhere shallower (e.g. /tmp/bench.jar), whose great-grandparent
+     * does not exist.
+     */
+    static Optional<Path> checkoutAround(Path jar) {
+        Path target = jar.toAbsolutePath().getParent();
+        Path module = target == null ? null : target.getParent();
+        return Optional.ofNullable(module == null ? null : module.getParent());
     }
 
     static String cliMissing() {

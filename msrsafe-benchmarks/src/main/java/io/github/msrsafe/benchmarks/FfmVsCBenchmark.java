@@ -173,6 +173,7 @@ public class FfmVsCBenchmark {
 
         int[] cpuOf;
         long[] msrOf;
+        long[] values;
         long expectedFold;
         MsrBatch batch;
         MemorySegment cpus;
@@ -183,6 +184,7 @@ public class FfmVsCBenchmark {
         public void setUp(Device device) throws Throwable {
             cpuOf = new int[batchOps];
             msrOf = new long[batchOps];
+            values = new long[batchOps];
             arena = Arena.ofConfined();
             cpus = arena.allocate(JAVA_SHORT, batchOps);
             msrs = arena.allocate(JAVA_INT, batchOps);
@@ -196,6 +198,9 @@ public class FfmVsCBenchmark {
             }
             batch = device.msr.newBatch();
             long javaFold = batchJavaOnce(this);
+            if (batchBulkOnce(this) != javaFold) {
+                throw new IllegalStateException("the bulk forms read other values than addRead and value");
+            }
             int result = (int) device.batchLoop.invokeExact(BenchModule.ioctl(), device.batchFd, cpus, msrs, batchOps,
                     batchVersion(), 1, device.sink);
             if (result != 0) {
@@ -261,6 +266,17 @@ public class FfmVsCBenchmark {
         return folded;
     }
 
+    /** Per batch: MsrBatch.clear, addReads (all ops at once), execute, values (all at once). */
+    @Benchmark
+    @OperationsPerInvocation(BATCHES)
+    public long batchLibraryBulk(Batch batch) throws MsrSafeException {
+        long folded = 0;
+        for (int i = 0; i < BATCHES; i++) {
+            folded ^= batchBulkOnce(batch);
+        }
+        return folded;
+    }
+
     /** The same batches in a C loop (gcc -O2) calling the same stand-in ioctl, entered once. */
     @Benchmark
     @OperationsPerInvocation(BATCHES)
@@ -280,6 +296,20 @@ public class FfmVsCBenchmark {
             throw new IllegalStateException("pread returned " + got + ", errno " + (int) ERRNO.get(pread.callState, 0L));
         }
         return pread.buffer.get(JAVA_LONG, 0);
+    }
+
+    private static long batchBulkOnce(Batch state) throws MsrSafeException {
+        MsrBatch batch = state.batch;
+        batch.clear();
+        int first = batch.addReads(state.cpuOf, state.msrOf);
+        Workload.requireSucceeded(batch.execute(), batch);
+        long[] values = state.values;
+        batch.values(first, values);
+        long folded = 0;
+        for (long value : values) {
+            folded ^= value;
+        }
+        return folded;
     }
 
     private static long batchJavaOnce(Batch state) throws MsrSafeException {

@@ -35,6 +35,12 @@ public enum BatchAbi {
         @Override public void setMsrdata(MemorySegment ops, long i, long value) { MsrStructs.OP_MSRDATA.set(ops, 0L, i, value); }
         @Override public long wmask(MemorySegment ops, long i) { return (long) MsrStructs.OP_WMASK.get(ops, 0L, i); }
         @Override public void setWmask(MemorySegment ops, long i, long mask) { MsrStructs.OP_WMASK.set(ops, 0L, i, mask); }
+        @Override public void fill(MemorySegment ops, long i, int cpu, int word, long msr, long value) {
+            MsrStructs.OP_HEAD.set(ops, 0L, i, MsrStructs.headWord(cpu, word));
+            MsrStructs.OP_MSR_WORD.set(ops, 0L, i, msr);
+            MsrStructs.OP_MSRDATA.set(ops, 0L, i, value);
+            MsrStructs.OP_WMASK.set(ops, 0L, i, 0L);
+        }
     },
 
     /**
@@ -54,6 +60,12 @@ public enum BatchAbi {
         @Override public void setMsrdata(MemorySegment ops, long i, long value) { MsrStructs.OP2_MSRDATA.set(ops, 0L, i, value); }
         @Override public long wmask(MemorySegment ops, long i) { return (long) MsrStructs.OP2_WMASK.get(ops, 0L, i); }
         @Override public void setWmask(MemorySegment ops, long i, long mask) { MsrStructs.OP2_WMASK.set(ops, 0L, i, mask); }
+        @Override public void fill(MemorySegment ops, long i, int cpu, int word, long msr, long value) {
+            MsrStructs.OP2_HEAD.set(ops, 0L, i, MsrStructs.headWord(cpu, word));
+            MsrStructs.OP2_POLL_MSR.set(ops, 0L, i, msr << 32);
+            MsrStructs.OP2_WMASK.set(ops, 0L, i, 0L);
+            MsrStructs.OP2_MSRDATA.set(ops, 0L, i, value);
+        }
     };
 
     /** The major version the 2.x ABI belongs to. */
@@ -201,4 +213,11 @@ public enum BatchAbi {
 
     /** Sets wmask of op {@code i}. */
     public abstract void setWmask(MemorySegment ops, long i, long mask);
+
+    /**
+     * Fills op {@code i} for a run: cpu, the op word (isrdmsr or op), msr and msrdata as given;
+     * err and wmask 0; on 2.x also poll_max 0. Four 8-byte stores, so that adding an op stays
+     * small enough for C2 to inline into the caller's loop. The other 2.x fields are left as they are.
+     */
+    public abstract void fill(MemorySegment ops, long i, int cpu, int word, long msr, long value);
 }

@@ -9,6 +9,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The msr_safe batch ABIs (x86-64), declared once. Everything else reads and
@@ -92,6 +95,24 @@ public final class MsrStructs {
     public static final VarHandle OP2_PTHERM = op2Field("ptherm");
     public static final VarHandle OP2_TAG = op2Field("tag");
 
+    // Filling an op writes its leading fields as whole 8-byte words (fewer, wider stores keep the
+    // fill small enough to inline): the head word is cpu | isrdmsr or op << 16 | err << 32 in both
+    // layouts; the next word is msr and 1.x's padding, or 2.x's poll_max | msr << 32. x86 is
+    // little-endian; wordAt checks that each word covers exactly the fields these comments name.
+    /** 1.x: cpu, isrdmsr and err as one word: handle.set(segment, 0L, opIndex, word). */
+    public static final VarHandle OP_HEAD = wordAt(BATCH_OP, "cpu", "err");
+    /** 1.x: msr and the padding after it as one word. */
+    public static final VarHandle OP_MSR_WORD = wordAt(BATCH_OP, "msr", "msr");
+    /** 2.x: cpu, op and err as one word. */
+    public static final VarHandle OP2_HEAD = wordAt(BATCH_OP_V2, "cpu", "err");
+    /** 2.x: poll_max and msr as one word. */
+    public static final VarHandle OP2_POLL_MSR = wordAt(BATCH_OP_V2, "poll_max", "msr");
+
+    /** {@return the head word of an op: its cpu, its isrdmsr (1.x) or op (2.x) word, and err 0} */
+    public static long headWord(int cpu, int word) {
+        return (cpu & 0xFFFFL) | (word & 0xFFFFL) << 16;
+    }
+
     // The 2.x op field's bits. The module acts on the first eight and checks none: any other
     // value, 0 included, is accepted and does nothing.
     /** 2.x {@code op}: write msrdata under the write mask. */
@@ -174,6 +195,36 @@ public final class MsrStructs {
 
     /** The most 2.x ops one ioctl can carry: 4 MiB / 88 bytes; 47,663 ops fail with E2BIG. */
     public static final int MAX_OPS_PER_IOCTL_V2 = (int) (MAX_OPS_BYTES / BATCH_OP_V2.byteSize());
+
+    /**
+     * A handle on the 8 bytes of each op from field {@code first} on, which must end with field
+     * {@code last} or with padding after it; fails class initialisation otherwise, or on a
+     * big-endian machine, where the words would not match the fields.
+     */
+    private static VarHandle wordAt(StructLayout op, String first, String last) {
+        long offset = op.byteOffset(groupElement(first));
+        long lastEnd = op.byteOffset(groupElement(last)) + op.select(groupElement(last)).byteSize();
+        boolean paddedTo8 = lastEnd == offset + 8 || lastEnd < offset + 8 && op.memberLayouts().stream()
+                .filter(member -> member.name().isPresent())
+                .noneMatch(member -> {
+                    long start = op.byteOffset(groupElement(member.name().get()));
+                    return start >= lastEnd && start < offset + 8;
+                });
+        if (offset % 8 != 0 || !paddedTo8 || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError(op.name().orElse("op") + ": " + first + ".." + last
+                    + " is not one little-endian 8-byte word");
+        }
+        List<MemoryLayout> members = new ArrayList<>();
+        if (offset > 0) {
+            members.add(MemoryLayout.paddingLayout(offset));
+        }
+        members.add(JAVA_LONG.withName("word"));
+        if (op.byteSize() > offset + 8) {
+            members.add(MemoryLayout.paddingLayout(op.byteSize() - offset - 8));
+        }
+        StructLayout view = MemoryLayout.structLayout(members.toArray(MemoryLayout[]::new));
+        return view.arrayElementVarHandle(groupElement("word"));
+    }
 
     private static VarHandle opField(String name) {
         return BATCH_OP.arrayElementVarHandle(groupElement(name));

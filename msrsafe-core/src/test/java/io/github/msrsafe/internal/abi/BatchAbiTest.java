@@ -110,6 +110,39 @@ class BatchAbiTest {
         }
     }
 
+    // fill writes whole 8-byte words: each named field must get exactly its value, and
+    // nothing outside the fields it fills may change.
+    @ParameterizedTest
+    @EnumSource(BatchAbi.class)
+    void fillWritesEveryFieldItNamesAndNothingElse(BatchAbi abi) {
+        var layout = abi.opLayout();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ops = arena.allocate(layout, 3);
+            ops.fill((byte) 0x5A);
+            long i = 1;
+            abi.fill(ops, i, 0xFFFE, 0x8001, 0xC000_0080L, 0x1122_3344_5566_7788L);
+            assertEquals(0xFFFE, abi.cpu(ops, i));
+            assertEquals(0x8001, abi.opWord(ops, i));
+            assertEquals(0, abi.err(ops, i));
+            assertEquals(0xC000_0080L, abi.msr(ops, i));
+            assertEquals(0x1122_3344_5566_7788L, abi.msrdata(ops, i));
+            assertEquals(0, abi.wmask(ops, i));
+            if (abi == BatchAbi.V2) {
+                assertEquals(0, (int) MsrStructs.OP2_POLL_MAX.get(ops, 0L, i));
+                for (String kept : new String[] {"msrdata2", "tsc", "mperf", "aperf", "therm", "ptherm", "tag"}) {
+                    assertEquals(0x5A5A_5A5A_5A5A_5A5AL,
+                            ops.get(ValueLayout.JAVA_LONG, i * abi.opSize() + offset(layout, kept)), kept);
+                }
+            }
+            for (long op : new long[] {0, 2}) {
+                for (long b = 0; b < abi.opSize(); b++) {
+                    assertEquals((byte) 0x5A, ops.get(ValueLayout.JAVA_BYTE, op * abi.opSize() + b),
+                            "byte " + b + " of neighbouring op " + op);
+                }
+            }
+        }
+    }
+
     @Test
     void v2OnlyFieldsHaveTheirOffsets() {
         assertEquals(8, MsrStructs.op2Offset("poll_max"));
