@@ -1,8 +1,8 @@
 package io.github.msrsafe;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.CORE;
-import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+import static io.github.msrsafe.registers.Register.Scope.CORE;
+import static io.github.msrsafe.registers.Register.Scope.PACKAGE;
+import static io.github.msrsafe.registers.Register.Scope.THREAD;
 
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.registers.Register;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -191,8 +192,8 @@ class SimulatedDeviceTest {
         assertMessage("-1", () -> SimulatedDevice.builder().offline(-1));
         assertMessage("6 CPUs do not divide into 4 package(s)", () -> SimulatedDevice.builder().cpus(6).packages(4).build());
         assertMessage("two registers at 0x10", () -> SimulatedDevice.builder()
-                .register(SimulatedRegister.readOnly(0x10, "A", SimulatedRegister.Scope.THREAD, 0))
-                .register(SimulatedRegister.readOnly(0x10, "B", SimulatedRegister.Scope.THREAD, 0)).build());
+                .register(SimulatedRegister.readOnly(0x10, "A", Register.Scope.THREAD, 0))
+                .register(SimulatedRegister.readOnly(0x10, "B", Register.Scope.THREAD, 0)).build());
         assertMessage("0x10", () -> SimulatedDevice.builder()
                 .allowlist(new AllowlistEntry(0x10, 0), new AllowlistEntry(0x10, 1)).build());
         assertMessage("EINVAL", () -> SimulatedDevice.builder().allowlist("0x10 0x1G\n"));
@@ -225,7 +226,7 @@ class SimulatedDeviceTest {
                 .cpus(16).packages(2).threadsPerCore(2)
                 .offline(15)
                 .registers(SimulatedDevice.standardRegisters())
-                .register(SimulatedRegister.readWrite(0x1B0, "IA32_ENERGY_PERF_BIAS", SimulatedRegister.Scope.THREAD,
+                .register(SimulatedRegister.readWrite(0x1B0, "IA32_ENERGY_PERF_BIAS", Register.Scope.THREAD,
                         6, ~0xFL))
                 .allowlist("""
                         0x00000611 0x0000000000000000 # MSR_PKG_ENERGY_STATUS
