@@ -10,6 +10,7 @@ import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
 import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,26 @@ class SimulatedDeviceTest {
                 0x1B1L, 0x606L, 0x610L, 0x611L, 0x619L)));
         assertEquals(new AllowlistEntry(0x199, 0xFFFF),
                 standard.allowlist().stream().filter(e -> e.address() == 0x199).findFirst().orElseThrow());
+    }
+
+    @Test
+    void theStandardAndTelemetryRegistersAreTheCatalogsInAddressNameAndScope() {
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
+        for (SimulatedRegister simulated : SimulatedDevice.telemetryRegisters(0.5)) {
+            Register known = catalog.byAddress(simulated.address()).orElseThrow(() -> new AssertionError(
+                    simulated + " is not in the register catalog"));
+            assertEquals(known.name(), simulated.name(), simulated.toString());
+            assertEquals(known.scope(), simulated.scope(), simulated.toString());
+        }
+        assertEquals(27, SimulatedDevice.telemetryRegisters(0.5).size());
+    }
+
+    @Test
+    void theStandardAllowlistGrantsTheDocumentedWriteMasks() {
+        List<AllowlistEntry> writable = SimulatedDevice.standardAllowlist().stream()
+                .filter(entry -> entry.writeMask() != 0).toList();
+        assertEquals(List.of(new AllowlistEntry(0xE7, -1L), new AllowlistEntry(0xE8, -1L),
+                new AllowlistEntry(0x199, 0xFFFF), new AllowlistEntry(0x610, 0x00FF_FFFF_00FF_FFFFL)), writable);
     }
 
     @Test
@@ -161,9 +182,12 @@ class SimulatedDeviceTest {
     @Test
     void peekAndPokeBypassTheAllowlist() throws MsrSafeException {
         device.installAllowlist(List.of());
-        device.poke(3, 0x198, 0x1800);
+        device.poke(3, 0x199, 0x1800);                        // IA32_PERF_CTL: thread scope
+        assertEquals(0x1800, device.peek(3, 0x199));
+        assertEquals(0x1C00, device.peek(2, 0x199), "other threads keep the standard value");
+        device.poke(3, 0x198, 0x1800);                        // IA32_PERF_STATUS: read-only, package scope
         assertEquals(0x1800, device.peek(3, 0x198));
-        assertEquals(0x0000_1CCD_0000_1C00L, device.peek(2, 0x198), "other threads keep the standard value");
+        assertEquals(0x1800, device.peek(2, 0x198), "the package's other CPUs see the poked value");
         device.poke(0, 0x611, 0xFFFF_FF00L);
         nanos.addAndGet(SECOND);
         assertEquals((0xFFFF_FF00L + (65L << 14)) & 0xFFFF_FFFFL, device.peek(1, 0x611));
