@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
@@ -102,7 +103,7 @@ final class ExporterCommand extends DeviceCommand {
         double wrap = sampler.energyWrapSeconds();
         if (every.toNanos() / 1e9 >= wrap) {
             sampler.close();
-            throw CliException.usage(String.format(java.util.Locale.ROOT, "--interval %s s is too long: at their"
+            throw CliException.usage(String.format(Locale.ROOT, "--interval %s s is too long: at their"
                     + " highest power the energy counters wrap every %.0f s, and an interval may not hold two wraps",
                     every.toNanos() / 1e9, wrap));
         }

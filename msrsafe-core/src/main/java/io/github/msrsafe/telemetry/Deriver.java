@@ -4,6 +4,7 @@ import io.github.msrsafe.Errno;
 import io.github.msrsafe.registers.Register;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns two samples' raw values into every quantity of a sampler, in place: the formulas of
@@ -386,7 +387,7 @@ final class Deriver {
             totalsLost[joules.ordinal()][position] = true;
         }
         double wrap = Derivations.wrapSeconds(Msr.ENERGY_COUNTER_BITS, maxWatts / joulesPerUnit);
-        String reason = String.format(java.util.Locale.ROOT, "the interval of %.0f s is long enough for %s to wrap"
+        String reason = String.format(Locale.ROOT, "the interval of %.0f s is long enough for %s to wrap"
                 + " more than once at up to %.0f W (it wraps every %.0f s at that power), so its energy is not"
                 + " known; sample more often than that", seconds, Msr.describe(layout.slotAddress(slot)), maxWatts,
                 wrap);

@@ -2,6 +2,7 @@ package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
+import java.util.Locale;
 
 /** The addresses telemetry reads (Intel SDM vol. 4; AMD PPR for family 19h), and their catalog entries. */
 final class Msr {
@@ -64,6 +65,6 @@ final class Msr {
 
     /** "0x611". */
     static String hex(long address) {
-        return "0x" + Long.toHexString(address).toUpperCase(java.util.Locale.ROOT);
+        return "0x" + Long.toHexString(address).toUpperCase(Locale.ROOT);
     }
 }

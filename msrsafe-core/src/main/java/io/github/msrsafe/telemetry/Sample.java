@@ -4,6 +4,8 @@ import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The values of a {@link Sampler}'s last sample. A view, not a copy: the sampler's next
@@ -31,7 +33,7 @@ public final class Sample {
         this.layout = layout;
         this.signals = signals;
         this.columns = columns;
-        this.quantities = java.util.stream.Stream.concat(signals.stream(), columns.stream())
+        this.quantities = Stream.concat(signals.stream(), columns.stream())
                 .map(Quantity.class::cast).toList();
         this.values = values;
     }
@@ -124,7 +126,7 @@ public final class Sample {
         double[] of = valuesOf(quantity);
         if (position < 0 || position >= of.length) {
             throw new IndexOutOfBoundsException(quantity.columnName() + " has " + of.length + " "
-                    + quantity.scope().name().toLowerCase(java.util.Locale.ROOT) + " values; position " + position
+                    + quantity.scope().name().toLowerCase(Locale.ROOT) + " values; position " + position
                     + " is outside them");
         }
         return of[position];
@@ -192,7 +194,7 @@ public final class Sample {
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int cpuAt(int position) {
-        java.util.Objects.checkIndex(position, layout.cpuCount());
+        Objects.checkIndex(position, layout.cpuCount());
         return layout.cpuNumber(position);
     }
 
@@ -213,7 +215,7 @@ public final class Sample {
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int packageAt(int position) {
-        java.util.Objects.checkIndex(position, layout.packageCount());
+        Objects.checkIndex(position, layout.packageCount());
         return layout.packageId(position);
     }
 

@@ -2,6 +2,7 @@ package io.github.msrsafe.internal.allowlist;
 
 import io.github.msrsafe.Errno;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The Linux kernel's {@code kstrtoull(s, 0, &value)} over a byte range, as
@@ -102,7 +103,7 @@ public final class Kstrtoull {
      * e.g. {@code "'g' at column offset 4 is not a hex digit"}. Meant only for a
      * token that failed; {@code columnOf} maps a byte offset to its 1-based column.
      */
-    public static String explain(byte[] text, int start, int end, java.util.function.IntUnaryOperator columnOf) {
+    public static String explain(byte[] text, int start, int end, IntUnaryOperator columnOf) {
         int at = start;
         if (at < end && text[at] == '+') {
             at++;
