@@ -356,8 +356,8 @@ public final class AllowlistLinter {
                     KnownRegister register = known.get();
                     report(Rule.WRITABLE_READ_ONLY_BITS, maskStart, "write mask " + Hex.of(mask) + " of "
                             + register.name() + " (" + Hex.of(address) + ") allows bits "
-                            + Hex.of(mask & register.readOnlyBits()) + ", which are read-only or reserved by"
-                            + " architecture"
+                            + Hex.of(mask & register.readOnlyBits()) + ", which the register catalog"
+                            + " marks read-only"
                             + ((mask & ~register.readOnlyBits()) == 0 ? "; the register has no writable bit"
                                     + " there, use write mask 0"
                                     : "; the writable bits are " + Hex.of(mask & ~register.readOnlyBits())));
