@@ -3,6 +3,7 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.telemetry.Sampler;
+import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.Vendor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,7 +77,7 @@ final class ExporterCommand extends DeviceCommand {
         }
         Vendor vendor = Vendor.detect(msr);
         Sampler.Builder builder = Sampler.builder(msr).vendor(vendor).tolerateFailures();
-        List<io.github.msrsafe.telemetry.Signal> required = List.of();
+        List<Signal> required = List.of();
         if (show != null) {
             SignalChoice.Choice choice = SignalChoice.choose(show, vendor, "--show");
             builder.signalsIfReadable(choice.signals());
@@ -97,7 +98,7 @@ final class ExporterCommand extends DeviceCommand {
      * Opens the sampler and checks that the interval is shorter than the energy counters' wrap at
      * their highest power, so that no interval's energy is ever unknown.
      */
-    private static Sampler openChecked(Sampler.Builder builder, List<io.github.msrsafe.telemetry.Signal> required,
+    private static Sampler openChecked(Sampler.Builder builder, List<Signal> required,
             Duration every) throws MsrSafeException {
         Sampler sampler = StatCommand.open(builder, required);
         double wrap = sampler.energyWrapSeconds();

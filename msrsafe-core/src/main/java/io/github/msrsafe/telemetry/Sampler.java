@@ -13,6 +13,7 @@ import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.jfr.JfrEmitter;
 import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
@@ -522,7 +523,7 @@ public final class Sampler implements AutoCloseable {
 
         /** The emitter, in a method of its own so that jdk.jfr's classes load only when events are on. */
         private static Consumer<Sample> jfrEmitter() {
-            io.github.msrsafe.internal.jfr.JfrEmitter emitter = new io.github.msrsafe.internal.jfr.JfrEmitter();
+            JfrEmitter emitter = new JfrEmitter();
             return emitter::emit;
         }
 

@@ -10,6 +10,7 @@ import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
 import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public final class AllowlistLinter {
      * @return the linter
      */
     public static AllowlistLinter withBuiltInCatalog() {
-        io.github.msrsafe.registers.RegisterCatalog catalog = io.github.msrsafe.registers.RegisterCatalog.builtIn();
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
         return new AllowlistLinter(address -> catalog.byAddress(address)
                 .map(register -> new KnownRegister(register.name(), register.readOnlyBits())));
     }
