@@ -120,22 +120,11 @@ public final class Kstrtoull {
             at += 2;
         }
         int digitsStart = at;
-        boolean overflow = false;
-        long value = 0;
-        long lastSafe = lastSafe(radix);
-        int lastSafeDigit = lastSafeDigit(radix);
-        while (at < end) {
-            int digit = DIGIT_VALUES[text[at] & 0xFF];
-            if (digit >= radix) {
-                break;
-            }
-            if (Long.compareUnsigned(value, lastSafe) >= 0 && (value != lastSafe || digit > lastSafeDigit)) {
-                overflow = true;
-            }
-            value = value * radix + digit;
+        while (at < end && DIGIT_VALUES[text[at] & 0xFF] < radix) {
             at++;
         }
-        if (overflow) {
+        // convert checks for overflow first, over the same digits: ask it rather than count again.
+        if (convert(text, start, end, new long[1]) == Errno.ERANGE.number()) {
             return "the value is larger than 2^64-1 (0xFFFFFFFFFFFFFFFF)";
         }
         if (at == digitsStart && at < end && text[at] == '#') {
