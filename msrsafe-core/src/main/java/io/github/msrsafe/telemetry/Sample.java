@@ -1,5 +1,6 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
@@ -268,7 +269,7 @@ public final class Sample {
             separator = ", ";
             double value = summaryValue(quantity);
             if (quantity instanceof RegisterColumn column) {
-                text.append(" (").append(Msr.hex(column.address()));
+                text.append(" (").append(Hex.of(column.address()));
                 RegisterCatalog.builtIn().byAddress(column.address()).ifPresent(r -> text.append(' ').append(r.name()));
                 text.append(')');
                 if (column.format() == RegisterColumn.Format.RAW && value >= 0 && value < 0x1p63) {
