@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * AtomicLong nanos = new AtomicLong();
  * SimulatedDevice device = SimulatedDevice.builder()
  *         .cpus(8).offline(3)
- *         .register(SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE, 1_000_000, 32))
+ *         .register(SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Register.Scope.PACKAGE,
+ *                 1_000_000, 32))
  *         .allowlist("0x611 0x0\n")
  *         .clock(nanos::get)
  *         .build();

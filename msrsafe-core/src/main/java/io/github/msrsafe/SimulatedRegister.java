@@ -17,9 +17,9 @@ import java.util.Objects;
  * register decides what the processor accepts.
  *
  * {@snippet lang=java :
- * var perfCtl = SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Scope.THREAD,
+ * var perfCtl = SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Register.Scope.THREAD,
  *         0x1C00, ~0x1_0000_FFFFL);                       // bits 15:0 and 32 are defined
- * var energy = SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE,
+ * var energy = SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Register.Scope.PACKAGE,
  *         1_064_960, 32);                                 // 65 W in 2^-14 J units, wraps at 2^32
  * }
  *
