@@ -1,16 +1,17 @@
 package io.github.msrsafe;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.CORE;
-import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
-
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
 import io.github.msrsafe.internal.sim.SimKernel;
+import io.github.msrsafe.registers.Msrs;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -37,7 +38,8 @@ import java.util.function.LongSupplier;
  * AtomicLong nanos = new AtomicLong();
  * SimulatedDevice device = SimulatedDevice.builder()
  *         .cpus(8).offline(3)
- *         .register(SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE, 1_000_000, 32))
+ *         .register(SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Register.Scope.PACKAGE,
+ *                 1_000_000, 32))
  *         .allowlist("0x611 0x0\n")
  *         .clock(nanos::get)
  *         .build();
@@ -63,6 +65,13 @@ public final class SimulatedDevice {
 
     /** DRAM power of {@link #standard()}: 5 W in the same units. */
     public static final long DRAM_ENERGY_UNITS_PER_SECOND = 5L << 14;
+
+    /** The write masks of {@link #standardAllowlist()}; every other standard register is read-only. */
+    private static final Map<Long, Long> STANDARD_WRITE_MASKS = Map.of(
+            Msrs.IA32_MPERF, -1L,
+            Msrs.IA32_APERF, -1L,
+            Msrs.IA32_PERF_CTL, 0xFFFFL,
+            Msrs.MSR_PKG_POWER_LIMIT, 0x00FF_FFFF_00FF_FFFFL);       // both limits, not the lock bit
 
     private final SimKernel kernel;
 
@@ -103,7 +112,7 @@ public final class SimulatedDevice {
      * <tr><td>0xCE</td><td>MSR_PLATFORM_INFO</td><td>package</td><td>read-only, max non-turbo ratio 24</td></tr>
      * <tr><td>0xE7</td><td>IA32_MPERF</td><td>thread</td><td>64-bit counter at {@link #NOMINAL_HZ}, writable</td></tr>
      * <tr><td>0xE8</td><td>IA32_APERF</td><td>thread</td><td>64-bit counter at {@link #ACTUAL_HZ}, writable</td></tr>
-     * <tr><td>0x198</td><td>IA32_PERF_STATUS</td><td>thread</td><td>read-only, ratio 28</td></tr>
+     * <tr><td>0x198</td><td>IA32_PERF_STATUS</td><td>package</td><td>read-only, ratio 28</td></tr>
      * <tr><td>0x199</td><td>IA32_PERF_CTL</td><td>thread</td><td>read-write, bits 15:0 and 32 defined</td></tr>
      * <tr><td>0x19C</td><td>IA32_THERM_STATUS</td><td>core</td><td>read-only, 43 °C (57 below TjMax)</td></tr>
      * <tr><td>0x1A0</td><td>IA32_MISC_ENABLE</td><td>thread</td><td>read-write, undefined bits reserved</td></tr>
@@ -115,37 +124,12 @@ public final class SimulatedDevice {
      * <tr><td>0x619</td><td>MSR_DRAM_ENERGY_STATUS</td><td>package</td><td>32-bit counter, 5 W</td></tr>
      * </table>
      * IA32_PERF_STATUS does not follow writes to IA32_PERF_CTL, and no counter changes speed.
+     * Addresses, names and scopes are the {@linkplain RegisterCatalog#builtIn() register catalog}'s.
      *
      * @return the registers, in address order
      */
     public static List<SimulatedRegister> standardRegisters() {
-        return List.of(
-                SimulatedRegister.writableCounter(0x10, "IA32_TIME_STAMP_COUNTER", THREAD, NOMINAL_HZ, 64),
-                // Bits 15:8 maximum non-turbo ratio (24 = 2.4 GHz), 47:40 maximum efficiency ratio (8).
-                SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", PACKAGE, 0x0000_0800_0000_1800L),
-                SimulatedRegister.writableCounter(0xE7, "IA32_MPERF", THREAD, NOMINAL_HZ, 64),
-                SimulatedRegister.writableCounter(0xE8, "IA32_APERF", THREAD, ACTUAL_HZ, 64),
-                // Bits 15:0 current performance state (ratio 28 in 15:8), 47:32 core voltage in 2^-13 V (0.9 V).
-                SimulatedRegister.readOnly(0x198, "IA32_PERF_STATUS", THREAD, 0x0000_1CCD_0000_1C00L),
-                // Bits 15:0 target performance state, bit 32 IDA/turbo disengage; the rest is reserved.
-                SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", THREAD, 0x1C00, ~0x1_0000_FFFFL),
-                // Bit 31 reading valid, 30:27 resolution 1 °C, 22:16 digital readout = degrees below TjMax.
-                SimulatedRegister.readOnly(0x19C, "IA32_THERM_STATUS", CORE, 0x8839_0000L),
-                // Fast strings, automatic thermal control, performance monitoring, BTS/PEBS unavailable,
-                // Enhanced SpeedStep, MONITOR/MWAIT, limit CPUID maxval, xTPR disable, XD disable.
-                SimulatedRegister.readWrite(0x1A0, "IA32_MISC_ENABLE", THREAD, 0x0085_0089L,
-                        ~0x0000_0004_00C5_1889L),
-                // Bits 23:16 TjMax in °C.
-                SimulatedRegister.readOnly(0x1A2, "MSR_TEMPERATURE_TARGET", PACKAGE, 0x0064_0000L),
-                SimulatedRegister.readOnly(0x1B1, "IA32_PACKAGE_THERM_STATUS", PACKAGE, 0x8837_0000L),
-                // Power units 2^-3 W (bits 3:0), energy units 2^-14 J (12:8), time units 2^-10 s (19:16).
-                SimulatedRegister.readOnly(0x606, "MSR_RAPL_POWER_UNIT", PACKAGE, 0x000A_0E03L),
-                // PL1 1000 x 1/8 W = 125 W enabled and clamped, PL2 1248 x 1/8 W = 156 W; bits 31:24 and
-                // 62:56 reserved, bit 63 the lock.
-                SimulatedRegister.readWrite(0x610, "MSR_PKG_POWER_LIMIT", PACKAGE, 0x00DD_84E0_00DD_83E8L,
-                        0x7F00_0000_FF00_0000L),
-                SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", PACKAGE, PACKAGE_ENERGY_UNITS_PER_SECOND, 32),
-                SimulatedRegister.counter(0x619, "MSR_DRAM_ENERGY_STATUS", PACKAGE, DRAM_ENERGY_UNITS_PER_SECOND, 32));
+        return standardRegisters(1);
     }
 
     /**
@@ -158,13 +142,7 @@ public final class SimulatedDevice {
     public static List<AllowlistEntry> standardAllowlist() {
         List<AllowlistEntry> entries = new ArrayList<>();
         for (SimulatedRegister register : standardRegisters()) {
-            long writeMask = switch ((int) register.address()) {
-                case 0xE7, 0xE8 -> -1L;
-                case 0x199 -> 0xFFFFL;
-                case 0x610 -> 0x00FF_FFFF_00FF_FFFFL;
-                default -> 0L;
-            };
-            entries.add(new AllowlistEntry(register.address(), writeMask));
+            entries.add(new AllowlistEntry(register.address(), STANDARD_WRITE_MASKS.getOrDefault(register.address(), 0L)));
         }
         return List.copyOf(entries);
     }
@@ -321,21 +299,33 @@ public final class SimulatedDevice {
         }
         double fullPackageWatts = (double) PACKAGE_ENERGY_UNITS_PER_SECOND / (1 << 14);
         double fullDramWatts = (double) DRAM_ENERGY_UNITS_PER_SECOND / (1 << 14);
-        List<SimulatedRegister> registers = new ArrayList<>();
-        for (SimulatedRegister register : standardRegisters()) {
-            registers.add(switch ((int) register.address()) {
-                case 0xE7 -> SimulatedRegister.writableCounter(0xE7, register.name(), THREAD,
-                        Math.round(load * NOMINAL_HZ), 64);
-                case 0xE8 -> SimulatedRegister.writableCounter(0xE8, register.name(), THREAD,
-                        Math.round(load * ACTUAL_HZ), 64);
-                case 0x611 -> SimulatedRegister.counter(0x611, register.name(), PACKAGE, Math.round(
-                        (IDLE_PACKAGE_WATTS + load * (fullPackageWatts - IDLE_PACKAGE_WATTS)) * (1 << 14)), 32);
-                case 0x619 -> SimulatedRegister.counter(0x619, register.name(), PACKAGE, Math.round(
-                        (IDLE_DRAM_WATTS + load * (fullDramWatts - IDLE_DRAM_WATTS)) * (1 << 14)), 32);
-                default -> register;
-            });
-        }
-        return List.copyOf(registers);
+        return List.of(
+                writableCounter("IA32_TIME_STAMP_COUNTER", NOMINAL_HZ, 64),
+                // Bits 15:8 maximum non-turbo ratio (24 = 2.4 GHz), 47:40 maximum efficiency ratio (8).
+                readOnly("MSR_PLATFORM_INFO", 0x0000_0800_0000_1800L),
+                writableCounter("IA32_MPERF", Math.round(load * NOMINAL_HZ), 64),
+                writableCounter("IA32_APERF", Math.round(load * ACTUAL_HZ), 64),
+                // Bits 15:0 current performance state (ratio 28 in 15:8), 47:32 core voltage in 2^-13 V (0.9 V).
+                readOnly("IA32_PERF_STATUS", 0x0000_1CCD_0000_1C00L),
+                // Bits 15:0 target performance state, bit 32 IDA/turbo disengage; the rest is reserved.
+                readWrite("IA32_PERF_CTL", 0x1C00, ~0x1_0000_FFFFL),
+                // Bit 31 reading valid, 30:27 resolution 1 °C, 22:16 digital readout = degrees below TjMax.
+                readOnly("IA32_THERM_STATUS", 0x8839_0000L),
+                // Fast strings, automatic thermal control, performance monitoring, BTS/PEBS unavailable,
+                // Enhanced SpeedStep, MONITOR/MWAIT, limit CPUID maxval, xTPR disable, XD disable.
+                readWrite("IA32_MISC_ENABLE", 0x0085_0089L, ~0x0000_0004_00C5_1889L),
+                // Bits 23:16 TjMax in °C.
+                readOnly("MSR_TEMPERATURE_TARGET", 0x0064_0000L),
+                readOnly("IA32_PACKAGE_THERM_STATUS", 0x8837_0000L),
+                // Power units 2^-3 W (bits 3:0), energy units 2^-14 J (12:8), time units 2^-10 s (19:16).
+                readOnly("MSR_RAPL_POWER_UNIT", 0x000A_0E03L),
+                // PL1 1000 x 1/8 W = 125 W enabled and clamped, PL2 1248 x 1/8 W = 156 W; bits 31:24 and
+                // 62:56 reserved, bit 63 the lock.
+                readWrite("MSR_PKG_POWER_LIMIT", 0x00DD_84E0_00DD_83E8L, 0x7F00_0000_FF00_0000L),
+                counter("MSR_PKG_ENERGY_STATUS",
+                        Math.round((IDLE_PACKAGE_WATTS + load * (fullPackageWatts - IDLE_PACKAGE_WATTS)) * (1 << 14)), 32),
+                counter("MSR_DRAM_ENERGY_STATUS",
+                        Math.round((IDLE_DRAM_WATTS + load * (fullDramWatts - IDLE_DRAM_WATTS)) * (1 << 14)), 32));
     }
 
     // ---- a server with every register the telemetry reads ----
@@ -386,31 +376,28 @@ public final class SimulatedDevice {
         List<SimulatedRegister> registers = new ArrayList<>(standardRegisters(load));
         double idle = 1 - load;
         registers.addAll(List.of(
-                SimulatedRegister.counter(0x34, "MSR_SMI_COUNT", THREAD, 1, 32),
+                counter("MSR_SMI_COUNT", 1, 32),
                 // One ratio per byte, for the active-core counts of MSR_TURBO_RATIO_LIMIT_CORES.
-                SimulatedRegister.readOnly(0x1AD, "MSR_TURBO_RATIO_LIMIT", PACKAGE, 0x1D1E_1F20_2122_2324L),
-                SimulatedRegister.readOnly(0x1AE, "MSR_TURBO_RATIO_LIMIT_CORES", PACKAGE, 0x1C18_1410_0C08_0402L),
-                SimulatedRegister.counter(0x3F9, "MSR_PKG_C6_RESIDENCY", PACKAGE,
-                        Math.round(idle * IDLE_PACKAGE_C6_SHARE * NOMINAL_HZ), 64),
-                SimulatedRegister.counter(0x3FD, "MSR_CORE_C6_RESIDENCY", CORE,
-                        Math.round(idle * IDLE_CORE_C6_SHARE * NOMINAL_HZ), 64),
-                SimulatedRegister.counter(0x60D, "MSR_PKG_C2_RESIDENCY", PACKAGE,
-                        Math.round(idle * IDLE_PACKAGE_C2_SHARE * NOMINAL_HZ), 64),
+                readOnly("MSR_TURBO_RATIO_LIMIT", 0x1D1E_1F20_2122_2324L),
+                readOnly("MSR_TURBO_RATIO_LIMIT_CORES", 0x1C18_1410_0C08_0402L),
+                counter("MSR_PKG_C6_RESIDENCY", Math.round(idle * IDLE_PACKAGE_C6_SHARE * NOMINAL_HZ), 64),
+                counter("MSR_CORE_C6_RESIDENCY", Math.round(idle * IDLE_CORE_C6_SHARE * NOMINAL_HZ), 64),
+                counter("MSR_PKG_C2_RESIDENCY", Math.round(idle * IDLE_PACKAGE_C2_SHARE * NOMINAL_HZ), 64),
                 // Time throttled by RAPL, in time units (2^-10 s): never, here.
-                SimulatedRegister.counter(0x613, "MSR_PKG_PERF_STATUS", PACKAGE, 0, 32),
+                counter("MSR_PKG_PERF_STATUS", 0, 32),
                 // Thermal spec power 1000 x 1/8 W = 125 W (14:0), minimum 40 W (30:16), maximum 250 W (46:32),
                 // maximum time window (53:48).
-                SimulatedRegister.readOnly(0x614, "MSR_PKG_POWER_INFO", PACKAGE, 0x002A_07D0_0140_03E8L),
-                SimulatedRegister.counter(0x61B, "MSR_DRAM_PERF_STATUS", PACKAGE, 0, 32),
+                readOnly("MSR_PKG_POWER_INFO", 0x002A_07D0_0140_03E8L),
+                counter("MSR_DRAM_PERF_STATUS", 0, 32),
                 // DRAM: spec power 20 W, maximum 40 W.
-                SimulatedRegister.readOnly(0x61C, "MSR_DRAM_POWER_INFO", PACKAGE, 0x0000_0140_0000_00A0L),
+                readOnly("MSR_DRAM_POWER_INFO", 0x0000_0140_0000_00A0L),
                 // Uncore ratio limits: maximum 24 (6:0), minimum 12 (14:8).
-                SimulatedRegister.readWrite(0x620, "MSR_UNCORE_RATIO_LIMIT", PACKAGE, 0x0C18, ~0x7F7FL),
+                readWrite("MSR_UNCORE_RATIO_LIMIT", 0x0C18, ~0x7F7FL),
                 // Current uncore ratio 20: 2.0 GHz.
-                SimulatedRegister.readOnly(0x621, "MSR_UNCORE_PERF_STATUS", PACKAGE, 0x14),
-                SimulatedRegister.counter(0x64D, "MSR_PLATFORM_ENERGY_STATUS", PACKAGE, Math.round(
+                readOnly("MSR_UNCORE_PERF_STATUS", 0x14),
+                counter("MSR_PLATFORM_ENERGY_STATUS", Math.round(
                         (IDLE_PLATFORM_WATTS + load * (FULL_PLATFORM_WATTS - IDLE_PLATFORM_WATTS)) * (1 << 14)), 32)));
-        registers.sort(java.util.Comparator.comparingLong(SimulatedRegister::address));
+        registers.sort(Comparator.comparingLong(SimulatedRegister::address));
         return List.copyOf(registers);
     }
 
@@ -428,8 +415,35 @@ public final class SimulatedDevice {
                 entries.add(new AllowlistEntry(register.address(), 0));
             }
         }
-        entries.sort(java.util.Comparator.comparingLong(AllowlistEntry::address));
+        entries.sort(Comparator.comparingLong(AllowlistEntry::address));
         return List.copyOf(entries);
+    }
+
+    // ---- the simulated registers take address, name and scope from the register catalog ----
+
+    private static Register catalogued(String name) {
+        return RegisterCatalog.builtIn().byName(name).filter(register -> register.name().equals(name))
+                .orElseThrow(() -> new IllegalStateException(name + " is not a register of the built-in catalog"));
+    }
+
+    private static SimulatedRegister readOnly(String name, long value) {
+        Register register = catalogued(name);
+        return SimulatedRegister.readOnly(register.address(), name, register.scope(), value);
+    }
+
+    private static SimulatedRegister readWrite(String name, long resetValue, long reservedBits) {
+        Register register = catalogued(name);
+        return SimulatedRegister.readWrite(register.address(), name, register.scope(), resetValue, reservedBits);
+    }
+
+    private static SimulatedRegister counter(String name, long rateHz, int bitWidth) {
+        Register register = catalogued(name);
+        return SimulatedRegister.counter(register.address(), name, register.scope(), rateHz, bitWidth);
+    }
+
+    private static SimulatedRegister writableCounter(String name, long rateHz, int bitWidth) {
+        Register register = catalogued(name);
+        return SimulatedRegister.writableCounter(register.address(), name, register.scope(), rateHz, bitWidth);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.msrsafe;
 
 import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.registers.Register.Scope;
 import java.util.Objects;
 
 /**
@@ -16,15 +17,17 @@ import java.util.Objects;
  * register decides what the processor accepts.
  *
  * {@snippet lang=java :
- * var perfCtl = SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Scope.THREAD,
+ * var perfCtl = SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Register.Scope.THREAD,
  *         0x1C00, ~0x1_0000_FFFFL);                       // bits 15:0 and 32 are defined
- * var energy = SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Scope.PACKAGE,
+ * var energy = SimulatedRegister.counter(0x611, "MSR_PKG_ENERGY_STATUS", Register.Scope.PACKAGE,
  *         1_064_960, 32);                                 // 65 W in 2^-14 J units, wraps at 2^32
  * }
  *
  * @param address      the MSR address, 0 to 0xFFFFFFFF (the device cannot reach higher ones)
  * @param name         a name for messages and listings, e.g. "IA32_PERF_CTL"
- * @param scope        which CPUs share one copy of the register
+ * @param scope        which CPUs share one copy of the register: the simulated topology numbers
+ *                     CPUs in blocks, so the threads of a core are consecutive CPU numbers, and so
+ *                     are the cores of a package (see {@link SimulatedDevice.Builder#threadsPerCore(int)})
  * @param resetValue   the value every copy holds when the device is built (a counter's start)
  * @param reservedBits bits that must be written as 0; writing a 1 there faults (EIO)
  * @param behavior     how reads and writes act on the value
@@ -34,20 +37,6 @@ public record SimulatedRegister(long address, String name, Scope scope, long res
 
     /** The fastest counter rate accepted, 8 GHz: far above any real MSR counter, and overflow-free arithmetic. */
     public static final long MAX_RATE_HZ = 8_000_000_000L;
-
-    /**
-     * Which CPUs share one copy of a register. The simulated topology numbers CPUs
-     * in blocks: the threads of a core are consecutive CPU numbers, and so are the
-     * cores of a package (see {@link SimulatedDevice.Builder#threadsPerCore(int)}).
-     */
-    public enum Scope {
-        /** One copy per logical CPU (hardware thread). */
-        THREAD,
-        /** One copy per core, shared by its hardware threads. */
-        CORE,
-        /** One copy per package (socket), shared by all its CPUs. */
-        PACKAGE
-    }
 
     /** How a register's value responds to reads, writes and time. */
     public sealed interface Behavior permits ReadOnly, ReadWrite, Counter {}

@@ -11,6 +11,7 @@ import io.github.msrsafe.internal.sys.DeviceNode;
 import io.github.msrsafe.internal.sys.ErrnoException;
 import io.github.msrsafe.internal.sys.ForwardingDeviceFiles;
 import io.github.msrsafe.internal.sys.OpenFile;
+import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.save.MsrState;
 import io.github.msrsafe.save.RestoreOptions;
 import io.github.msrsafe.save.RestoreReport;
@@ -78,11 +79,11 @@ class SaveRestoreBatchingTest {
     static SimKernel kernel(int cpus, int writableRegisters) {
         List<SimulatedRegister> registers = new ArrayList<>();
         List<AllowlistEntry> allowlist = new ArrayList<>();
-        registers.add(SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", SimulatedRegister.Scope.PACKAGE, 0x1800));
+        registers.add(SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", Register.Scope.PACKAGE, 0x1800));
         allowlist.add(new AllowlistEntry(0xCE, 0));
         for (int i = 0; i < writableRegisters; i++) {
             long address = 0x1000 + i;
-            registers.add(SimulatedRegister.readWrite(address, "R" + i, SimulatedRegister.Scope.THREAD, i, 0));
+            registers.add(SimulatedRegister.readWrite(address, "R" + i, Register.Scope.THREAD, i, 0));
             allowlist.add(new AllowlistEntry(address, 0xFFFF_FFFFL));
         }
         return new SimKernel(cpus, 1, cpus, new int[0], registers, allowlist, () -> 0L);

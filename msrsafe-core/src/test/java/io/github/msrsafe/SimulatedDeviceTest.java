@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.registers.Register;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +41,26 @@ class SimulatedDeviceTest {
                 0x1B1L, 0x606L, 0x610L, 0x611L, 0x619L)));
         assertEquals(new AllowlistEntry(0x199, 0xFFFF),
                 standard.allowlist().stream().filter(e -> e.address() == 0x199).findFirst().orElseThrow());
+    }
+
+    @Test
+    void theStandardAndTelemetryRegistersAreTheCatalogsInAddressNameAndScope() {
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
+        for (SimulatedRegister simulated : SimulatedDevice.telemetryRegisters(0.5)) {
+            Register known = catalog.byAddress(simulated.address()).orElseThrow(() -> new AssertionError(
+                    simulated + " is not in the register catalog"));
+            assertEquals(known.name(), simulated.name(), simulated.toString());
+            assertEquals(known.scope(), simulated.scope(), simulated.toString());
+        }
+        assertEquals(27, SimulatedDevice.telemetryRegisters(0.5).size());
+    }
+
+    @Test
+    void theStandardAllowlistGrantsTheDocumentedWriteMasks() {
+        List<AllowlistEntry> writable = SimulatedDevice.standardAllowlist().stream()
+                .filter(entry -> entry.writeMask() != 0).toList();
+        assertEquals(List.of(new AllowlistEntry(0xE7, -1L), new AllowlistEntry(0xE8, -1L),
+                new AllowlistEntry(0x199, 0xFFFF), new AllowlistEntry(0x610, 0x00FF_FFFF_00FF_FFFFL)), writable);
     }
 
     @Test
@@ -160,9 +182,12 @@ class SimulatedDeviceTest {
     @Test
     void peekAndPokeBypassTheAllowlist() throws MsrSafeException {
         device.installAllowlist(List.of());
-        device.poke(3, 0x198, 0x1800);
+        device.poke(3, 0x199, 0x1800);                        // IA32_PERF_CTL: thread scope
+        assertEquals(0x1800, device.peek(3, 0x199));
+        assertEquals(0x1C00, device.peek(2, 0x199), "other threads keep the standard value");
+        device.poke(3, 0x198, 0x1800);                        // IA32_PERF_STATUS: read-only, package scope
         assertEquals(0x1800, device.peek(3, 0x198));
-        assertEquals(0x0000_1CCD_0000_1C00L, device.peek(2, 0x198), "other threads keep the standard value");
+        assertEquals(0x1800, device.peek(2, 0x198), "the package's other CPUs see the poked value");
         device.poke(0, 0x611, 0xFFFF_FF00L);
         nanos.addAndGet(SECOND);
         assertEquals((0xFFFF_FF00L + (65L << 14)) & 0xFFFF_FFFFL, device.peek(1, 0x611));
@@ -191,8 +216,8 @@ class SimulatedDeviceTest {
         assertMessage("-1", () -> SimulatedDevice.builder().offline(-1));
         assertMessage("6 CPUs do not divide into 4 package(s)", () -> SimulatedDevice.builder().cpus(6).packages(4).build());
         assertMessage("two registers at 0x10", () -> SimulatedDevice.builder()
-                .register(SimulatedRegister.readOnly(0x10, "A", SimulatedRegister.Scope.THREAD, 0))
-                .register(SimulatedRegister.readOnly(0x10, "B", SimulatedRegister.Scope.THREAD, 0)).build());
+                .register(SimulatedRegister.readOnly(0x10, "A", Register.Scope.THREAD, 0))
+                .register(SimulatedRegister.readOnly(0x10, "B", Register.Scope.THREAD, 0)).build());
         assertMessage("0x10", () -> SimulatedDevice.builder()
                 .allowlist(new AllowlistEntry(0x10, 0), new AllowlistEntry(0x10, 1)).build());
         assertMessage("EINVAL", () -> SimulatedDevice.builder().allowlist("0x10 0x1G\n"));
@@ -225,7 +250,7 @@ class SimulatedDeviceTest {
                 .cpus(16).packages(2).threadsPerCore(2)
                 .offline(15)
                 .registers(SimulatedDevice.standardRegisters())
-                .register(SimulatedRegister.readWrite(0x1B0, "IA32_ENERGY_PERF_BIAS", SimulatedRegister.Scope.THREAD,
+                .register(SimulatedRegister.readWrite(0x1B0, "IA32_ENERGY_PERF_BIAS", Register.Scope.THREAD,
                         6, ~0xFL))
                 .allowlist("""
                         0x00000611 0x0000000000000000 # MSR_PKG_ENERGY_STATUS

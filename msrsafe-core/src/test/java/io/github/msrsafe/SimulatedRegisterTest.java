@@ -1,7 +1,7 @@
 package io.github.msrsafe;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+import static io.github.msrsafe.registers.Register.Scope.PACKAGE;
+import static io.github.msrsafe.registers.Register.Scope.THREAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

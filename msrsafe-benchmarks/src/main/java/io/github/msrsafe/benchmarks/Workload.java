@@ -7,6 +7,7 @@ import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.SimulatedRegister;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.registers.Register;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ final class Workload implements AutoCloseable {
         List<AllowlistEntry> allowlist = new ArrayList<>();
         for (int m = 0; m < msrsPerCpu; m++) {
             long address = address(m);
-            builder.register(SimulatedRegister.readWrite(address, "BENCH_" + m, SimulatedRegister.Scope.THREAD, 0, 0));
+            builder.register(SimulatedRegister.readWrite(address, "BENCH_" + m, Register.Scope.THREAD, 0, 0));
             allowlist.add(new AllowlistEntry(address, -1L));
         }
         SimulatedDevice device = builder.allowlist(allowlist).build();

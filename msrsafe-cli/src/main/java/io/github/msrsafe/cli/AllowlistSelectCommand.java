@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,16 +147,16 @@ final class AllowlistSelectCommand implements Callable<Integer> {
     }
 
     /** The covered file closest to {@code cpu}: same vendor, then same family, then the nearest model number. */
-    private java.util.Optional<AllowlistSelector.Candidate> nearest(CpuIdentity cpu) {
+    private Optional<AllowlistSelector.Candidate> nearest(CpuIdentity cpu) {
         try {
             return AllowlistSelector.candidates(directory).stream()
                     .filter(candidate -> vendorOf(candidate).equals(cpu.vendor()))
-                    .min(java.util.Comparator
+                    .min(Comparator
                             .comparingInt((AllowlistSelector.Candidate candidate) -> candidate.family() == cpu.family() ? 0 : 1)
                             .thenComparingInt(candidate -> Math.abs(candidate.family() - cpu.family()))
                             .thenComparingInt(candidate -> Math.abs(candidate.model() - cpu.model())));
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

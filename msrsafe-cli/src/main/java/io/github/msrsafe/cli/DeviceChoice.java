@@ -1,6 +1,7 @@
 package io.github.msrsafe.cli;
 
 import io.github.msrsafe.ModuleVersion;
+import io.github.msrsafe.MsrSafe;
 import java.nio.file.Path;
 
 /**
@@ -22,7 +23,7 @@ record DeviceChoice(Path root, int simulatedCpus, ModuleVersion simulatedVersion
     static final int MAX_SIMULATED_CPUS = 4096;
 
     /** /dev/cpu, not named by the user. */
-    static final DeviceChoice DEFAULT = new DeviceChoice(Path.of(io.github.msrsafe.MsrSafe.DEFAULT_ROOT), 0, null, false);
+    static final DeviceChoice DEFAULT = new DeviceChoice(Path.of(MsrSafe.DEFAULT_ROOT), 0, null, false);
 
     /**
      * Parses {@code --device}: {@code sim}, {@code sim:CPUS}, {@code sim:VERSION},

@@ -3,6 +3,7 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.telemetry.Sampler;
+import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.Vendor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
@@ -75,7 +77,7 @@ final class ExporterCommand extends DeviceCommand {
         }
         Vendor vendor = Vendor.detect(msr);
         Sampler.Builder builder = Sampler.builder(msr).vendor(vendor).tolerateFailures();
-        List<io.github.msrsafe.telemetry.Signal> required = List.of();
+        List<Signal> required = List.of();
         if (show != null) {
             SignalChoice.Choice choice = SignalChoice.choose(show, vendor, "--show");
             builder.signalsIfReadable(choice.signals());
@@ -96,13 +98,13 @@ final class ExporterCommand extends DeviceCommand {
      * Opens the sampler and checks that the interval is shorter than the energy counters' wrap at
      * their highest power, so that no interval's energy is ever unknown.
      */
-    private static Sampler openChecked(Sampler.Builder builder, List<io.github.msrsafe.telemetry.Signal> required,
+    private static Sampler openChecked(Sampler.Builder builder, List<Signal> required,
             Duration every) throws MsrSafeException {
         Sampler sampler = StatCommand.open(builder, required);
         double wrap = sampler.energyWrapSeconds();
         if (every.toNanos() / 1e9 >= wrap) {
             sampler.close();
-            throw CliException.usage(String.format(java.util.Locale.ROOT, "--interval %s s is too long: at their"
+            throw CliException.usage(String.format(Locale.ROOT, "--interval %s s is too long: at their"
                     + " highest power the energy counters wrap every %.0f s, and an interval may not hold two wraps",
                     every.toNanos() / 1e9, wrap));
         }

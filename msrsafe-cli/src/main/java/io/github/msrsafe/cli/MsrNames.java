@@ -1,5 +1,6 @@
 package io.github.msrsafe.cli;
 
+import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
@@ -36,7 +37,7 @@ final class MsrNames {
         }
         if (Numbers.looksNumeric(trimmed)) {
             long address = Numbers.parseU64(trimmed, "MSR address", "MSR addresses are 0 to 0xFFFFFFFF");
-            if (Long.compareUnsigned(address, io.github.msrsafe.MsrSafe.MAX_MSR) > 0) {
+            if (Long.compareUnsigned(address, MsrSafe.MAX_MSR) > 0) {
                 throw CliException.usage("MSR address " + Numbers.quoted(trimmed) + " is above 0xFFFFFFFF; msr_safe truncates"
                         + " the address to 32 bits, so it cannot be reached");
             }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -70,8 +71,8 @@ final class MsrSafeCommand implements Callable<Integer> {
     }
 
     /** Standard output as bytes (the stream {@link #out()} writes to), if the tool was given one. */
-    java.util.Optional<OutputStream> bytes() {
-        return java.util.Optional.ofNullable(bytes);
+    Optional<OutputStream> bytes() {
+        return Optional.ofNullable(bytes);
     }
 
     /** A fresh standard simulated device: {@link SimulatedDevice#standard()} with its registers and allowlist. */

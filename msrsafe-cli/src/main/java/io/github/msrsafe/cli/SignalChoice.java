@@ -3,6 +3,7 @@ package io.github.msrsafe.cli;
 import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.Vendor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,7 @@ final class SignalChoice {
         groups.put("throttle", List.of(Signal.CORE_THROTTLE, Signal.CORE_THROTTLE_LOG, Signal.PACKAGE_THROTTLE,
                 Signal.PACKAGE_THROTTLE_LOG, Signal.PACKAGE_RAPL_THROTTLE, Signal.DRAM_RAPL_THROTTLE));
         groups.put("other", List.of(Signal.SMI));
-        return java.util.Collections.unmodifiableMap(groups);
+        return Collections.unmodifiableMap(groups);
     }
 
     /**

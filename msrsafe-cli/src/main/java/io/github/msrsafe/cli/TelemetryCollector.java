@@ -16,10 +16,13 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ObjDoubleConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -165,7 +168,7 @@ final class TelemetryCollector {
 
     /** The first CPU of each core, in CPU order: the order of a per-core signal's positions. */
     private static List<CpuTopology.Placement> coreLeaders(CpuTopology topology) {
-        Set<List<Integer>> seen = new java.util.HashSet<>();
+        Set<List<Integer>> seen = new HashSet<>();
         return topology.cpus().stream().filter(p -> seen.add(List.of(p.packageId(), p.coreId()))).toList();
     }
 
@@ -243,7 +246,7 @@ final class TelemetryCollector {
         return snapshots;
     }
 
-    private void forEachValue(Sample sample, List<Signal> family, java.util.function.ObjDoubleConsumer<Labels> sink) {
+    private void forEachValue(Sample sample, List<Signal> family, ObjDoubleConsumer<Labels> sink) {
         for (Signal signal : family) {
             Metric metric = Metric.of(signal);
             Labels[] perPosition = labels.get(signal);
@@ -267,7 +270,7 @@ final class TelemetryCollector {
 
     /** The reasons a throttle signal's register has: the package register lacks current and cross-domain. */
     private static List<ThrottleReason> reasonsOf(Signal signal) {
-        return java.util.Arrays.stream(ThrottleReason.values()).filter(reason -> signal.scope() != Register.Scope.PACKAGE
+        return Arrays.stream(ThrottleReason.values()).filter(reason -> signal.scope() != Register.Scope.PACKAGE
                 || reason != ThrottleReason.CURRENT_LIMIT && reason != ThrottleReason.CROSS_DOMAIN).toList();
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.SimulatedRegister;
+import io.github.msrsafe.registers.Register;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class BatchCommandTest {
     @Test
     void aFaultFailsOnlyItsOp() throws IOException {
         Cli faulty = new Cli(SimulatedDevice.builder().cpus(2)
-                .register(SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", SimulatedRegister.Scope.THREAD, 0, 0))
+                .register(SimulatedRegister.readWrite(0x199, "IA32_PERF_CTL", Register.Scope.THREAD, 0, 0))
                 .allowlist("0x199 0xFFFF\n0x1234 0\n").clock(nanos::get).build());
         Cli.Result result = faulty.sim("batch", file("write 0-1 0x199 0x1A00\nread 1 0x1234\nread 1 0x199\n"));
         assertEquals(ExitCode.OPS_FAILED.status(), result.status());

@@ -203,7 +203,7 @@ class GrafanaDashboardTest {
         List<io.github.msrsafe.allowlist.AllowlistEntry> allowlist = new ArrayList<>(SimulatedDevice.telemetryAllowlist());
         for (long address : new long[] {0x3FC, 0x3FE}) {
             registers.add(io.github.msrsafe.SimulatedRegister.counter(address, "CORE_STATE_" + address,
-                    io.github.msrsafe.SimulatedRegister.Scope.CORE, 1000, 64));
+                    io.github.msrsafe.registers.Register.Scope.CORE, 1000, 64));
             allowlist.add(new io.github.msrsafe.allowlist.AllowlistEntry(address, 0));
         }
         SimulatedDevice device = SimulatedDevice.builder().cpus(4).packages(2).registers(registers).allowlist(allowlist)

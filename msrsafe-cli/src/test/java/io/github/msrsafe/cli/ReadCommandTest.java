@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.SimulatedRegister;
+import io.github.msrsafe.registers.Register;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class ReadCommandTest {
     @Test
     void aRegisterTheProcessorLacksFaults() {
         Cli faulty = new Cli(SimulatedDevice.builder().cpus(2)
-                .register(SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", SimulatedRegister.Scope.PACKAGE, PLATFORM_INFO))
+                .register(SimulatedRegister.readOnly(0xCE, "MSR_PLATFORM_INFO", Register.Scope.PACKAGE, PLATFORM_INFO))
                 .allowlist("0xCE 0\n0x1234 0\n").clock(nanos::get).build());
         assertTrue(faulty.sim("read", "0x1234").failure(ExitCode.MSR_FAULT).contains("EIO"));
         String both = faulty.sim("read", "-a", "0x1234").failure(ExitCode.MSR_FAULT);

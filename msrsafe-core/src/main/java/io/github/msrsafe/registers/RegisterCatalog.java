@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,7 +218,7 @@ public final class RegisterCatalog {
             }
         }
         return near.stream()
-                .sorted(java.util.Comparator.comparingInt(Near::distance).thenComparing(Near::name))
+                .sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::name))
                 .map(Near::name)
                 .distinct()
                 .limit(3)

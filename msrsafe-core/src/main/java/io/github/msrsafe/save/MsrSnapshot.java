@@ -7,6 +7,7 @@ import io.github.msrsafe.internal.text.Hex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -468,7 +469,7 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
         byte[] bytes = StateFiles.readRegular(file, largest, "a text snapshot for this node");
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new SnapshotException(SnapshotException.Problem.MALFORMED, file,
                     "this is not a text snapshot (it is not UTF-8 text); is it a raw msrsave file?");
         }

@@ -4,6 +4,7 @@ import io.github.msrsafe.CpuRanges;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.save.SnapshotException.Problem;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ record RawRecord(String rawSha256, long rawBytes, Instant savedAt, String allowl
         byte[] bytes = StateFiles.readRegular(file, MAX_BYTES, "a raw file's record");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw damaged(file, rawFile, "it is not text");
         }

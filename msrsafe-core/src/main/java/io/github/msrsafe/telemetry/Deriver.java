@@ -4,6 +4,7 @@ import io.github.msrsafe.Errno;
 import io.github.msrsafe.registers.Register;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns two samples' raw values into every quantity of a sampler, in place: the formulas of
@@ -230,21 +231,7 @@ final class Deriver {
             if (wanted(Signal.CORE_C7)) {
                 set(out, Signal.CORE_C7, core, residency(r, coreC7, core, leader));
             }
-            if (wanted(Signal.CORE_TEMPERATURE)) {
-                double celsius = Double.NaN;
-                if (read(r, thermStatus, core) && read(r, temperatureTarget, pkg)) {
-                    int tjMax = Derivations.tjMax(r.raw(layout.op(temperatureTarget, pkg)));
-                    celsius = Derivations.coreTemperature(r.raw(layout.op(thermStatus, core)), tjMax);
-                }
-                set(out, Signal.CORE_TEMPERATURE, core, celsius);
-            }
-            if (wanted(Signal.CORE_THROTTLE) || wanted(Signal.CORE_THROTTLE_LOG)) {
-                boolean statusRead = read(r, thermStatus, core);
-                long status = statusRead ? r.raw(layout.op(thermStatus, core)) : 0;
-                set(out, Signal.CORE_THROTTLE, core, statusRead ? ThrottleReason.flags(status, false, false) : Double.NaN);
-                set(out, Signal.CORE_THROTTLE_LOG, core, statusRead ? ThrottleReason.flags(status, false, true)
-                        : Double.NaN);
-            }
+            thermal(r, out, false, core, pkg);
             if (coreEnergy >= 0) {
                 double unit = read(r, raplUnit, pkg) ? Derivations.raplEnergyUnit(r.raw(layout.op(raplUnit, pkg)))
                         : Double.NaN;
@@ -252,6 +239,32 @@ final class Deriver {
                 energy(r, out, seconds, coreEnergy, core, unit, bounds.packageWatts()[pkg], Signal.CORE_WATTS,
                         Signal.CORE_JOULES);
             }
+        }
+    }
+
+    /**
+     * Temperature and throttle flags from a thermal status register: a core's IA32_THERM_STATUS
+     * or, when {@code isPackage}, the package's IA32_PACKAGE_THERM_STATUS (which has no valid bit).
+     */
+    private void thermal(Readings r, SampleValues out, boolean isPackage, int instance, int pkg) {
+        int statusSlot = isPackage ? packageThermStatus : thermStatus;
+        Signal temperature = isPackage ? Signal.PACKAGE_TEMPERATURE : Signal.CORE_TEMPERATURE;
+        Signal throttle = isPackage ? Signal.PACKAGE_THROTTLE : Signal.CORE_THROTTLE;
+        Signal throttleLog = isPackage ? Signal.PACKAGE_THROTTLE_LOG : Signal.CORE_THROTTLE_LOG;
+        boolean statusRead = read(r, statusSlot, instance);
+        long status = statusRead ? r.raw(layout.op(statusSlot, instance)) : 0;
+        if (wanted(temperature)) {
+            double celsius = Double.NaN;
+            if (statusRead && read(r, temperatureTarget, pkg)) {
+                int tjMax = Derivations.tjMax(r.raw(layout.op(temperatureTarget, pkg)));
+                celsius = isPackage ? Derivations.packageTemperature(status, tjMax)
+                        : Derivations.coreTemperature(status, tjMax);
+            }
+            set(out, temperature, instance, celsius);
+        }
+        if (wanted(throttle) || wanted(throttleLog)) {
+            set(out, throttle, instance, statusRead ? ThrottleReason.flags(status, isPackage, false) : Double.NaN);
+            set(out, throttleLog, instance, statusRead ? ThrottleReason.flags(status, isPackage, true) : Double.NaN);
         }
     }
 
@@ -269,22 +282,7 @@ final class Deriver {
     private void derivePackages(Readings r, SampleValues out, double seconds) {
         for (int pkg = 0; pkg < layout.packageCount(); pkg++) {
             int leader = layout.packageLeader(pkg);
-            if (wanted(Signal.PACKAGE_TEMPERATURE)) {
-                double celsius = Double.NaN;
-                if (read(r, packageThermStatus, pkg) && read(r, temperatureTarget, pkg)) {
-                    int tjMax = Derivations.tjMax(r.raw(layout.op(temperatureTarget, pkg)));
-                    celsius = Derivations.packageTemperature(r.raw(layout.op(packageThermStatus, pkg)), tjMax);
-                }
-                set(out, Signal.PACKAGE_TEMPERATURE, pkg, celsius);
-            }
-            if (wanted(Signal.PACKAGE_THROTTLE) || wanted(Signal.PACKAGE_THROTTLE_LOG)) {
-                boolean statusRead = read(r, packageThermStatus, pkg);
-                long status = statusRead ? r.raw(layout.op(packageThermStatus, pkg)) : 0;
-                set(out, Signal.PACKAGE_THROTTLE, pkg, statusRead ? ThrottleReason.flags(status, true, false)
-                        : Double.NaN);
-                set(out, Signal.PACKAGE_THROTTLE_LOG, pkg, statusRead ? ThrottleReason.flags(status, true, true)
-                        : Double.NaN);
-            }
+            thermal(r, out, true, pkg, pkg);
             for (int i = 0; i < PACKAGE_C_STATES.length; i++) {
                 if (wanted(PACKAGE_C_STATES[i])) {
                     set(out, PACKAGE_C_STATES[i], pkg, residency(r, packageCStates[i], pkg, leader));
@@ -386,7 +384,7 @@ final class Deriver {
             totalsLost[joules.ordinal()][position] = true;
         }
         double wrap = Derivations.wrapSeconds(Msr.ENERGY_COUNTER_BITS, maxWatts / joulesPerUnit);
-        String reason = String.format(java.util.Locale.ROOT, "the interval of %.0f s is long enough for %s to wrap"
+        String reason = String.format(Locale.ROOT, "the interval of %.0f s is long enough for %s to wrap"
                 + " more than once at up to %.0f W (it wraps every %.0f s at that power), so its energy is not"
                 + " known; sample more often than that", seconds, Msr.describe(layout.slotAddress(slot)), maxWatts,
                 wrap);

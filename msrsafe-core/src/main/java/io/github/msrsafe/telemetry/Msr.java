@@ -1,5 +1,6 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 
@@ -52,18 +53,13 @@ final class Msr {
     /** The catalog's entry for {@code address}: its name and scope. */
     static Register register(long address) {
         return RegisterCatalog.builtIn().byAddress(address).orElseThrow(() -> new IllegalStateException(
-                "the register catalog has no entry for telemetry register " + hex(address)));
+                "the register catalog has no entry for telemetry register " + Hex.of(address)));
     }
 
     /** "MSR_PKG_ENERGY_STATUS (0x611)", or just the address when the catalog does not know it. */
     static String describe(long address) {
         return RegisterCatalog.builtIn().byAddress(address)
-                .map(register -> register.name() + " (" + hex(address) + ")")
-                .orElse(hex(address));
-    }
-
-    /** "0x611". */
-    static String hex(long address) {
-        return "0x" + Long.toHexString(address).toUpperCase(java.util.Locale.ROOT);
+                .map(register -> register.name() + " (" + Hex.of(address) + ")")
+                .orElse(Hex.of(address));
     }
 }

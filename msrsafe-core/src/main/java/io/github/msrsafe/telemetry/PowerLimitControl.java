@@ -7,6 +7,7 @@ import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.text.Hex;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -92,14 +93,14 @@ public final class PowerLimitControl {
         }
         OptionalLong writeMask = allowlistWriteMask();
         if (writeMask.isPresent() && (changing & ~writeMask.getAsLong()) != 0) {
-            throw refused(cpu, "the allowlist's write mask " + hex(writeMask.getAsLong())
-                    + " for MSR_PKG_POWER_LIMIT does not cover bits " + hex(changing & ~writeMask.getAsLong())
+            throw refused(cpu, "the allowlist's write mask " + Hex.of(writeMask.getAsLong())
+                    + " for MSR_PKG_POWER_LIMIT does not cover bits " + Hex.of(changing & ~writeMask.getAsLong())
                     + " that this change needs");
         }
         msr.write(cpu, Msr.PKG_POWER_LIMIT, wanted);
         long after = msr.read(cpu, Msr.PKG_POWER_LIMIT);
         if (((after ^ wanted) & changing) != 0) {
-            throw refused(cpu, "bits " + hex((after ^ wanted) & changing)
+            throw refused(cpu, "bits " + Hex.of((after ^ wanted) & changing)
                     + " of MSR_PKG_POWER_LIMIT kept their old value; the allowlist's write mask does not cover them");
         }
         return PackagePowerLimit.decode(after, units);
@@ -117,9 +118,5 @@ public final class PowerLimitControl {
     private MsrSafeException refused(int cpu, String reason) {
         return ExceptionAccess.create(FailureKind.NOT_ALLOWED, Errno.EACCES.number(), "power-limit write", msr.root(),
                 cpu, Msr.PKG_POWER_LIMIT, reason);
-    }
-
-    private static String hex(long value) {
-        return Msr.hex(value);
     }
 }

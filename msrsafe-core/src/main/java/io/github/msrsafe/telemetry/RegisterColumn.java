@@ -1,6 +1,7 @@
 package io.github.msrsafe.telemetry;
 
 import io.github.msrsafe.MsrSafe;
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import java.util.Locale;
 import java.util.Objects;
@@ -57,7 +58,7 @@ public record RegisterColumn(String name, long address, Register.Scope scope, in
                     + "' must be 1 to 32 letters, digits, '_', '%', '.' or '-'");
         }
         if (address < 0 || address > MsrSafe.MAX_MSR) {
-            throw new IllegalArgumentException("register address " + Msr.hex(address) + " is outside 0x0..0xFFFFFFFF");
+            throw new IllegalArgumentException("register address " + Hex.of(address) + " is outside 0x0..0xFFFFFFFF");
         }
         if (bits != 32 && bits != 64) {
             throw new IllegalArgumentException("counter width must be 32 or 64 bits: " + bits);
@@ -171,7 +172,7 @@ public record RegisterColumn(String name, long address, Register.Scope scope, in
 
     /** {@return the spec {@link #parse} reads back into this column} */
     public String spec() {
-        return "msr" + Msr.hex(address).replace("0X", "0x") + "," + switch (scope) {
+        return "msr" + Hex.of(address) + "," + switch (scope) {
             case THREAD -> "cpu";
             case CORE -> "core";
             case PACKAGE -> "package";

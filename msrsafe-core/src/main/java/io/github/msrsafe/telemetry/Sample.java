@@ -1,9 +1,12 @@
 package io.github.msrsafe.telemetry;
 
+import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.Register;
 import io.github.msrsafe.registers.RegisterCatalog;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The values of a {@link Sampler}'s last sample. A view, not a copy: the sampler's next
@@ -31,7 +34,7 @@ public final class Sample {
         this.layout = layout;
         this.signals = signals;
         this.columns = columns;
-        this.quantities = java.util.stream.Stream.concat(signals.stream(), columns.stream())
+        this.quantities = Stream.concat(signals.stream(), columns.stream())
                 .map(Quantity.class::cast).toList();
         this.values = values;
     }
@@ -124,7 +127,7 @@ public final class Sample {
         double[] of = valuesOf(quantity);
         if (position < 0 || position >= of.length) {
             throw new IndexOutOfBoundsException(quantity.columnName() + " has " + of.length + " "
-                    + quantity.scope().name().toLowerCase(java.util.Locale.ROOT) + " values; position " + position
+                    + quantity.scope().name().toLowerCase(Locale.ROOT) + " values; position " + position
                     + " is outside them");
         }
         return of[position];
@@ -192,7 +195,7 @@ public final class Sample {
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int cpuAt(int position) {
-        java.util.Objects.checkIndex(position, layout.cpuCount());
+        Objects.checkIndex(position, layout.cpuCount());
         return layout.cpuNumber(position);
     }
 
@@ -213,7 +216,7 @@ public final class Sample {
      * @throws IndexOutOfBoundsException if position is outside that range
      */
     public int packageAt(int position) {
-        java.util.Objects.checkIndex(position, layout.packageCount());
+        Objects.checkIndex(position, layout.packageCount());
         return layout.packageId(position);
     }
 
@@ -266,7 +269,7 @@ public final class Sample {
             separator = ", ";
             double value = summaryValue(quantity);
             if (quantity instanceof RegisterColumn column) {
-                text.append(" (").append(Msr.hex(column.address()));
+                text.append(" (").append(Hex.of(column.address()));
                 RegisterCatalog.builtIn().byAddress(column.address()).ifPresent(r -> text.append(' ').append(r.name()));
                 text.append(')');
                 if (column.format() == RegisterColumn.Format.RAW && value >= 0 && value < 0x1p63) {

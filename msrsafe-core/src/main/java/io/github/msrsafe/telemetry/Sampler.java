@@ -13,10 +13,12 @@ import io.github.msrsafe.MsrNotAllowedException;
 import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.allowlist.Allowlist;
+import io.github.msrsafe.internal.jfr.JfrEmitter;
 import io.github.msrsafe.internal.sys.HandleAccess;
 import io.github.msrsafe.registers.CpuIdentity;
 import io.github.msrsafe.registers.Register;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Reads a declared set of {@link Signal}s from every CPU, core and package with one
@@ -520,7 +523,7 @@ public final class Sampler implements AutoCloseable {
 
         /** The emitter, in a method of its own so that jdk.jfr's classes load only when events are on. */
         private static Consumer<Sample> jfrEmitter() {
-            io.github.msrsafe.internal.jfr.JfrEmitter emitter = new io.github.msrsafe.internal.jfr.JfrEmitter();
+            JfrEmitter emitter = new JfrEmitter();
             return emitter::emit;
         }
 
@@ -588,11 +591,11 @@ public final class Sampler implements AutoCloseable {
                     candidates.stream().filter(signal -> !signal.availableOn(chosenVendor)).forEach(signal -> unreadable
                             .put(signal, "is not available on " + chosenVendor + " processors"));
                 }
-                left = java.util.Collections.unmodifiableMap(unreadable);
+                left = Collections.unmodifiableMap(unreadable);
                 chosen = tried.stream().filter(signal -> !unreadable.containsKey(signal)).toList();
                 if (chosen.isEmpty() && columns.isEmpty()) {
                     throw new IllegalArgumentException("no telemetry signal can be read here: " + left.values().stream()
-                            .distinct().collect(java.util.stream.Collectors.joining("; ")));
+                            .distinct().collect(Collectors.joining("; ")));
                 }
             }
             LongSupplier chosenClock = clock != null ? clock : detectedClock(msr);
@@ -629,7 +632,7 @@ public final class Sampler implements AutoCloseable {
                     }
                 }
             }
-            return java.util.Collections.unmodifiableMap(omitted);
+            return Collections.unmodifiableMap(omitted);
         }
 
         private String whyUnreadable(Allowlist allowlist, int cpu, long address) {

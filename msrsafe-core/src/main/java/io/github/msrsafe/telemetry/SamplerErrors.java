@@ -5,6 +5,7 @@ import io.github.msrsafe.FailureKind;
 import io.github.msrsafe.MsrBatch;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.internal.access.ExceptionAccess;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -93,7 +94,7 @@ final class SamplerErrors {
 
     private boolean reads(Quantity quantity, long address) {
         return switch (quantity) {
-            case Signal signal -> java.util.Arrays.stream(signal.addresses(vendor)).anyMatch(a -> a == address);
+            case Signal signal -> Arrays.stream(signal.addresses(vendor)).anyMatch(a -> a == address);
             case RegisterColumn column -> column.address() == address
                     || column.format() == RegisterColumn.Format.PERCENT && address == Msr.TSC;
         };

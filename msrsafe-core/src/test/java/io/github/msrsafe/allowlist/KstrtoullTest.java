@@ -54,6 +54,15 @@ class KstrtoullTest {
         assertEquals(expected.number(), convert(token, new long[1]), token);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("rejections")
+    void explainsAnOverflowExactlyWhenConvertSaysErange(String token, Errno expected) {
+        byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+        String why = Kstrtoull.explain(bytes, 0, bytes.length, offset -> offset + 1);
+        assertEquals(expected == Errno.ERANGE, why.equals("the value is larger than 2^64-1 (0xFFFFFFFFFFFFFFFF)"),
+                token + ": " + why);
+    }
+
     private static int convert(String token, long[] value) {
         byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
         return Kstrtoull.convert(bytes, 0, bytes.length, value);

@@ -36,7 +36,6 @@ class JavadocSnippetsTest {
     private static final String OPENING = "{@snippet lang=java :";
     private static final String IMPORTS = """
             import io.github.msrsafe.*;
-            import io.github.msrsafe.SimulatedRegister.Scope;
             import io.github.msrsafe.allowlist.*;
             import io.github.msrsafe.allowlist.lint.*;
             import io.github.msrsafe.registers.*;

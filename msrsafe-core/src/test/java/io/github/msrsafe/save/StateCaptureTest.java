@@ -1,6 +1,6 @@
 package io.github.msrsafe.save;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+import static io.github.msrsafe.registers.Register.Scope.THREAD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

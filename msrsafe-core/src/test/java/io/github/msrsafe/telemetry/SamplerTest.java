@@ -13,6 +13,7 @@ import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.SimulatedRegister;
 import io.github.msrsafe.UnreadableAllowlist;
 import io.github.msrsafe.allowlist.AllowlistEntry;
+import io.github.msrsafe.registers.Register;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -252,11 +253,11 @@ class SamplerTest {
     void amdCoreAndPackageEnergyOnASimulatedZen() throws MsrSafeException {
         // A 4-CPU, 2-core AMD part: energy units 2^-16 J; package 100 W, each core 20 W.
         SimulatedDevice zen = SimulatedDevice.builder().cpus(4).threadsPerCore(2)
-                .register(SimulatedRegister.readOnly(0xC001_0299L, "RAPL_PWR_UNIT", SimulatedRegister.Scope.PACKAGE,
+                .register(SimulatedRegister.readOnly(0xC001_0299L, "RAPL_PWR_UNIT", Register.Scope.PACKAGE,
                         0x000A_1003L))
-                .register(SimulatedRegister.counter(0xC001_029AL, "CORE_ENERGY_STAT", SimulatedRegister.Scope.CORE,
+                .register(SimulatedRegister.counter(0xC001_029AL, "CORE_ENERGY_STAT", Register.Scope.CORE,
                         20L << 16, 32))
-                .register(SimulatedRegister.counter(0xC001_029BL, "PKG_ENERGY_STAT", SimulatedRegister.Scope.PACKAGE,
+                .register(SimulatedRegister.counter(0xC001_029BL, "PKG_ENERGY_STAT", Register.Scope.PACKAGE,
                         100L << 16, 32))
                 .allowlist("0xC0010299 0\n0xC001029A 0\n0xC001029B 0\n")
                 .clock(nanos::get)

@@ -8,7 +8,7 @@ import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import io.github.msrsafe.SimulatedDevice;
 import io.github.msrsafe.SimulatedRegister;
-import io.github.msrsafe.SimulatedRegister.Scope;
+import io.github.msrsafe.registers.Register.Scope;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import java.util.ArrayList;
 import java.util.EnumSet;

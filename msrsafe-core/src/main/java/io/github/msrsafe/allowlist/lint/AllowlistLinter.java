@@ -10,8 +10,14 @@ import io.github.msrsafe.internal.allowlist.LineMap;
 import io.github.msrsafe.internal.allowlist.Tokens;
 import io.github.msrsafe.internal.allowlist.Verdicts;
 import io.github.msrsafe.internal.text.Hex;
+import io.github.msrsafe.registers.RegisterCatalog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,7 +63,7 @@ public final class AllowlistLinter {
      * @return the linter
      */
     public static AllowlistLinter withBuiltInCatalog() {
-        io.github.msrsafe.registers.RegisterCatalog catalog = io.github.msrsafe.registers.RegisterCatalog.builtIn();
+        RegisterCatalog catalog = RegisterCatalog.builtIn();
         return new AllowlistLinter(address -> catalog.byAddress(address)
                 .map(register -> new KnownRegister(register.name(), register.readOnlyBits())));
     }
@@ -93,7 +99,7 @@ public final class AllowlistLinter {
             List<Path> targets;
             try {
                 targets = Files.isDirectory(path) ? allowlistFilesUnder(path) : List.of(path);
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 problems.add(new LintReport.Problem(path.toString(), "cannot list directory: " + describe(e)));
                 continue;
             }
@@ -128,14 +134,14 @@ public final class AllowlistLinter {
     }
 
     private static String describe(Exception e) {
-        Throwable cause = e instanceof java.io.UncheckedIOException unchecked ? unchecked.getCause() : e;
-        if (cause instanceof java.nio.file.NoSuchFileException) {
+        Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        if (cause instanceof NoSuchFileException) {
             return "no such file";
         }
-        if (cause instanceof java.nio.file.AccessDeniedException) {
+        if (cause instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (cause instanceof java.nio.file.FileSystemException fileSystem && fileSystem.getReason() != null) {
+        if (cause instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
             return fileSystem.getReason();
         }
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
@@ -351,8 +357,8 @@ public final class AllowlistLinter {
                     KnownRegister register = known.get();
                     report(Rule.WRITABLE_READ_ONLY_BITS, maskStart, "write mask " + Hex.of(mask) + " of "
                             + register.name() + " (" + Hex.of(address) + ") allows bits "
-                            + Hex.of(mask & register.readOnlyBits()) + ", which are read-only or reserved by"
-                            + " architecture"
+                            + Hex.of(mask & register.readOnlyBits()) + ", which the register catalog"
+                            + " marks read-only"
                             + ((mask & ~register.readOnlyBits()) == 0 ? "; the register has no writable bit"
                                     + " there, use write mask 0"
                                     : "; the writable bits are " + Hex.of(mask & ~register.readOnlyBits())));
@@ -369,7 +375,7 @@ public final class AllowlistLinter {
             if (end - digits < 2 || text[digits] != '0' || (text[digits + 1] | 0x20) == 'x' || value[0] < 8) {
                 return;
             }
-            String written = new String(text, digits, end - digits, java.nio.charset.StandardCharsets.US_ASCII);
+            String written = new String(text, digits, end - digits, StandardCharsets.US_ASCII);
             String decimal = written.replaceFirst("^0+", "");
             report(Rule.OCTAL_NUMBER, start, Tokens.printable(text, start, end) + " has a leading 0, so the module"
                     + " reads it as octal: " + value[0] + " (" + Hex.of(value[0]) + "), not " + decimal + " or 0x"

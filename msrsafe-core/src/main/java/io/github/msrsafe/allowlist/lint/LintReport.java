@@ -3,6 +3,7 @@ package io.github.msrsafe.allowlist.lint;
 import io.github.msrsafe.internal.text.JsonWriter;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -382,7 +383,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
                 return null;
             }
             return base.relativize(path).toString().replace(File.separatorChar, '/');
-        } catch (java.nio.file.InvalidPathException notAPath) {
+        } catch (InvalidPathException notAPath) {
             return null;
         }
     }
@@ -390,7 +391,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
     private static String absolute(String file) {
         try {
             return Path.of(file).toAbsolutePath().normalize().toString();
-        } catch (java.nio.file.InvalidPathException notAPath) {
+        } catch (InvalidPathException notAPath) {
             return file;
         }
     }
@@ -421,7 +422,7 @@ public record LintReport(List<String> files, List<Finding> findings, List<Proble
         boolean absolute;
         try {
             absolute = Path.of(file).isAbsolute();
-        } catch (java.nio.file.InvalidPathException notAPath) {
+        } catch (InvalidPathException notAPath) {
             absolute = false;
         }
         StringBuilder uri = new StringBuilder(absolute ? "file://" : "");

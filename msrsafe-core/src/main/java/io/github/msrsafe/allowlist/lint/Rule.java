@@ -85,8 +85,9 @@ public enum Rule {
     /** Write mask allows read-only bits ({@code writable-read-only-bits}); a warning: the module accepts the text. */
     WRITABLE_READ_ONLY_BITS("writable-read-only-bits", Severity.WARNING, null,
             "Write mask allows read-only bits",
-            "The register catalog says these bits are read-only or reserved by architecture. Allowing them in"
-                    + " the write mask has no use, and writing a reserved bit faults (EIO)."),
+            "The register catalog says no write can change these bits, so allowing them in the write mask has"
+                    + " no use. The built-in catalog records the bits the manuals document as read-only; it does"
+                    + " not record reserved bits, so they are not checked."),
     /** Leading 0 makes a number octal ({@code octal-number}); a warning: the module accepts the text. */
     OCTAL_NUMBER("octal-number", Severity.WARNING, null,
             "Leading 0 makes a number octal",

@@ -2,6 +2,7 @@ package io.github.msrsafe.internal.allowlist;
 
 import io.github.msrsafe.Errno;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The Linux kernel's {@code kstrtoull(s, 0, &value)} over a byte range, as
@@ -102,7 +103,7 @@ public final class Kstrtoull {
      * e.g. {@code "'g' at column offset 4 is not a hex digit"}. Meant only for a
      * token that failed; {@code columnOf} maps a byte offset to its 1-based column.
      */
-    public static String explain(byte[] text, int start, int end, java.util.function.IntUnaryOperator columnOf) {
+    public static String explain(byte[] text, int start, int end, IntUnaryOperator columnOf) {
         int at = start;
         if (at < end && text[at] == '+') {
             at++;
@@ -119,22 +120,11 @@ public final class Kstrtoull {
             at += 2;
         }
         int digitsStart = at;
-        boolean overflow = false;
-        long value = 0;
-        long lastSafe = lastSafe(radix);
-        int lastSafeDigit = lastSafeDigit(radix);
-        while (at < end) {
-            int digit = DIGIT_VALUES[text[at] & 0xFF];
-            if (digit >= radix) {
-                break;
-            }
-            if (Long.compareUnsigned(value, lastSafe) >= 0 && (value != lastSafe || digit > lastSafeDigit)) {
-                overflow = true;
-            }
-            value = value * radix + digit;
+        while (at < end && DIGIT_VALUES[text[at] & 0xFF] < radix) {
             at++;
         }
-        if (overflow) {
+        // convert checks for overflow first, over the same digits: ask it rather than count again.
+        if (convert(text, start, end, new long[1]) == Errno.ERANGE.number()) {
             return "the value is larger than 2^64-1 (0xFFFFFFFFFFFFFFFF)";
         }
         if (at == digitsStart && at < end && text[at] == '#') {

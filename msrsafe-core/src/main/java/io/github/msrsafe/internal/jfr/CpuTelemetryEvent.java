@@ -2,8 +2,10 @@ package io.github.msrsafe.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Percentage;
 import jdk.jfr.StackTrace;
 
 /** One CPU over one sampling interval. */
@@ -12,7 +14,7 @@ import jdk.jfr.StackTrace;
 @Category({"msrsafe", "Telemetry"})
 @Description("A logical CPU over one sampling interval of an msrsafe Sampler: its frequency and busy time")
 @StackTrace(false)
-public final class CpuTelemetryEvent extends jdk.jfr.Event {
+public final class CpuTelemetryEvent extends Event {
 
     /** The event's name in recordings. */
     public static final String NAME = "io.github.msrsafe.CpuTelemetry";
@@ -31,6 +33,6 @@ public final class CpuTelemetryEvent extends jdk.jfr.Event {
 
     @Label("Busy")
     @Description("Share of the interval the CPU was not halted, 0 to 1 (turbostat Busy%)")
-    @jdk.jfr.Percentage
+    @Percentage
     public double busy;
 }

@@ -4,6 +4,7 @@ import io.github.msrsafe.telemetry.Sample;
 import io.github.msrsafe.telemetry.Signal;
 import io.github.msrsafe.telemetry.ThrottleReason;
 import java.util.List;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Turns each sample into JFR events: one {@link PackageTelemetryEvent} per package and one
@@ -16,8 +17,8 @@ public final class JfrEmitter {
 
     /** Loads the event classes, so that a recording started later knows them. */
     public JfrEmitter() {
-        jdk.jfr.FlightRecorder.register(PackageTelemetryEvent.class);
-        jdk.jfr.FlightRecorder.register(CpuTelemetryEvent.class);
+        FlightRecorder.register(PackageTelemetryEvent.class);
+        FlightRecorder.register(CpuTelemetryEvent.class);
     }
 
     /** Commits the events of {@code sample}, which must have an interval (its rates known). */

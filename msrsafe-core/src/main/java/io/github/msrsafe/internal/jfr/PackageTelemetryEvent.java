@@ -2,8 +2,10 @@ package io.github.msrsafe.internal.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Percentage;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
@@ -14,7 +16,7 @@ import jdk.jfr.Timespan;
 @Description("A processor package over one sampling interval of an msrsafe Sampler: frequency, busy time, power,"
         + " temperature and throttling, from its model-specific registers")
 @StackTrace(false)
-public final class PackageTelemetryEvent extends jdk.jfr.Event {
+public final class PackageTelemetryEvent extends Event {
 
     /** The event's name in recordings. */
     public static final String NAME = "io.github.msrsafe.PackageTelemetry";
@@ -38,7 +40,7 @@ public final class PackageTelemetryEvent extends jdk.jfr.Event {
 
     @Label("Busy")
     @Description("Share of the interval the package's CPUs were not halted, 0 to 1 (turbostat Busy%)")
-    @jdk.jfr.Percentage
+    @Percentage
     public double busy;
 
     @Label("Package Power (W)")

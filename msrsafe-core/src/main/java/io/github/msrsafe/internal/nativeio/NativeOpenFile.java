@@ -38,46 +38,26 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
 
     @Override
     public long pread(MemorySegment buffer, long count, long offset) {
-        if (!uses.enter()) {
-            return -EBADF;
-        }
-        try {
-            if (!fits(buffer, count) || buffer.isReadOnly()) {
-                return -EFAULT;
-            }
-            CallScratch call = owner.callScratch();
-            if (buffer.isNative()) {
-                return result(LibC.pread(call.callState(), fd, buffer, count, offset), call);
-            }
-            MemorySegment scratch = call.scratch(count);
-            long done = LibC.pread(call.callState(), fd, scratch, count, offset);
-            if (done > 0) {
-                MemorySegment.copy(scratch, 0, buffer, 0, done);
-            }
-            return result(done, call);
-        } finally {
-            uses.exit();
-        }
+        return readInto(buffer, count, true, offset);
     }
 
     @Override
     public long pwrite(MemorySegment buffer, long count, long offset) {
-        if (!uses.enter()) {
-            return -EBADF;
-        }
-        try {
-            if (!fits(buffer, count)) {
-                return -EFAULT;
-            }
-            CallScratch call = owner.callScratch();
-            return result(LibC.pwrite(call.callState(), fd, toNative(buffer, count, call), count, offset), call);
-        } finally {
-            uses.exit();
-        }
+        return writeFrom(buffer, count, true, offset);
     }
 
     @Override
     public long read(MemorySegment buffer, long count) {
+        return readInto(buffer, count, false, 0);
+    }
+
+    @Override
+    public long write(MemorySegment buffer, long count) {
+        return writeFrom(buffer, count, false, 0);
+    }
+
+    /** pread(2) at {@code offset} when {@code positional}, else read(2): one path, so the checks are written once. */
+    private long readInto(MemorySegment buffer, long count, boolean positional, long offset) {
         if (!uses.enter()) {
             return -EBADF;
         }
@@ -86,13 +66,12 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
                 return -EFAULT;
             }
             CallScratch call = owner.callScratch();
-            if (buffer.isNative()) {
-                return result(LibC.read(call.callState(), fd, buffer, count), call);
-            }
-            MemorySegment scratch = call.scratch(count);
-            long done = LibC.read(call.callState(), fd, scratch, count);
-            if (done > 0) {
-                MemorySegment.copy(scratch, 0, buffer, 0, done);
+            MemorySegment target = buffer.isNative() ? buffer : call.scratch(count);
+            long done = positional
+                    ? LibC.pread(call.callState(), fd, target, count, offset)
+                    : LibC.read(call.callState(), fd, target, count);
+            if (done > 0 && target != buffer) {
+                MemorySegment.copy(target, 0, buffer, 0, done);
             }
             return result(done, call);
         } finally {
@@ -100,8 +79,8 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
         }
     }
 
-    @Override
-    public long write(MemorySegment buffer, long count) {
+    /** pwrite(2) at {@code offset} when {@code positional}, else write(2). */
+    private long writeFrom(MemorySegment buffer, long count, boolean positional, long offset) {
         if (!uses.enter()) {
             return -EBADF;
         }
@@ -110,7 +89,10 @@ final class NativeOpenFile implements OpenFile, BatchDevice {
                 return -EFAULT;
             }
             CallScratch call = owner.callScratch();
-            return result(LibC.write(call.callState(), fd, toNative(buffer, count, call), count), call);
+            MemorySegment source = toNative(buffer, count, call);
+            return result(positional
+                    ? LibC.pwrite(call.callState(), fd, source, count, offset)
+                    : LibC.write(call.callState(), fd, source, count), call);
         } finally {
             uses.exit();
         }

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.allowlist.AllowlistException;
+import io.github.msrsafe.internal.sys.DeviceNode;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
@@ -44,7 +45,7 @@ final class AllowlistFile extends SimFile {
         }
         byte[] text = buffer.asSlice(0, count).toArray(JAVA_BYTE);
         try {
-            kernel.installAllowlistText(text, kernel.path(io.github.msrsafe.internal.sys.DeviceNode.ALLOWLIST));
+            kernel.installAllowlistText(text, kernel.path(DeviceNode.ALLOWLIST));
             return count;
         } catch (AllowlistException rejected) {
             return -rejected.errno().number();

@@ -21,6 +21,7 @@ import io.github.msrsafe.internal.text.Hex;
 import io.github.msrsafe.registers.CpuIdentity;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,7 +111,7 @@ public final class SimKernel implements DeviceFiles {
         this.cpusPerPackage = cpusPerPackage;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.online = new boolean[cpuCount];
-        java.util.Arrays.fill(online, true);
+        Arrays.fill(online, true);
         for (int cpu : offline) {
             checkCpu(cpu);
             online[cpu] = false;

@@ -1,8 +1,8 @@
 package io.github.msrsafe.internal.sim;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.CORE;
-import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+import static io.github.msrsafe.registers.Register.Scope.CORE;
+import static io.github.msrsafe.registers.Register.Scope.PACKAGE;
+import static io.github.msrsafe.registers.Register.Scope.THREAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -204,7 +204,7 @@ class SimBatchTest {
         java.util.concurrent.atomic.AtomicLong ticking = new java.util.concurrent.atomic.AtomicLong();
         SimKernel kernel = new SimKernel(1, 1, 1, new int[0],
                 java.util.List.of(io.github.msrsafe.SimulatedRegister.writableCounter(0xE7, "MPERF",
-                        io.github.msrsafe.SimulatedRegister.Scope.THREAD, 1_000_000_000L, 64)),
+                        io.github.msrsafe.registers.Register.Scope.THREAD, 1_000_000_000L, 64)),
                 java.util.List.of(new io.github.msrsafe.allowlist.AllowlistEntry(0xE7, -1L)),
                 () -> ticking.addAndGet(1_000)); // every look at the clock moves it 1 µs
         try (BatchBuffer batch = new BatchBuffer(3);

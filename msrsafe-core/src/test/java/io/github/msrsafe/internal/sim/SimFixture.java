@@ -1,7 +1,7 @@
 package io.github.msrsafe.internal.sim;
 
-import static io.github.msrsafe.SimulatedRegister.Scope.PACKAGE;
-import static io.github.msrsafe.SimulatedRegister.Scope.THREAD;
+import static io.github.msrsafe.registers.Register.Scope.PACKAGE;
+import static io.github.msrsafe.registers.Register.Scope.THREAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.msrsafe.SimulatedRegister;

@@ -4,7 +4,7 @@ import io.github.msrsafe.internal.abi.BatchBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.msrsafe.SimulatedRegister;
-import io.github.msrsafe.SimulatedRegister.Scope;
+import io.github.msrsafe.registers.Register.Scope;
 import io.github.msrsafe.allowlist.AllowlistEntry;
 import io.github.msrsafe.internal.sys.BatchDevice;
 import io.github.msrsafe.internal.sys.DeviceNode;
