@@ -129,7 +129,7 @@ public final class MsrBatch implements AutoCloseable {
     // Calls in flight hold the memory; the last one out after close() frees it.
     private final UseCount uses = new UseCount(this::release);
     private Arena arena;
-    private MemorySegment header;          // one struct msr_batch_array, refilled per ioctl
+    private final MemorySegment header;    // one struct msr_batch_array, refilled per ioctl
     private MemorySegment ops;             // capacity ops
     private byte[] meta;                   // per op: META_* bits
     private int[] pollTries;               // per poll op: the tries it asked for
@@ -165,6 +165,10 @@ public final class MsrBatch implements AutoCloseable {
         this.opSize = abi.opSize();
         this.plainReadWord = abi == BatchAbi.V2 ? OP_FLAG_READ : 1;
         this.plainWriteWord = abi == BatchAbi.V2 ? OP_FLAG_WRITE : 0;
+        // The header is the ioctl's argument: a shared arena's segment would be acquired and released
+        // (two atomic updates) on every downcall; an automatic arena's is not, and the use count
+        // keeps the batch, and so its header, alive for the length of each call anyway.
+        this.header = Arena.ofAuto().allocate(BATCH_ARRAY);
         allocate(INITIAL_CAPACITY);
     }
 
@@ -1184,7 +1188,6 @@ public final class MsrBatch implements AutoCloseable {
         }
         arena = newArena;
         ops = newOps;
-        header = newArena.allocate(BATCH_ARRAY);
         capacity = newCapacity;
         meta = meta == null ? new byte[newCapacity] : Arrays.copyOf(meta, newCapacity);
         pollTries = pollTries == null ? new int[newCapacity] : Arrays.copyOf(pollTries, newCapacity);

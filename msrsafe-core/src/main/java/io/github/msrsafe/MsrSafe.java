@@ -89,9 +89,11 @@ public final class MsrSafe implements AutoCloseable {
     private final BatchAbi batchAbi;
     // Kept as an int: Optional.map boxes a u32 above the Integer cache, allocating on every execute.
     private final int batchVersion;
-    // One 8-byte buffer per thread for pread/pwrite, so that reads allocate nothing once warm.
+    // One 8-byte buffer per thread for pread/pwrite, so that reads allocate nothing once warm. In an
+    // automatic arena: a downcall passing a shared arena's segment acquires and releases the arena
+    // (two atomic updates), and the garbage collector frees it when neither thread nor handle needs it.
     private final ThreadLocal<MemorySegment> registerBuffer =
-            ThreadLocal.withInitial(() -> arena.allocate(JAVA_LONG_UNALIGNED));
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(JAVA_LONG_UNALIGNED));
     // Every call holds a use; the last one out after close() frees the files, the batches and the arena.
     private final UseCount uses = new UseCount(this::release);
     private final Set<MsrBatch> batches = ConcurrentHashMap.newKeySet();

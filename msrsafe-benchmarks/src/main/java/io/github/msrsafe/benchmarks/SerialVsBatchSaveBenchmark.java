@@ -10,6 +10,7 @@ import io.github.msrsafe.save.SaveResult;
 import io.github.msrsafe.save.StateCapture;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -98,7 +99,7 @@ public class SerialVsBatchSaveBenchmark {
         long[] slots = batched.snapshot().slots();
         long[] captured = new long[capture.slotCount()];
         capture.copySlots(captured);
-        if (!java.util.Arrays.equals(slots, captured)) {
+        if (!Arrays.equals(slots, captured)) {
             throw new IllegalStateException("StateCapture read other values than MsrState.capture");
         }
         // The workload is CPU-major with register m of each CPU at address(m): the slot order exactly.

@@ -3,6 +3,7 @@ package io.github.msrsafe.benchmarks.report;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One benchmark result from JMH's JSON output: which benchmark with which parameters,
@@ -64,8 +65,8 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
     }
 
     /** The secondary metric {@code name}, if the run has it (e.g. only with its profiler). */
-    public java.util.Optional<Metric> metric(String name) {
-        return java.util.Optional.ofNullable(secondary.get(name));
+    public Optional<Metric> metric(String name) {
+        return Optional.ofNullable(secondary.get(name));
     }
 
     /** The primary score converted to seconds per op; NaN unless the unit is a time per op. */

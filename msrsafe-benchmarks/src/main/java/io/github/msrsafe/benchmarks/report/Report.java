@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns JMH's JSON results into docs/benchmarks.md and its SVG charts. Everything in
@@ -371,7 +372,7 @@ public final class Report {
     }
 
     /** "3" or "3 to 5": the range of {@code field} over the results. */
-    private String span(java.util.function.ToIntFunction<JmhResult> field) {
+    private String span(ToIntFunction<JmhResult> field) {
         int min = results.stream().mapToInt(field).min().orElse(0);
         int max = results.stream().mapToInt(field).max().orElse(0);
         return min == max ? String.valueOf(min) : min + " to " + max;

@@ -1,5 +1,6 @@
 package io.github.msrsafe.benchmarks.report;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -84,7 +85,7 @@ public final class SvgChart {
                 continue;
             }
             List<Point> points = line.points().stream()
-                    .sorted(java.util.Comparator.comparingDouble(Point::x)).toList();
+                    .sorted(Comparator.comparingDouble(Point::x)).toList();
             StringBuilder path = new StringBuilder();
             for (Point point : points) {
                 path.append(String.format(Locale.ROOT, "%.1f,%.1f ", axes.x(point.x()), axes.y(point.y())));

@@ -38,10 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * batch device; the public layer then runs batches as per-CPU calls.
  *
  * <p>Every thread that makes calls gets its own errno call-state and scratch
- * buffer, allocated once from an arena this tree owns. Each open file holds a use
- * of the tree ({@link UseCount}) until its descriptor is closed, so
- * {@link #close()} never frees that arena under a call in flight: it closes the
- * files, and the arena goes when the last of them has.
+ * buffer, allocated once in an automatic arena: the garbage collector frees them
+ * with the thread's scratch, so no close can free them under a call in flight, and
+ * a downcall passing them pays no acquire and release of a shared arena (two
+ * atomic updates per segment per call). Each open file holds a use of the tree
+ * ({@link UseCount}) until its descriptor is closed.
  */
 public final class NativeDeviceFiles implements DeviceFiles {
 
@@ -60,10 +61,9 @@ public final class NativeDeviceFiles implements DeviceFiles {
     private final String cpuNodeName;
     private final Path onlineList;          // null: the CPUs are the per-CPU nodes present
     private final Platform platform = new HostPlatform();
-    private final Arena arena = Arena.ofShared();
-    private final ThreadLocal<CallScratch> perThread = ThreadLocal.withInitial(() -> new CallScratch(arena));
+    private final ThreadLocal<CallScratch> perThread = ThreadLocal.withInitial(CallScratch::new);
     private final Set<NativeOpenFile> openFiles = ConcurrentHashMap.newKeySet();
-    private final UseCount uses = new UseCount(arena::close);
+    private final UseCount uses = new UseCount(() -> { }); // the files' descriptors are theirs to close
 
     private NativeDeviceFiles(Path root, Driver driver, Path onlineList) {
         this.root = root;
@@ -310,12 +310,11 @@ public final class NativeDeviceFiles implements DeviceFiles {
     static final class CallScratch {
         private static final long INITIAL_SCRATCH = 64;
 
-        private final Arena arena;
+        private final Arena arena = Arena.ofAuto();
         private final MemorySegment callState;
         private MemorySegment scratch;
 
-        CallScratch(Arena arena) {
-            this.arena = arena;
+        CallScratch() {
             this.callState = LibC.allocateCallState(arena);
             this.scratch = arena.allocate(INITIAL_SCRATCH, Long.BYTES);
         }
