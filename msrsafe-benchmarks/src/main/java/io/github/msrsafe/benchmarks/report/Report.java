@@ -211,7 +211,7 @@ public final class Report {
         List<Goal> goals = new ArrayList<>();
         List<FfmCase> cases = ffmCases(select(r -> r.benchmarkClass().equals(FFM)));
         for (FfmCase ffmCase : cases) {
-            if (ffmCase.key().startsWith("ffm.batch.")) {
+            if (ffmCase.key().startsWith("ffm.batch.") || ffmCase.key().startsWith("ffm.bulk.")) {
                 goals.add(new Goal(ffmCase.label().replace("batch of", "Batch of") + ", Java / C", "<= 1.15", 1.15,
                         cpuRatio(ffmCase.library(), ffmCase.c()), wallRatio(ffmCase.library(), ffmCase.c()), "x",
                         ffmCase.key() + ".cpu"));
@@ -630,7 +630,8 @@ public final class Report {
                     .append(" |\n");
         }
         md.append("\n*library*: `MsrSafe.read` (argument checks, the per-CPU descriptor, pread with errno captured) ")
-                .append("and `MsrBatch.clear/addRead/execute/value` down to the library's own ioctl handle. *bare FFM*: ")
+                .append("and `MsrBatch.clear/addRead/execute/value` (or the bulk forms `addReads` and `values`) down to ")
+                .append("the library's own ioctl handle. *bare FFM*: ")
                 .append("one `invokeExact` of a pread handle with `captureCallState(\"errno\")`, the floor for any ")
                 .append("correct binding. The pread goes to a page-cached sparse file and the batch ioctl to the C ")
                 .append("stand-in module, the same for all.\n\n");
@@ -658,10 +659,16 @@ public final class Report {
         for (Map<String, String> params : batchParams) {
             String layout = params.get("layout");
             int ops = Integer.parseInt(params.get("batchOps"));
-            cases.add(new FfmCase("ffm.batch." + (layout == null ? "" : layout + ".") + ops,
-                    String.format(Locale.ROOT, "batch of %,d read(s)%s: fill, ioctl, fold", ops,
-                            layout == null ? "" : ", " + layout + " layout"),
+            String key = (layout == null ? "" : layout + ".") + ops;
+            String label = String.format(Locale.ROOT, "batch of %,d read(s)%s", ops,
+                    layout == null ? "" : ", " + layout + " layout");
+            cases.add(new FfmCase("ffm.batch." + key, label + " by `addRead`, `value`: fill, ioctl, fold",
                     first(rows, "batchLibrary", params), Optional.empty(), first(rows, "batchC", params)));
+            Optional<JmhResult> bulk = first(rows, "batchLibraryBulk", params);
+            if (bulk.isPresent()) {
+                cases.add(new FfmCase("ffm.bulk." + key, label + " by `addReads`, `values`: fill, ioctl, fold",
+                        bulk, Optional.empty(), first(rows, "batchC", params)));
+            }
         }
         return cases;
     }
@@ -716,7 +723,7 @@ public final class Report {
                         .min(Comparator.comparingInt(Report::opsPerRound)).ifPresent(headline::add);
             }
         }
-        rows.stream().filter(r -> r.method().equals("batchLibrary"))
+        rows.stream().filter(r -> r.method().startsWith("batchLibrary"))
                 .sorted(Comparator.comparingInt(r -> r.intParam("batchOps", 0))).forEach(headline::add);
         for (String method : List.of("batchSave", "batchSaveOnce")) {
             rows.stream().filter(r -> r.benchmarkClass().equals(SAVE) && r.method().equals(method))
@@ -762,6 +769,7 @@ public final class Report {
             case "batchRead" -> "batch execute (reads) and `value(i)`";
             case "batchWrite" -> "batch execute (writes)";
             case "batchLibrary" -> "batch clear, addRead, execute, value";
+            case "batchLibraryBulk" -> "batch clear, addReads, execute, values";
             case "batchSave" -> "save read again (`StateCapture.read`)";
             case "batchSaveOnce" -> "save once (`MsrState.capture`: new batch and snapshot)";
             default -> r.method();
