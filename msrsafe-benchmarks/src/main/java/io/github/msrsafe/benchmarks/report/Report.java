@@ -263,6 +263,53 @@ public final class Report {
                     .append(goal.verdict()).append(" |\n");
         }
         md.append('\n');
+        whereTheTimeGoes(md, goals());
+    }
+
+    /**
+     * For each kind of goal this run did not clearly meet, where its time goes: what the
+     * profiles (-XX:+PrintInlining, class-loading logs) showed when the goals were set. The
+     * numbers stay in the tables above; this says why they are what they are.
+     */
+    private static boolean notClearlyMet(Goal goal) {
+        return !goal.verdict().equals("met") && !goal.verdict().equals("not measured");
+    }
+
+    static void whereTheTimeGoes(StringBuilder md, List<Goal> goals) {
+        boolean batch = goals.stream().anyMatch(g -> g.key().startsWith("ffm.batch.") && notClearlyMet(g));
+        boolean bulkFixed = goals.stream().anyMatch(g -> g.key().startsWith("ffm.bulk.") && notClearlyMet(g));
+        boolean coldStart = goals.stream().anyMatch(g -> g.key().startsWith("cli.") && notClearlyMet(g));
+        if (!batch && !bulkFixed && !coldStart) {
+            return;
+        }
+        md.append("### Where the time goes in the goals not clearly met\n\n");
+        if (batch || bulkFixed) {
+            md.append("- **The fixed cost of an execute** (what a batch of 1 op shows): the FFM downcall with errno ")
+                    .append("captured costs what the *bare FFM* pread costs over C below; making `close()` safe while ")
+                    .append("another thread executes costs six atomic updates per execute (the use counts of the batch, ")
+                    .append("of the handle and of the batch device's descriptor, each entered and left); and the batch ")
+                    .append("device checks the header and the ops segment before the ioctl, so that the kernel never ")
+                    .append("writes outside memory Java owns. Larger batches spread this cost thin.\n");
+        }
+        if (batch) {
+            md.append("- **`addRead` one op at a time**: C2 compiles the fill of one op (four 8-byte stores, each ")
+                    .append("with FFM's bounds, alignment and liveness checks) to about 3 KB of machine code, above the ")
+                    .append("2,500 bytes (`-XX:InlineSmallCode`) it inlines into a caller's loop once the method has ")
+                    .append("been compiled on its own (`-XX:+PrintInlining`: \"already compiled into a big method\"). ")
+                    .append("Each `addRead` is then a call whose checks are not hoisted out of the loop; whether a JVM ")
+                    .append("compiled it first alone varies from fork to fork, hence the wide errors. The bulk forms ")
+                    .append("`addReads` and `values` fill and copy in one loop inside the library.\n");
+        }
+        if (coldStart) {
+            md.append("- **CLI cold start**: `java -version` is the floor. The command must also start the module ")
+                    .append("graph of its own modules and load picocli, whose class files are Java 5's: the JDK's ")
+                    .append("start-up archives (CDS, and the AOT cache the build makes on JDK 25) skip class files ")
+                    .append("older than Java 6, so picocli's classes are loaded and verified on every start ")
+                    .append("(the training run's log, `msrsafe-cli/target/msrsafe.aot.log`, lists them as \"Old class\"). The command builds the picocli model ")
+                    .append("of the subcommand it runs only, and resolves the Prometheus client only for `exporter`; ")
+                    .append("within 2x would need picocli's classes in the archive.\n");
+        }
+        md.append('\n');
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -64,6 +65,21 @@ class ReportTest {
         assertEquals("within the error", Report.Goal.verdict(new Report.Measure(1.2, 0.1), 1.15));
         assertEquals("**not met**", Report.Goal.verdict(new Report.Measure(1.3, 0.1), 1.15));
         assertEquals("**not met**", Report.Goal.verdict(new Report.Measure(1.3, Double.NaN), 1.15));
+    }
+
+    @Test
+    void goalsNotClearlyMetSayWhereTheTimeGoes() {
+        String md = report(results()).markdown();
+        // The per-op batch of 1,000 is not met: the fixed cost and the addRead inlining are explained;
+        // no CLI cold start was run, so nothing is said about it.
+        assertTrue(md.contains("### Where the time goes in the goals not clearly met"), md);
+        assertTrue(md.contains("**`addRead` one op at a time**"), md);
+        assertTrue(md.contains("**The fixed cost of an execute**"), md);
+        assertFalse(md.contains("**CLI cold start**"), md);
+        StringBuilder allMet = new StringBuilder();
+        Report.whereTheTimeGoes(allMet, List.of(new Report.Goal("batch", "<= 1.15", 1.15,
+                Optional.of(new Report.Measure(1.0, 0.05)), Optional.empty(), "x", "ffm.batch.1000.cpu")));
+        assertEquals("", allMet.toString(), "nothing to explain when every goal is met");
     }
 
     @Test
