@@ -72,6 +72,11 @@ import java.util.Set;
  * <p>msr_safe runs none of an ioctl when it refuses any op of it. To run every op the
  * module accepts and have the refused ones reported, use {@link #executeSkippingRejected()}.
  *
+ * <p>For many ops at once, {@link #addReads(int[], long[])}, {@link #addWrites(int[], long[], long[])}
+ * and {@link #values(int, long[])} check their arguments once and fill or copy in one pass:
+ * the fastest way to fill and read a large batch (a loop of {@link #addRead(int, long)} is
+ * slower by a few nanoseconds per op; docs/benchmarks.md has both against C).
+ *
  * <p>What msr-safe 2.x adds is here too. An op can have {@link Timestamp timestamps}
  * recorded right after it ({@link #addRead(int, long, Set)}, {@link #timestamp(int, Timestamp)}):
  * on 2.x the module reads them inside the same interrupt handler, whether or not the
