@@ -104,6 +104,17 @@ static int fail(int error)
 	return -1;
 }
 
+/* Step 4 for one op of either layout: its err, and the write mask of a listed register. */
+static int validate(__u16 cpu, __u32 msr, __u64 *wmask)
+{
+	if (cpu >= nr_cpus)
+		return -ENXIO;
+	if (register_index(msr) < 0)
+		return -EACCES;
+	*wmask = ~(__u64)0;                                         /* every register: all bits writable */
+	return 0;
+}
+
 /* The 2.x module once numops is known not to be 0: version, size, then as 1.8 with 88-byte ops. */
 static int ioctl_v2(struct msr_batch_array array)
 {
@@ -126,14 +137,7 @@ static int ioctl_v2(struct msr_batch_array array)
 	int last_invalid = 0;
 	for (uint32_t i = 0; i < array.numops; i++) {
 		struct msr_batch_op_v2 *op = &copy_v2[i];
-		op->err = 0;
-		int index = register_index(op->msr);
-		if (op->cpu >= nr_cpus)
-			op->err = -ENXIO;
-		else if (index < 0)
-			op->err = -EACCES;
-		else
-			op->wmask = ~(uint64_t)0;
+		op->err = validate(op->cpu, op->msr, &op->wmask);
 		if (op->err != 0)
 			last_invalid = op->err;
 	}
@@ -187,14 +191,7 @@ EXPORT int ioctl(int fd, unsigned long request, ...)
 	int last_invalid = 0;                                       /* step 4 */
 	for (uint32_t i = 0; i < array.numops; i++) {
 		struct msr_batch_op *op = &copy[i];
-		op->err = 0;
-		int index = register_index(op->msr);
-		if (op->cpu >= nr_cpus)
-			op->err = -ENXIO;
-		else if (index < 0)
-			op->err = -EACCES;
-		else
-			op->wmask = ~(uint64_t)0;                   /* every register: all bits writable */
+		op->err = validate(op->cpu, op->msr, &op->wmask);
 		if (op->err != 0)
 			last_invalid = op->err;
 	}

@@ -1,21 +1,17 @@
 package io.github.msrsafe.benchmarks;
 
 import io.github.msrsafe.MsrBatch;
-import io.github.msrsafe.MsrSafe;
 import io.github.msrsafe.MsrSafeException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -30,37 +26,21 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = Main.NATIVE_ACCESS)
 @State(Scope.Thread)
-public class SerialVsBatchReadBenchmark {
+public class SerialVsBatchReadBenchmark extends RoundBenchmark {
 
     @Param({"sim", "native", "real"})
     public String backend;
 
-    @Param({"1", "8", "60"})
-    public int cpus;
-
-    @Param({"1", "16", "500"})
-    public int msrsPerCpu;
-
-    private Workload workload;
-    private MsrSafe msr;
-    private MsrBatch batch;
-    private int[] cpuOf;
-    private long[] msrOf;
-
-    @Setup(Level.Trial)
-    public void setUp() throws MsrSafeException {
-        workload = Workload.open(Backend.byId(backend), cpus, msrsPerCpu);
-        msr = workload.msr();
-        cpuOf = workload.cpuOf;
-        msrOf = workload.msrOf;
-        batch = workload.newReadBatch();
-        workload.checkReads(batch);
+    @Override
+    String backendId() {
+        return backend;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        batch.close();
-        workload.close();
+    @Override
+    MsrBatch checkedBatch(Workload workload) throws MsrSafeException {
+        MsrBatch reads = workload.newReadBatch();
+        workload.checkReads(reads);
+        return reads;
     }
 
     /** One pread per register, in the batch's order. */
