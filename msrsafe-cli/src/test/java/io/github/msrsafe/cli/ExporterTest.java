@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,13 +337,8 @@ class ExporterTest {
         try (Served served = new Served(limits)) {
             served.sampling.sampleNow();
             URI uri = URI.create(served.url());
-            List<java.net.Socket> idle = new java.util.ArrayList<>();
-            try {
-                for (int i = 0; i < 10; i++) { // connect and never send a byte
-                    idle.add(new java.net.Socket(uri.getHost(), uri.getPort()));
-                }
-                java.net.Socket slow = new java.net.Socket(uri.getHost(), uri.getPort());
-                idle.add(slow);
+            try (IdleClients idle = IdleClients.connect(uri, 10)) { // connected, never sending a byte
+                Socket slow = idle.another();
                 slow.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes()); // never finished
                 long start = System.nanoTime();
                 assertEquals(200, scrape(served.url()).status());
@@ -351,10 +348,6 @@ class ExporterTest {
                 String answer = new String(slow.getInputStream().readAllBytes());
                 assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
                 assertTrue(System.nanoTime() - start < 3_000_000_000L);
-            } finally {
-                for (java.net.Socket socket : idle) {
-                    socket.close();
-                }
             }
         }
     }
@@ -365,23 +358,41 @@ class ExporterTest {
         try (Served served = new Served(limits)) {
             served.sampling.sampleNow();
             URI uri = URI.create(served.url());
-            List<java.net.Socket> idle = new java.util.ArrayList<>();
-            try {
-                for (int i = 0; i < 3; i++) {
-                    idle.add(new java.net.Socket(uri.getHost(), uri.getPort()));
-                }
+            try (IdleClients idle = IdleClients.connect(uri, 3)) {
                 Thread.sleep(100); // accepted and holding their slots
-                try (java.net.Socket extra = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                try (Socket extra = idle.another()) {
                     extra.setSoTimeout(2000);
                     String answer = new String(extra.getInputStream().readAllBytes());
                     assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
                 }
                 Thread.sleep(700); // past the request deadline: the idle ones are gone
                 assertEquals(200, scrape(served.url()).status());
-            } finally {
-                for (java.net.Socket socket : idle) {
-                    socket.close();
-                }
+            }
+        }
+    }
+
+    /** Clients connected to the exporter that send nothing until the test says so; closed together. */
+    private record IdleClients(URI uri, List<Socket> sockets) implements AutoCloseable {
+
+        static IdleClients connect(URI uri, int count) throws IOException {
+            IdleClients clients = new IdleClients(uri, new ArrayList<>());
+            for (int i = 0; i < count; i++) {
+                clients.another();
+            }
+            return clients;
+        }
+
+        /** One more connection, closed with the others. */
+        Socket another() throws IOException {
+            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            sockets.add(socket);
+            return socket;
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket socket : sockets) {
+                socket.close();
             }
         }
     }
@@ -398,7 +409,7 @@ class ExporterTest {
     }
 
     private static String rawRequest(URI uri, String request) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(request.getBytes());
             return new String(socket.getInputStream().readAllBytes());
