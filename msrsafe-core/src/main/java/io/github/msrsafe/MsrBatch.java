@@ -676,12 +676,17 @@ public final class MsrBatch implements AutoCloseable {
      */
     public long value(int index) {
         checkIndex(index);
-        // The hot path of every sampler: one bounds check, then plain field and array reads.
-        boolean succeeded = index < executedSize && (allSucceeded || opStatus[index] == SUCCEEDED_ORDINAL);
-        if (!succeeded || (meta[index] & META_READ) == 0) {
+        if (!hasValue(index)) {
             throw noValue(index, status(index));
         }
         return abi.msrdata(ops, index);
+    }
+
+    // The hot path of every sampler: plain field and array reads. Whether op index (in range) is a
+    // read that succeeded in the last execute.
+    private boolean hasValue(int index) {
+        return index < executedSize && (allSucceeded || opStatus[index] == SUCCEEDED_ORDINAL)
+                && (meta[index] & META_READ) != 0;
     }
 
     /**
@@ -699,14 +704,9 @@ public final class MsrBatch implements AutoCloseable {
         ensureOpen();
         int count = into.length;
         Objects.checkFromIndexSize(first, count, size);
-        if (first + count > executedSize || !allSucceeded) {
-            for (int i = first; i < first + count; i++) {
-                value(i); // throws, naming the first op without a value
-            }
-        }
         for (int i = first; i < first + count; i++) {
-            if ((meta[i] & META_READ) == 0) {
-                throw noValue(i, status(i));
+            if (!hasValue(i)) {
+                throw noValue(i, status(i)); // the first op without a value, before anything is copied
             }
         }
         MemorySegment ops = this.ops;
