@@ -276,9 +276,13 @@ public final class NativeDeviceFiles implements DeviceFiles {
         }
     }
 
-    /** The CPU a directory name stands for ("12" is 12), or -1 for any other name. */
+    /**
+     * The CPU a directory name stands for ("12" is 12), or -1 for any other name, and for a
+     * number above {@link CpuRanges#MAX_CPU}, which no batch op can address: a directory named
+     * 999999999 would otherwise size the handle's per-CPU tables.
+     */
     static int cpuNumber(String name) {
-        if (name.isEmpty() || name.length() > 9 || (name.length() > 1 && name.charAt(0) == '0')) {
+        if (name.isEmpty() || name.length() > 5 || (name.length() > 1 && name.charAt(0) == '0')) {
             return -1;
         }
         for (int i = 0; i < name.length(); i++) {
@@ -286,7 +290,8 @@ public final class NativeDeviceFiles implements DeviceFiles {
                 return -1;
             }
         }
-        return Integer.parseInt(name);
+        int cpu = Integer.parseInt(name);
+        return cpu <= CpuRanges.MAX_CPU ? cpu : -1;
     }
 
     /**

@@ -1,12 +1,17 @@
 package io.github.msrsafe.internal.nativeio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.stream.Stream;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -45,8 +50,32 @@ class CpuListTest {
     void directoryNamesThatAreCpuNumbers() {
         assertEquals(0, NativeDeviceFiles.cpuNumber("0"));
         assertEquals(127, NativeDeviceFiles.cpuNumber("127"));
-        for (String name : new String[] {"", "00", "012", "cpu0", "1a", "msr_batch", "1234567890"}) {
+        assertEquals(65535, NativeDeviceFiles.cpuNumber("65535"));
+        for (String name : new String[] {"", "00", "012", "cpu0", "1a", "msr_batch", "1234567890", "65536",
+                "99999", "999999999"}) {
             assertEquals(-1, NativeDeviceFiles.cpuNumber(name), name);
+        }
+    }
+
+    // A directory named like a huge CPU number is not a CPU: it used to size the handle's
+    // per-CPU tables (a 4 GB array for 999999999) and end the open with OutOfMemoryError.
+    @Example
+    void aDirectoryNamedBeyondTheLastAddressableCpuIsNotACpu() throws Exception {
+        Path root = Files.createTempDirectory("msrsafe-cpus");
+        try {
+            for (String cpu : new String[] {"0", "999999999", "70000"}) {
+                Files.createDirectories(root.resolve(cpu));
+                Files.createFile(root.resolve(cpu).resolve("msr_safe"));
+            }
+            try (NativeDeviceFiles files = NativeDeviceFiles.open(root)) {
+                assertArrayEquals(new int[] {0}, files.onlineCpus());
+            }
+        } finally {
+            try (Stream<Path> all = Files.walk(root)) {
+                for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 
