@@ -328,9 +328,13 @@ public final class MsrSafe implements AutoCloseable {
              Arena scratch = Arena.ofConfined()) {
             // The module returns one entry per read and needs room for the whole line.
             MemorySegment buffer = scratch.allocate(4096);
-            long count;
-            while ((count = file.read(buffer, buffer.byteSize())) > 0) {
-                text.write(buffer.asSlice(0, count).toArray(JAVA_BYTE), 0, (int) count);
+            byte[] chunk = new byte[(int) buffer.byteSize()];
+            long count = 0;
+            // Bounded: the parser refuses more than the module takes in one write anyway, and a file
+            // that never ends (not the module's) must not grow the heap.
+            while (text.size() <= Allowlist.MAX_WRITE_BYTES && (count = file.read(buffer, buffer.byteSize())) > 0) {
+                MemorySegment.copy(buffer, JAVA_BYTE, 0, chunk, 0, (int) count);
+                text.write(chunk, 0, (int) count);
             }
             if (count < 0) {
                 throw Failures.of((int) -count, Call.READ_ALLOWLIST, path(DeviceNode.ALLOWLIST), driver(), -1, -1);

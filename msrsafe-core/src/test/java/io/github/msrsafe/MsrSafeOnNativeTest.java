@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.msrsafe.internal.nativeio.NativeTestSupport;
@@ -15,6 +16,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +41,19 @@ class MsrSafeOnNativeTest {
         }
         Files.createFile(root.resolve("msr_batch"));
         Files.write(root.resolve("msr_safe_version"), "1.8.0\0".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    // An allowlist node that never ends (here /dev/zero; a root that is not the module's) used to
+    // be read into the heap until it ran out; the read stops past what the module can hold.
+    @Test
+    void anAllowlistThatNeverEndsIsRefusedNotReadForever() throws Exception {
+        msrSafeTree(0);
+        Files.createSymbolicLink(root.resolve("msr_allowlist"), Path.of("/dev/zero"));
+        try (MsrSafe msr = MsrSafe.open(root)) {
+            MsrSafeException refused = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(MsrSafeException.class, msr::allowlist));
+            assertTrue(refused.getMessage().contains("cannot parse"), refused.getMessage());
+        }
     }
 
     @Test
