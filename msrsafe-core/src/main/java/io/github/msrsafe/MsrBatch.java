@@ -887,8 +887,8 @@ public final class MsrBatch implements AutoCloseable {
             throw Failures.kind(Failures.Call.BATCH, -result) == FailureKind.WRONG_ABI ? owner.batchRefused(-result)
                     : Failures.of(-result, Failures.Call.BATCH, owner.batchPath(), owner.driver(), -1, -1);
         }
-        // Per-CPU batches (the stock msr driver, no msr_batch) run every op; only msr_safe refuses an ioctl.
-        return validationError && !(device instanceof PerCpuBatch) ? REFUSED : RAN_WITH_FAILURES;
+        // An emulated batch (the stock msr driver, no msr_batch) runs every op; only msr_safe refuses an ioctl.
+        return validationError && !device.emulated() ? REFUSED : RAN_WITH_FAILURES;
     }
 
     /** Fills {@link #opStatus} for the ops of slices [fromSlice, toSlice) from their slice results. */

@@ -80,7 +80,6 @@ public final class MsrSafe implements AutoCloseable {
     }
 
     private final DeviceFiles files;
-    private final Arena arena = Arena.ofShared();
     private final List<Integer> cpus;
     // By CPU; replaced by a longer copy (under this) when a CPU above every one so far is opened.
     private volatile AtomicReferenceArray<OpenFile> cpuFiles;
@@ -94,7 +93,7 @@ public final class MsrSafe implements AutoCloseable {
     // (two atomic updates), and the garbage collector frees it when neither thread nor handle needs it.
     private final ThreadLocal<MemorySegment> registerBuffer =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(JAVA_LONG_UNALIGNED));
-    // Every call holds a use; the last one out after close() frees the files, the batches and the arena.
+    // Every call holds a use; the last one out after close() closes the files and the batches.
     private final UseCount uses = new UseCount(this::release);
     private final Set<MsrBatch> batches = ConcurrentHashMap.newKeySet();
     private volatile BatchDevice batchDevice; // resolved on first use (under this), then fixed
@@ -305,7 +304,7 @@ public final class MsrSafe implements AutoCloseable {
     public boolean batchEmulated() {
         enter();
         try {
-            return batchDevice() instanceof PerCpuBatch;
+            return batchDevice().emulated();
         } catch (MsrSafeException presentButUnusable) {
             return false;
         } finally {
@@ -502,7 +501,8 @@ public final class MsrSafe implements AutoCloseable {
 
     /** What batch failures name as their device. */
     String batchPath() {
-        return batchDevice instanceof PerCpuBatch
+        BatchDevice device = batchDevice;
+        return device != null && device.emulated()
                 ? files.root() + " (batches run as per-CPU reads and writes)"
                 : files.path(DeviceNode.BATCH);
     }
@@ -583,7 +583,6 @@ public final class MsrSafe implements AutoCloseable {
             device.close();
         }
         files.close();
-        arena.close();
     }
 
     private OpenFile cpuFile(int cpu, long msr) throws MsrSafeException {
@@ -651,8 +650,10 @@ public final class MsrSafe implements AutoCloseable {
     // An empty batch: msr_safe refuses it (EINVAL) before it reads anything; a file that is
     // not the module's batch device (a plain file, another driver) does not know the request.
     private boolean answersBatchIoctl(BatchDevice device) {
-        MemorySegment empty = arena.allocate(MsrStructs.BATCH_ARRAY); // zeroed: numops 0
-        return device.batch(empty, null) != -Errno.ENOTTY.number();
+        try (Arena probe = Arena.ofConfined()) {
+            MemorySegment empty = probe.allocate(MsrStructs.BATCH_ARRAY); // zeroed: numops 0
+            return device.batch(empty, null) != -Errno.ENOTTY.number();
+        }
     }
 
     private OpenFile openNode(DeviceNode node, int flags, int cpu, long msr) throws MsrSafeException {

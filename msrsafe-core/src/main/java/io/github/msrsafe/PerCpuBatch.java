@@ -46,6 +46,11 @@ final class PerCpuBatch implements BatchDevice {
 
     /** The caller holds a use of the owner, which keeps its per-CPU files open. */
     @Override
+    public boolean emulated() {
+        return true;
+    }
+
+    @Override
     public int batch(MemorySegment array, MemorySegment ops) {
         int refused = BatchDevice.checkArray(array, ops, abi);
         if (refused != 0) {

@@ -272,7 +272,7 @@ public final class MsrState {
         //    failed are read too, so that the module's masks are checked for every entry.
         int[] writable = writableSlots(cpus.size(), entries);
         BatchRunner.Results current = BatchRunner.run(msr, reads(writable, cpus, entries));
-        checkModuleMasks(msr, current, writable, cpus, entries, "restore", file);
+        checkModuleMasks(msr, current, writable, cpus, entries, file);
 
         // 2. What to write: registers saved successfully whose masked value changed, merged with
         //    the current bits outside the mask.
@@ -366,27 +366,43 @@ public final class MsrState {
      * a different mask means the allowlist we were given is not the one in force.
      */
     private static void checkModuleMasks(MsrSafe msr, BatchRunner.Results results, int[] slots, List<Integer> cpus,
-                                         List<AllowlistEntry> entries, String action, Path file)
+                                         List<AllowlistEntry> entries, Path file)
             throws SnapshotException {
         if (msr.batchEmulated()) {
             return; // per-CPU calls report no masks (and the stock driver has no allowlist)
         }
         int entryCount = entries.size();
         for (int op = 0; op < slots.length; op++) {
-            AllowlistEntry entry = entries.get(slots[op] % entryCount);
-            FailureKind kind = results.kind(op).orElse(null);
-            boolean notListed = kind == FailureKind.NOT_ALLOWED || kind == FailureKind.READ_ONLY;
-            boolean validated = results.statuses()[op] != BatchOp.Status.REJECTED; // the module reported its mask
-            if (notListed || (validated && results.writeMasks()[op] != entry.writeMask())) {
-                String found = notListed ? "the module does not list it (" + results.errno(op).map(Enum::name).orElse("") + ")"
-                        : String.format("the module's mask is 0x%016X", results.writeMasks()[op]);
-                throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, file, String.format(
-                        "cannot %s: the allowlist used lists MSR 0x%X with write mask 0x%016X, but on CPU %d %s;"
-                                + " the installed allowlist has changed. Nothing was %s.", action, entry.address(),
-                        entry.writeMask(), cpus.get(slots[op] / entryCount), found,
-                        action.equals("save") ? "saved" : "written"));
+            SnapshotException mismatch = maskMismatch(entries.get(slots[op] % entryCount),
+                    cpus.get(slots[op] / entryCount), results.statuses()[op], results.kind(op), results.errno(op),
+                    results.writeMasks()[op], "restore", "written", file);
+            if (mismatch != null) {
+                throw mismatch;
             }
         }
+    }
+
+    /**
+     * Whether the module's answer for one op of a save or restore shows that the allowlist
+     * used is not the one in force: it does not list the MSR (EACCES, EROFS), or it validated
+     * the op with another write mask. Save and restore both ask this, with their words.
+     *
+     * @return the exception saying so, or null when the module agrees
+     */
+    static SnapshotException maskMismatch(AllowlistEntry entry, int cpu, BatchOp.Status status,
+                                          Optional<FailureKind> kind, Optional<Errno> errno, long moduleMask,
+                                          String action, String done, Path file) {
+        boolean notListed = kind.filter(k -> k == FailureKind.NOT_ALLOWED || k == FailureKind.READ_ONLY).isPresent();
+        boolean validated = status != BatchOp.Status.REJECTED; // the module reported its mask
+        if (!notListed && !(validated && moduleMask != entry.writeMask())) {
+            return null;
+        }
+        String found = notListed ? "the module does not list it (" + errno.map(Enum::name).orElse("") + ")"
+                : String.format("the module's mask is 0x%016X", moduleMask);
+        return new SnapshotException(Problem.ALLOWLIST_MISMATCH, file, String.format(
+                "cannot %s: the allowlist used lists MSR 0x%X with write mask 0x%016X, but on CPU %d %s;"
+                        + " the installed allowlist has changed. Nothing was %s.", action, entry.address(),
+                entry.writeMask(), cpu, found, done));
     }
 
     /** Slots of entries whose write mask is not 0, in slot order. */

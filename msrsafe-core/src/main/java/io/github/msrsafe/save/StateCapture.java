@@ -172,18 +172,10 @@ public final class StateCapture implements AutoCloseable {
         if (status == BatchOp.Status.SUCCEEDED && batch.writeMask(op) == masks[e]) {
             return; // the common case, decided without the failure's details
         }
-        FailureKind kind = batch.kind(op).orElse(null);
-        boolean notListed = kind == FailureKind.NOT_ALLOWED || kind == FailureKind.READ_ONLY;
-        boolean validated = status != BatchOp.Status.REJECTED; // the module reported its mask
-        long moduleMask = batch.writeMask(op);
-        if (notListed || (validated && moduleMask != masks[e])) {
-            AllowlistEntry entry = entries.get(e);
-            String found = notListed ? "the module does not list it (" + batch.error(op).map(Enum::name).orElse("") + ")"
-                    : String.format("the module's mask is 0x%016X", moduleMask);
-            throw new SnapshotException(Problem.ALLOWLIST_MISMATCH, file, String.format(
-                    "cannot save: the allowlist used lists MSR 0x%X with write mask 0x%016X, but on CPU %d %s;"
-                            + " the installed allowlist has changed. Nothing was saved.", entry.address(),
-                    entry.writeMask(), cpus.get(cpuPosition), found));
+        SnapshotException mismatch = MsrState.maskMismatch(entries.get(e), cpus.get(cpuPosition), status,
+                batch.kind(op), batch.error(op), batch.writeMask(op), "save", "saved", file);
+        if (mismatch != null) {
+            throw mismatch;
         }
     }
 

@@ -32,6 +32,15 @@ public interface BatchDevice extends AutoCloseable {
      */
     int batch(MemorySegment array, MemorySegment ops);
 
+    /**
+     * Whether this device runs the ops itself, one per-CPU call each (the library's emulation
+     * where there is no msr_batch): it runs every op whatever the others do, so it never
+     * refuses an ioctl as a whole.
+     */
+    default boolean emulated() {
+        return false;
+    }
+
     /** close(2). Idempotent; never throws. */
     @Override
     void close();
