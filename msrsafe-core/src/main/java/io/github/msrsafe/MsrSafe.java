@@ -1,6 +1,7 @@
 package io.github.msrsafe;
 
 import static io.github.msrsafe.internal.sys.OpenFlags.O_CLOEXEC;
+import static io.github.msrsafe.internal.sys.OpenFlags.O_NONBLOCK;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDONLY;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_RDWR;
 import static io.github.msrsafe.internal.sys.OpenFlags.O_WRONLY;
@@ -64,6 +65,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * }
  */
 public final class MsrSafe implements AutoCloseable {
+
+    // Every node is opened with these. O_NONBLOCK: a node that is a FIFO (under a root that is not
+    // the module's) must not block open() until some writer comes; msr_safe's and msr's devices
+    // ignore it, and a FIFO then reads as empty or EAGAIN, which the callers explain.
+    private static final int OPEN_FLAGS = O_CLOEXEC | O_NONBLOCK;
 
     /** Where the kernel puts msr_safe's devices. */
     public static final String DEFAULT_ROOT = "/dev/cpu";
@@ -607,13 +613,13 @@ public final class MsrSafe implements AutoCloseable {
         }
         DeviceNode node = DeviceNode.cpu(cpu);
         try {
-            file = files.open(node, O_RDWR | O_CLOEXEC);
+            file = files.open(node, O_RDWR | OPEN_FLAGS);
         } catch (ErrnoException readWrite) {
             if (Failures.kind(Call.OPEN, readWrite.errno()) != FailureKind.PERMISSION) {
                 throw readWrite;
             }
             // Users granted read-only access can still read; a write then fails with EBADF, explained.
-            file = files.open(node, O_RDONLY | O_CLOEXEC);
+            file = files.open(node, O_RDONLY | OPEN_FLAGS);
         }
         if (cpu >= current.length()) {
             AtomicReferenceArray<OpenFile> grown = new AtomicReferenceArray<>(cpu + 1);
@@ -633,7 +639,7 @@ public final class MsrSafe implements AutoCloseable {
         }
         BatchDevice device;
         try {
-            device = files.openBatch(O_RDONLY | O_CLOEXEC);
+            device = files.openBatch(O_RDONLY | OPEN_FLAGS);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT.number()) {
                 return new PerCpuBatch(this); // per-CPU nodes without msr_batch
@@ -658,7 +664,7 @@ public final class MsrSafe implements AutoCloseable {
 
     private OpenFile openNode(DeviceNode node, int flags, int cpu, long msr) throws MsrSafeException {
         try {
-            return files.open(node, flags | O_CLOEXEC);
+            return files.open(node, flags | OPEN_FLAGS);
         } catch (ErrnoException e) {
             throw openFailure(e.errno(), node, cpu, msr);
         }
@@ -686,7 +692,7 @@ public final class MsrSafe implements AutoCloseable {
     private Optional<ModuleVersion> readModuleVersion() throws MsrSafeException {
         OpenFile file;
         try {
-            file = files.open(DeviceNode.VERSION, O_RDONLY | O_CLOEXEC);
+            file = files.open(DeviceNode.VERSION, O_RDONLY | OPEN_FLAGS);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT.number()) {
                 return Optional.empty(); // msr_safe before 1.6 had no version file

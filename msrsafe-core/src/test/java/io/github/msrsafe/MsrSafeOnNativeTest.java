@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.msrsafe.allowlist.Allowlist;
 import io.github.msrsafe.internal.nativeio.NativeTestSupport;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -53,6 +54,32 @@ class MsrSafeOnNativeTest {
             MsrSafeException refused = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> assertThrows(MsrSafeException.class, msr::allowlist));
             assertTrue(refused.getMessage().contains("cannot parse"), refused.getMessage());
+        }
+    }
+
+    // A FIFO where the version, allowlist or batch node should be used to block open() until a
+    // writer came: every command hung on such a root.
+    @Test
+    void nodesThatAreFifosDoNotHangTheHandle() throws Exception {
+        NativeTestSupport.sparseNode(root, 0, "msr_safe");
+        for (String node : new String[] {"msr_safe_version", "msr_allowlist", "msr_batch"}) {
+            Process mkfifo = new ProcessBuilder("mkfifo", root.resolve(node).toString()).start();
+            assertEquals(0, mkfifo.waitFor(), "mkfifo " + node);
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            MsrSafeException refused = assertThrows(MsrSafeException.class, () -> MsrSafe.open(root).close());
+            assertTrue(refused.getMessage().contains("msr_safe_version"), refused.getMessage());
+        });
+        Files.delete(root.resolve("msr_safe_version"));
+        try (MsrSafe msr = MsrSafe.open(root)) {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                assertEquals(Allowlist.EMPTY, msr.allowlist(), "a FIFO without a writer reads as an empty list");
+                try (MsrBatch batch = msr.newBatch()) { // a FIFO does not take the ioctl: batches are emulated
+                    batch.addRead(0, 0x10);
+                    assertEquals(BatchOutcome.SUCCEEDED, batch.execute());
+                    assertTrue(msr.batchEmulated());
+                }
+            });
         }
     }
 
