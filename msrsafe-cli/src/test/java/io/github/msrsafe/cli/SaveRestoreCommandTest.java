@@ -170,7 +170,7 @@ class SaveRestoreCommandTest {
         String refused = cli.sim("restore", file.toString()).failure(ExitCode.STATE_MISMATCH);
         assertEquals("cannot restore: " + file + ": a raw msrsave file for 3 CPUs and 14 allowlist entries must be"
                 + " exactly 336 bytes (CPUs x entries x 8), but this one has 448 bytes; it fits 4 CPUs with this"
-                + " allowlist: was it saved with another number of CPUs online?. Nothing was restored.", refused);
+                + " allowlist (was it saved with another number of CPUs online?). Nothing was restored.", refused);
         assertEquals(0x2200, device.peek(0, PERF_CTL), "nothing written");
         // A dry run is refused the same way.
         cli.sim("restore", "--dry-run", file.toString()).failure(ExitCode.STATE_MISMATCH);

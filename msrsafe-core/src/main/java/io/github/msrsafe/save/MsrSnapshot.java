@@ -389,17 +389,22 @@ public record MsrSnapshot(List<Integer> cpus, List<AllowlistEntry> entries, long
                 .append(" bytes (CPUs x entries x 8), but this one has ").append(actualBytes).append(" bytes");
         long perCpu = (long) entryCount * RAW_SLOT_BYTES;
         long perEntry = (long) cpuCount * RAW_SLOT_BYTES;
-        if (actualBytes % RAW_SLOT_BYTES != 0) {
+        if (actualBytes == 0) {
+            // Not a fit question either: a save always writes at least one value.
+            throw new SnapshotException(SnapshotException.Problem.MALFORMED, source, reason
+                    .append("; an empty file is not a saved state (was the save interrupted, or the file"
+                            + " emptied?). Nothing was restored.").toString());
+        } else if (actualBytes % RAW_SLOT_BYTES != 0) {
             // Not a fit question: no CPU count or allowlist makes such a file.
             reason.append("; that is not a whole number of 8-byte values, so the file is damaged (truncated or"
                     + " appended to) or is not a raw state file. Nothing was restored.");
             throw new SnapshotException(SnapshotException.Problem.MALFORMED, source, reason.toString());
         } else if (perCpu > 0 && actualBytes % perCpu == 0) {
             reason.append("; it fits ").append(actualBytes / perCpu)
-                    .append(" CPUs with this allowlist: was it saved with another number of CPUs online?");
+                    .append(" CPUs with this allowlist (was it saved with another number of CPUs online?)");
         } else if (perEntry > 0 && actualBytes % perEntry == 0) {
             reason.append("; it fits ").append(actualBytes / perEntry)
-                    .append(" allowlist entries on these CPUs: was it saved under another allowlist?");
+                    .append(" allowlist entries on these CPUs (was it saved under another allowlist?)");
         } else {
             reason.append(actualBytes < expectedBytes ? "; it is too short (truncated?)" : "; it is too long");
             reason.append(" or was saved with another allowlist or CPU count");

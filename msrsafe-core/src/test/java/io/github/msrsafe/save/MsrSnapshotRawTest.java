@@ -128,9 +128,10 @@ class MsrSnapshotRawTest {
             Path file = Files.write(dir.resolve("wrong-" + content.length), content);
             SnapshotException e = assertThrows(SnapshotException.class, () -> MsrSnapshot.readRaw(file, CPUS, ENTRIES),
                     content.length + " bytes");
-            // Not a whole number of values fits no node: the file is damaged (restore's status 12, not 11).
-            assertEquals(content.length % 8 == 0 ? Problem.SIZE_MISMATCH : Problem.MALFORMED, e.problem(), e.getMessage());
-            assertEquals(content.length % 8 == 0 ? SnapshotException.Category.DOES_NOT_FIT
+            // Not a whole number of values, or none, fits no node: the file is damaged (restore's status 12, not 11).
+            boolean fitsSomething = content.length % 8 == 0 && content.length > 0;
+            assertEquals(fitsSomething ? Problem.SIZE_MISMATCH : Problem.MALFORMED, e.problem(), e.getMessage());
+            assertEquals(fitsSomething ? SnapshotException.Category.DOES_NOT_FIT
                     : SnapshotException.Category.DAMAGED, e.problem().category());
             assertEquals(Optional.of(file), e.file());
             assertTrue(e.getMessage().contains("must be exactly 64 bytes"), e.getMessage());
@@ -151,6 +152,12 @@ class MsrSnapshotRawTest {
         Path odd = Files.write(dir.resolve("odd"), new byte[61]);
         SnapshotException damaged = assertThrows(SnapshotException.class, () -> MsrSnapshot.readRaw(odd, CPUS, ENTRIES));
         assertTrue(damaged.getMessage().contains("not a whole number of 8-byte values"), damaged.getMessage());
+
+        // An empty file fitted "0 CPUs" and was a CPU-count mismatch (status 11): it is damaged.
+        Path empty = Files.write(dir.resolve("empty"), new byte[0]);
+        SnapshotException none = assertThrows(SnapshotException.class, () -> MsrSnapshot.readRaw(empty, CPUS, ENTRIES));
+        assertEquals(Problem.MALFORMED, none.problem());
+        assertTrue(none.getMessage().contains("an empty file is not a saved state"), none.getMessage());
     }
 
     @Property
