@@ -702,8 +702,11 @@ public final class MsrBatch implements AutoCloseable {
      */
     public void values(int first, long[] into) {
         ensureOpen();
-        int count = into.length;
-        Objects.checkFromIndexSize(first, count, size);
+        int count = Objects.requireNonNull(into, "into").length;
+        if (first < 0 || count > size - first) {
+            throw new IndexOutOfBoundsException("ops " + first + ".." + (first + count - 1L)
+                    + " are not all inside this batch of " + size + " ops");
+        }
         for (int i = first; i < first + count; i++) {
             if (!hasValue(i)) {
                 throw noValue(i, status(i)); // the first op without a value, before anything is copied
@@ -1045,7 +1048,8 @@ public final class MsrBatch implements AutoCloseable {
      */
     private int addPlain(int cpu, long msr, int word, long value, int metaBits) {
         int index = size;
-        if (index >= capacity || (cpu >>> 16) != 0 || (msr >>> 32) != 0 || uses.isClosed() || owner.isClosed()) {
+        if (index >= capacity || cpu < 0 || cpu > CpuRanges.MAX_CPU || (msr >>> 32) != 0 || uses.isClosed()
+                || owner.isClosed()) {
             return add(cpu, msr, metaBits == META_READ ? OP_FLAG_READ : OP_FLAG_WRITE, value, 0, 0);
         }
         put(cpu, msr, word, value, metaBits);
@@ -1064,7 +1068,7 @@ public final class MsrBatch implements AutoCloseable {
                     + " MSRs" + (values == null ? "" : ", " + values.length + " values"));
         }
         for (int i = 0; i < count; i++) {
-            if ((cpus[i] >>> 16) != 0) {
+            if (cpus[i] < 0 || cpus[i] > CpuRanges.MAX_CPU) {
                 throw new IllegalArgumentException("cpus[" + i + "]: CPU " + cpus[i]
                         + " is outside 0..65535, the range of the batch op's cpu field");
             }
@@ -1104,7 +1108,7 @@ public final class MsrBatch implements AutoCloseable {
      */
     private int add(int cpu, long msr, int access, long value, int stamps, int tries) {
         ensureOpen();
-        if (cpu < 0 || cpu > 0xFFFF) {
+        if (cpu < 0 || cpu > CpuRanges.MAX_CPU) {
             throw new IllegalArgumentException("CPU " + cpu + " is outside 0..65535, the range of the batch op's cpu field");
         }
         MsrSafe.checkMsr(msr);
@@ -1136,9 +1140,10 @@ public final class MsrBatch implements AutoCloseable {
     }
 
     private int put(int cpu, long msr, int word, long value, int metaBits) {
-        int index = size++;
+        int index = size;
         abi.fill(ops, index, cpu, word, msr, value);
         meta[index] = (byte) metaBits;
+        size = index + 1;
         return index;
     }
 

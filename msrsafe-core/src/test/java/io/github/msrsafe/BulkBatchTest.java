@@ -102,7 +102,11 @@ class BulkBatchTest {
             assertEquals(BatchOutcome.SUCCEEDED, batch.execute());
             assertThrows(IllegalArgumentException.class, () -> batch.values(0, into), "op 2 is a write");
             assertArrayEquals(new long[] {7, 7, 7}, into, "nothing copied when an op has no value");
-            assertThrows(IndexOutOfBoundsException.class, () -> batch.values(2, new long[2]));
+            IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class,
+                    () -> batch.values(2, new long[2]));
+            assertEquals("ops 2..3 are not all inside this batch of 3 ops", outside.getMessage());
+            NullPointerException none = assertThrows(NullPointerException.class, () -> batch.values(0, null));
+            assertEquals("into", none.getMessage());
             batch.addRead(3, MPERF); // added after the execute: no value yet
             assertThrows(IllegalStateException.class, () -> batch.values(3, new long[1]));
         }

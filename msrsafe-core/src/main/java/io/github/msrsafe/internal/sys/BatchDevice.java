@@ -27,6 +27,8 @@ public interface BatchDevice extends AutoCloseable {
      * {@code array} to the kernel; the others read the ops through {@code ops}, since Java
      * cannot follow a raw pointer. Every implementation first makes sure the memory it or
      * the kernel touches is {@code ops} ({@link #checkArray}, {@link #opBytesAModuleMayTouch}).
+     * The kernel follows the raw pointer in {@code array}, so no downcall keeps {@code ops}' arena
+     * alive: the caller must hold it open until this returns ({@code MsrBatch} holds its use count).
      *
      * @return 0, or {@code -errno}: of the whole call, or of the op the module reports
      */
