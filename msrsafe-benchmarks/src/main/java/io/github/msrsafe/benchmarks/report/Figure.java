@@ -39,12 +39,18 @@ public record Figure(String key, String label, double value, double error, boole
 
         /** Worse by more than the combined error. */
         public boolean worse() {
-            return worsening() > combinedError();
+            return worsening() > threshold();
         }
 
         /** Better by more than the combined error. */
         public boolean better() {
-            return -worsening() > combinedError();
+            return -worsening() > threshold();
+        }
+
+        // The combined error, but never less than the file's rounding (six significant digits):
+        // a figure read back from the file is not a change, even when neither error is known.
+        private double threshold() {
+            return Math.max(combinedError(), 1e-5 * Math.abs(before.value));
         }
 
         private static double known(double error) {

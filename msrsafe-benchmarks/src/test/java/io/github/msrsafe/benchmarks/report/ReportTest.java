@@ -95,6 +95,19 @@ class ReportTest {
         assertTrue(parsed.containsKey("ffm.pread.cpu") && parsed.containsKey("speedup.read.sim.60x500"), parsed.toString());
     }
 
+    // The committed file keeps six significant digits: the same run compared with its own file
+    // flagged a figure with no known error (±?) as worse by the rounding.
+    @Test
+    void aFigureReadBackFromItsFileIsNotAChange() {
+        Figure figure = new Figure("save.heap", "heap per register", 0.009231234567, Double.NaN, true);
+        Figure back = Figure.parseTsv(Figure.toTsv(List.of(figure))).get("save.heap");
+        Figure.Change change = new Figure.Change(figure, back);
+        assertFalse(change.worse(), "rounding is not a change");
+        assertFalse(change.better());
+        assertTrue(new Figure.Change(new Figure("save.heap", "", 0.0093, Double.NaN, true), back).worse(),
+                "a real difference still counts");
+    }
+
     @Test
     void flagsEveryFigureThatGotWorseByMoreThanTheCombinedError() {
         Map<String, Figure> before = new java.util.LinkedHashMap<>();
