@@ -49,6 +49,11 @@ final class Readings {
         current[op] = value;
     }
 
+    /** {@return the values of the sample begun by {@link #advance}, one per op, to be filled in place} */
+    long[] current() {
+        return current;
+    }
+
     /** Marks op {@code op} of this sample as failed with {@code errno}: no value. */
     void fail(int op, int errno) {
         currentErrno[op] = errno;

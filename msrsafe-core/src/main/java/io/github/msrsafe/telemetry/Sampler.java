@@ -234,9 +234,7 @@ public final class Sampler implements AutoCloseable {
         }
         readings.advance(before + (after - before) / 2); // the batch's midpoint stands for all its reads
         if (outcome == BatchOutcome.SUCCEEDED) {
-            for (int op = 0; op < layout.opCount(); op++) {
-                readings.set(op, batch.value(op));
-            }
+            batch.values(0, readings.current()); // every op of the layout reads; checked once, copied in place
         } else {
             readPartially();
         }
