@@ -53,6 +53,9 @@ final class LibC {
     // int open(const char *path, int flags, ...): variadic, see linkOpen().
     private static final MethodHandle OPEN = linkOpen();
     private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // int fcntl(int fd, int cmd, ...): the int argument is variadic (F_GETFL ignores it).
+    private static final MethodHandle FCNTL = link(LINKER.defaultLookup(), "fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     // ssize_t pread(int fd, void *buf, size_t count, off_t offset), pwrite likewise
     private static final MethodHandle PREAD = link("pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
@@ -92,6 +95,16 @@ final class LibC {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError("open", t);
+        }
+    }
+
+    static int fcntl(MemorySegment callState, int fd, int command, int argument) {
+        try {
+            return (int) FCNTL.invokeExact(callState, fd, command, argument);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("fcntl", t);
         }
     }
 

@@ -206,13 +206,29 @@ public final class NativeDeviceFiles implements DeviceFiles {
         return file;
     }
 
-    /** open(2) of {@code path}: the descriptor, or -errno. Always close-on-exec. */
+    /**
+     * open(2) of {@code path}: the descriptor, or -errno. Always close-on-exec. O_NONBLOCK applies
+     * to the open only (see {@link OpenFlags#O_NONBLOCK}): once open, the descriptor blocks.
+     */
     private int openFd(Path path, int flags) {
         CallScratch scratch = callScratch();
+        MemorySegment state = scratch.callState();
+        int fd;
         try (Arena call = Arena.ofConfined()) {
-            int fd = LibC.open(scratch.callState(), call.allocateFrom(path.toString()), flags | OpenFlags.O_CLOEXEC);
-            return fd >= 0 ? fd : scratch.negativeErrno();
+            fd = LibC.open(state, call.allocateFrom(path.toString()), flags | OpenFlags.O_CLOEXEC);
         }
+        if (fd < 0) {
+            return scratch.negativeErrno();
+        }
+        if ((flags & OpenFlags.O_NONBLOCK) != 0) {
+            int status = LibC.fcntl(state, fd, OpenFlags.F_GETFL, 0);
+            if (status < 0 || LibC.fcntl(state, fd, OpenFlags.F_SETFL, status & ~OpenFlags.O_NONBLOCK) < 0) {
+                int failed = scratch.negativeErrno();
+                LibC.close(state, fd);
+                return failed;
+            }
+        }
+        return fd;
     }
 
     // ---- detection and CPU lists
