@@ -104,6 +104,7 @@ class DocsTroubleshootingTest {
             Map.entry("is thrown as", "constructor invariant: each failure kind has one exception class"),
             Map.entry("/N/msr_safe or", "the native layer's errno text; MsrSafe words what the command prints"),
             Map.entry("the batch already holds", "the sampler fills only batches it made empty"),
+            Map.entry("are not all inside this batch of", "MsrBatch.values; the command reads values one op at a time"),
             Map.entry("the arrays differ in length", "MsrBatch.addReads/addWrites; the command adds ops one at a time"),
             Map.entry("is not one little-endian 8-byte word", "a class-initialisation check of the op layouts, which the ABI test covers"),
             Map.entry("is outside this batch of", "an accessor asked for an op the batch does not have; the command asks for its own"),
